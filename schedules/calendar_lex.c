@@ -92,7 +92,11 @@ static int split(struct cal_lex *lx, char err[BOT_ERR_LEN])
     }
     if (s == lx->name || (*s != ';' && *s != ':')) {
         char shown[40];
-        snprintf(shown, sizeof(shown), "%.32s", lx->line.p);
+        size_t n = (size_t)(lx->stop - lx->start);
+        n = n > 32 ? 32 : n;
+        memcpy(shown, lx->start, n);
+        shown[n] = '\0';
+        shown[strcspn(shown, "\r\n")] = '\0';
         snprintf(err, BOT_ERR_LEN, "line %d: not a content line (NAME:VALUE expected): \"%s\"",
                  lx->lineno, shown);
         return BOT_EINVAL;
