@@ -159,7 +159,8 @@ static int instances(const struct cal_feed *f, const struct cal_ev *m, int64_t l
     }
     if (rc)
         return rc;
-    qsort(iv->v, iv->n, sizeof(struct inst), cmp_inst);
+    if (iv->n > 1)
+        qsort(iv->v, iv->n, sizeof(struct inst), cmp_inst);
     size_t k = 0;
     for (size_t i = 0; i < iv->n; i++)
         if (k == 0 || iv->v[k - 1].utc != iv->v[i].utc) /* RDATE == RRULE instance */
@@ -298,7 +299,8 @@ int cal_expand(const struct cal_feed *f, int64_t from, int64_t to, struct cal_oc
         *n = 0;
         return rc;
     }
-    qsort(v.v, v.n, sizeof(*v.v), cmp_occ);
+    if (v.n > 1)
+        qsort(v.v, v.n, sizeof(*v.v), cmp_occ);
     *out = v.v;
     *n = v.n;
     return 0;
@@ -395,7 +397,8 @@ int cal_reminders(const struct cal_feed *f, int64_t from, int64_t to, const int 
         free(r.v);
         return rc;
     }
-    qsort(r.v, r.n, sizeof(*r.v), cmp_rem);
+    if (r.n > 1)
+        qsort(r.v, r.n, sizeof(*r.v), cmp_rem);
     *out = r.v;
     *n = r.n;
     return 0;

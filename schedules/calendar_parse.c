@@ -576,14 +576,17 @@ static int build_index(struct cal_feed *f)
         return BOT_ENOMEM;
     for (size_t i = 0; i < f->nev; i++) {
         struct cal_ev *e = &f->ev[i];
-        qsort(e->ex_utc, (size_t)e->nex_utc, sizeof(int64_t), cmp_i64);
-        qsort(e->ex_day, (size_t)e->nex_day, sizeof(int64_t), cmp_i64);
+        if ((size_t)e->nex_utc > 1)
+            qsort(e->ex_utc, (size_t)e->nex_utc, sizeof(int64_t), cmp_i64);
+        if ((size_t)e->nex_day > 1)
+            qsort(e->ex_day, (size_t)e->nex_day, sizeof(int64_t), cmp_i64);
         if (e->has_rid)
             f->ovr[f->novr++] = i;
         else
             f->masters[f->nmasters++] = i;
     }
-    qsort_r(f->ovr, f->novr, sizeof(size_t), cmp_ovr, f);
+    if (f->novr > 1)
+        qsort_r(f->ovr, f->novr, sizeof(size_t), cmp_ovr, f);
     /* Same UID and RECURRENCE-ID twice: keep the higher SEQUENCE (sorted last). */
     size_t k = 0;
     for (size_t i = 0; i < f->novr; i++) {

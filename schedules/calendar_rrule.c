@@ -54,7 +54,8 @@ static int cmp_short(const void *a, const void *b)
 static void sort_dedupe(short *a, int max)
 {
     int n = alen(a, max), k = 0;
-    qsort(a, (size_t)n, sizeof(short), cmp_short);
+    if ((size_t)n > 1)
+        qsort(a, (size_t)n, sizeof(short), cmp_short);
     for (int i = 0; i < n; i++)
         if (k == 0 || a[k - 1] != a[i])
             a[k++] = a[i];
@@ -257,13 +258,15 @@ static bool fill_group(struct cal_rr *r)
             if (r->ngrp < MAX_GROUP)
                 r->grp[r->ngrp++] = w;
         }
-        qsort(r->grp, (size_t)r->ngrp, sizeof(int64_t), cmp_i64);
+        if ((size_t)r->ngrp > 1)
+            qsort(r->grp, (size_t)r->ngrp, sizeof(int64_t), cmp_i64);
         for (int i = 0; i < r->nsetpos; i++) {
             int p = r->setpos[i], idx = p > 0 ? p - 1 : r->ngrp + p;
             if (idx >= 0 && idx < r->ngrp)
                 r->out[r->nout++] = r->grp[idx];
         }
-        qsort(r->out, (size_t)r->nout, sizeof(int64_t), cmp_i64);
+        if ((size_t)r->nout > 1)
+            qsort(r->out, (size_t)r->nout, sizeof(int64_t), cmp_i64);
     }
     return true;
 }
