@@ -273,16 +273,53 @@ static int emit_override(const struct cal_feed *f, const struct cal_ev *o, int64
     return occ_push(out, &c);
 }
 
-static int cmp_occ(const void *a, const void *b)
+struct okey {
+    int64_t key, orig;
+    const char *uid;
+    size_t idx;
+};
+
+static int cmp_okey(const void *a, const void *b)
 {
-    const struct cal_occ *x = a, *y = b;
-    int64_t kx = x->all_day ? x->day * DAY : x->start, ky = y->all_day ? y->day * DAY : y->start;
-    if (kx != ky)
-        return kx < ky ? -1 : 1;
-    int c = strcmp(x->uid, y->uid);
+    const struct okey *x = a, *y = b;
+    if (x->key != y->key)
+        return x->key < y->key ? -1 : 1;
+    int c = x->uid == y->uid ? 0 : strcmp(x->uid, y->uid);
     if (c)
         return c;
-    return (x->orig_start > y->orig_start) - (x->orig_start < y->orig_start);
+    return (x->orig > y->orig) - (x->orig < y->orig);
+}
+
+/* Sorts by start (all-day: date at 00:00Z), UID, original start: small keys are
+ * sorted, then the records are permuted in place (no second big buffer). */
+static int sort_occ(struct occv *v)
+{
+    if (v->n < 2)
+        return 0;
+    struct okey *k = malloc(v->n * sizeof(*k));
+    if (!k)
+        return BOT_ENOMEM;
+    for (size_t i = 0; i < v->n; i++) {
+        const struct cal_occ *o = &v->v[i];
+        k[i] = (struct okey){o->all_day ? o->day * DAY : o->start, o->orig_start, o->uid, i};
+    }
+    qsort(k, v->n, sizeof(*k), cmp_okey);
+    for (size_t i = 0; i < v->n; i++) { /* position i takes record k[i].idx */
+        if (k[i].idx == i)
+            continue;
+        struct cal_occ tmp = v->v[i];
+        size_t j = i;
+        while (k[j].idx != i) {
+            size_t next = k[j].idx;
+            v->v[j] = v->v[next];
+            k[j].idx = j;
+            j = next;
+        }
+        v->v[j] = tmp;
+        k[j].idx = j;
+    }
+    free(k);
+    return 0;
 }
 
 int cal_expand(const struct cal_feed *f, int64_t from, int64_t to, struct cal_occ **out, size_t *n)
@@ -293,14 +330,14 @@ int cal_expand(const struct cal_feed *f, int64_t from, int64_t to, struct cal_oc
         rc = expand_master(f, &f->ev[f->masters[i]], from, to, &v);
     for (size_t i = 0; i < f->novr && !rc; i++)
         rc = emit_override(f, &f->ev[f->ovr[i]], from, to, &v);
+    if (!rc)
+        rc = sort_occ(&v);
     if (rc) {
         free(v.v);
         *out = NULL;
         *n = 0;
         return rc;
     }
-    if (v.n > 1)
-        qsort(v.v, v.n, sizeof(*v.v), cmp_occ);
     *out = v.v;
     *n = v.n;
     return 0;

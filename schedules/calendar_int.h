@@ -69,6 +69,12 @@ struct cal_feed {
     icaltimezone *floatz; /* NULL = UTC */
     char zone_name[64];
     int64_t max_ahead, max_lag; /* widest alarm reach before start / after start */
+    struct {
+        char tzid[64];
+        icaltimezone *tz;
+        bool ok;
+    } zcache[16]; /* TZID resolutions (libical's builtin lookup is a linear scan) */
+    int nzcache;
 };
 
 /* calendar_zone.c */
@@ -82,6 +88,22 @@ int64_t cal_tval_utc(const struct cal_tval *v);
 /* Resolves a TZID: in-file VTIMEZONE, builtin IANA, Windows name, trimmed forms.
  * Returns false if nothing matched. *tz = NULL means UTC. */
 bool cal_zone_resolve(struct cal_feed *f, const char *tzid, icaltimezone **tz);
+
+/* calendar_fast.c: native walk of the common RRULE shapes (state is plain data) */
+struct cal_fast {
+    int freq, interval, wkst, y0, m0, d0;
+    int64_t day0, tod, period;
+    unsigned wdmask, monmask;
+    signed char md[31], ord_pos[8], ord_wd[8];
+    int nmd, nord;
+    int64_t days[400];
+    int n, pos;
+};
+/* False when the rule needs libical. COUNT/UNTIL are applied by the caller. With
+ * may_skip, starts at the period holding skip_wall. */
+bool cal_fast_init(struct cal_fast *fs, const struct icalrecurrencetype *r, int64_t dtwall,
+                   bool is_date, int64_t skip_wall, bool may_skip);
+bool cal_fast_next(struct cal_fast *fs, int64_t *wall);
 
 /* calendar_rrule.c: one RRULE walked in wall-clock time with libical's bugs fixed */
 struct cal_rr;

@@ -34,6 +34,8 @@ struct cal_rr {
     int nmday, nyday;
     int64_t pending;
     int64_t *grp, *out; /* MAX_GROUP each, allocated when grouping */
+    bool use_fast;
+    struct cal_fast fast;
     int ngrp, nout, outpos;
     long steps;
 };
@@ -190,6 +192,11 @@ static bool src_next(struct cal_rr *r, int64_t *wall)
     while (!r->src_done) {
         if (++r->steps > MAX_STEPS)
             break;
+        if (r->use_fast) {
+            if (!cal_fast_next(&r->fast, wall))
+                break;
+            return true;
+        }
         struct icaltimetype t = icalrecur_iterator_next(r->it);
         if (icaltime_is_null_time(t))
             break;
@@ -413,6 +420,12 @@ struct cal_rr *cal_rr_new(const struct icalrecurrencetype *rule, const struct ca
     r->dt_pending = true;
     r->count = rule->count > 0 ? rule->count : 0;
     setup_until(r, rule);
+    int64_t target = skip_target(r, skip_wall);
+    bool may_skip = !r->count && target > r->dtwall + 7 * 86400;
+    if (cal_fast_init(&r->fast, rule, r->dtwall, r->is_date, target, may_skip)) {
+        r->use_fast = true;
+        return r;
+    }
     struct icalrecurrencetype lib = *rule;
     lib.count = 0;
     lib.until = icaltime_null_time();
@@ -424,8 +437,8 @@ struct cal_rr *cal_rr_new(const struct icalrecurrencetype *rule, const struct ca
         return r;
     }
     bool skippable = lib.freq == ICAL_DAILY_RECURRENCE || lib.freq == ICAL_WEEKLY_RECURRENCE;
-    int64_t target = skip_target(r, skip_wall);
-    if (!r->count && skippable && !r->nweekno && target > r->dtwall + 7 * 86400)
+    target = skip_target(r, skip_wall);
+    if (may_skip && skippable && !r->nweekno)
         (void)icalrecur_iterator_set_start(r->it, from_wall(target, r->is_date));
     return r;
 }

@@ -5,6 +5,7 @@
 #include "bot/tz.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -132,6 +133,8 @@ int64_t cal_wall_to_utc(icaltimezone *tz, int64_t wall)
     /* Offsets in force a day before and a day after; at most one change between. */
     int before = cal_tz_offset(tz, wall - 86400);
     int after = cal_tz_offset(tz, wall + 86400);
+    if (before == after) /* no change within a day either side */
+        return wall - before;
     int64_t t1 = wall - before, t2 = wall - after;
     bool ok1 = t1 + cal_tz_offset(tz, t1) == wall;
     bool ok2 = t2 + cal_tz_offset(tz, t2) == wall;
@@ -193,10 +196,28 @@ static bool lookup(struct cal_feed *f, const char *name, icaltimezone **tz)
     return true;
 }
 
+static bool resolve(struct cal_feed *f, const char *tzid, icaltimezone **tz);
+
 bool cal_zone_resolve(struct cal_feed *f, const char *tzid, icaltimezone **tz)
 {
     if (!tzid)
         return false;
+    for (int i = 0; i < f->nzcache; i++)
+        if (strcmp(f->zcache[i].tzid, tzid) == 0) {
+            *tz = f->zcache[i].tz;
+            return f->zcache[i].ok;
+        }
+    bool ok = resolve(f, tzid, tz);
+    if (f->nzcache < 16 && strlen(tzid) < sizeof(f->zcache[0].tzid)) {
+        snprintf(f->zcache[f->nzcache].tzid, sizeof(f->zcache[0].tzid), "%s", tzid);
+        f->zcache[f->nzcache].tz = ok ? *tz : NULL;
+        f->zcache[f->nzcache++].ok = ok;
+    }
+    return ok;
+}
+
+static bool resolve(struct cal_feed *f, const char *tzid, icaltimezone **tz)
+{
     if (lookup(f, tzid, tz))
         return true;
     /* Trim quotes, spaces and stray punctuation ("Pacific Standard Time:"). */
