@@ -17,6 +17,7 @@
 #include "bot/buf.h"
 #include "bot/err.h"
 #include "schedules/calendar.h"
+#include "schedules/calendar_int.h"
 
 #define MAX_ARGS 24
 
@@ -291,12 +292,67 @@ static void test_windows_names(void **state)
     assert_null(cal_windows_zone("Atlantis Standard Time"));
 }
 
+/* The native fast path must agree with libical's iterator on rules 3.0.16 gets right. */
+static void test_fast_path_matches_libical(void **state)
+{
+    (void)state;
+    const char *rules[] = {
+        "FREQ=DAILY",
+        "FREQ=DAILY;INTERVAL=3",
+        "FREQ=DAILY;BYDAY=MO,FR",
+        "FREQ=DAILY;BYMONTH=1,7",
+        "FREQ=DAILY;BYMONTHDAY=1,10,20",
+        "FREQ=WEEKLY",
+        "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,TH",
+        "FREQ=WEEKLY;INTERVAL=3;BYDAY=SU,SA;WKST=SU",
+        "FREQ=WEEKLY;INTERVAL=2;BYDAY=SU,TU;WKST=MO",
+        "FREQ=WEEKLY;BYDAY=TU;BYMONTH=3,4,5",
+        "FREQ=MONTHLY",
+        "FREQ=MONTHLY;BYMONTHDAY=31",
+        "FREQ=MONTHLY;BYMONTHDAY=1,15,-1",
+        "FREQ=MONTHLY;BYDAY=-1FR",
+        "FREQ=MONTHLY;BYDAY=2TU,4TU",
+        "FREQ=MONTHLY;INTERVAL=2;BYDAY=1MO",
+        "FREQ=MONTHLY;BYDAY=FR;BYMONTHDAY=13",
+        "FREQ=MONTHLY;BYDAY=MO,WE",
+        "FREQ=MONTHLY;BYMONTH=2,5;BYMONTHDAY=-2",
+        "FREQ=YEARLY",
+        "FREQ=YEARLY;BYMONTH=2,8",
+        "FREQ=YEARLY;INTERVAL=2;BYMONTH=6;BYMONTHDAY=1,30",
+    };
+    for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
+        struct icalrecurrencetype r = icalrecurrencetype_from_string(rules[i]);
+        assert_true(cal_rr_normalize(&r));
+        icalrecur_iterator *it = icalrecur_iterator_new(r, icaltime_from_string("20240131T093000"));
+        assert_non_null(it);
+        struct icaltimetype first = icalrecur_iterator_next(it);
+        icalrecur_iterator_free(it);
+        it = icalrecur_iterator_new(r, first); /* a DTSTART that matches the rule */
+        struct cal_fast fs;
+        int64_t wall0 = T(first.year, first.month, first.day, first.hour, first.minute);
+        assert_true(cal_fast_init(&fs, &r, wall0, false, 0, false));
+        for (int k = 0; k < 150; k++) {
+            struct icaltimetype t = icalrecur_iterator_next(it);
+            int64_t want = T(t.year, t.month, t.day, t.hour, t.minute), got = 0;
+            assert_true(cal_fast_next(&fs, &got));
+            if (got != want)
+                fail_msg("%s: instance %d: fast %lld, libical %s", rules[i], k, (long long)got,
+                         icaltime_as_ical_string(t));
+        }
+        icalrecur_iterator_free(it);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_data_cases),         cmocka_unit_test(test_occurrence_fields),
-        cmocka_unit_test(test_reminders_and_keys), cmocka_unit_test(test_allday_anchor_and_key),
-        cmocka_unit_test(test_parse_errors),       cmocka_unit_test(test_windows_names),
+        cmocka_unit_test(test_data_cases),
+        cmocka_unit_test(test_occurrence_fields),
+        cmocka_unit_test(test_reminders_and_keys),
+        cmocka_unit_test(test_allday_anchor_and_key),
+        cmocka_unit_test(test_parse_errors),
+        cmocka_unit_test(test_windows_names),
+        cmocka_unit_test(test_fast_path_matches_libical),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
