@@ -1,0 +1,57 @@
+/* store.h - the SQLite store: the only module that runs SQL (bot/store*.c). One
+ * file, WAL, foreign keys on, PRAGMA user_version migrations at open, prepared
+ * statements only. synchronous=FULL: a commit is fsynced to the WAL before the
+ * call returns, so an acknowledged check-in survives kill -9 and power loss.
+ * Loop thread only (one connection, not shared across threads). */
+#ifndef COHORT_STORE_H
+#define COHORT_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct store;
+
+#define STORE_SCHEMA_VERSION 1
+
+/* Opens (creating if absent) and migrates. Refuses: a file that is not a database
+ * or is corrupt (BOT_ECORRUPT), a schema newer than this binary (BOT_ESCHEMA),
+ * a database held by another running cohortbot (BOT_EBUSY). err explains. */
+int store_open(const char *path, struct store **out, char *err, size_t errlen);
+void store_close(struct store *s);
+int store_schema_version(struct store *s);
+
+/* Transactions (nestable by counting; only the outermost commits). */
+int store_begin(struct store *s);
+int store_commit(struct store *s);
+void store_rollback(struct store *s);
+
+/* meta key/value (e.g. the registered command hash). value is copied into out. */
+int store_meta_get(struct store *s, const char *key, char *out, size_t outlen);
+int store_meta_set(struct store *s, const char *key, const char *value);
+
+/* ---- delivery ledger (exactly-once posting) ---- */
+enum dlv_state { DLV_PENDING = 0, DLV_SENT = 1, DLV_SKIPPED = 2, DLV_FAILED = 3 };
+
+struct delivery {
+    char key[192];
+    char nonce[26];
+    enum dlv_state state;
+    int attempts;
+    int64_t due_at;
+    char message_id[24];
+};
+
+/* Records the intent to send `key` (before sending). If the key already exists the
+ * existing row is returned unchanged (created = false). nonce is derived from the
+ * key and stable across restarts. */
+int store_delivery_begin(struct store *s, const char *key, const char *kind, const char *target,
+                         int64_t due_at, int64_t now, struct delivery *out, bool *created);
+int store_delivery_get(struct store *s, const char *key, struct delivery *out);
+/* Sets state (+ message id / detail, may be NULL) and bumps attempts for PENDING. */
+int store_delivery_mark(struct store *s, const char *key, enum dlv_state st,
+                        const char *message_id, const char *detail, int64_t now);
+/* Deterministic <= 25-char nonce for a key. Pure. */
+void store_delivery_nonce(const char *key, char out[26]);
+
+#endif
