@@ -18,6 +18,10 @@ struct store;
  * or is corrupt (BOT_ECORRUPT), a schema newer than this binary (BOT_ESCHEMA),
  * a database held by another running cohortbot (BOT_EBUSY). err explains. */
 int store_open(const char *path, struct store **out, char *err, size_t errlen);
+/* For command-line tools beside a running bot (export, dry runs): does not take the
+ * single-process lock and does not create the file; still refuses a newer schema
+ * and migrates an older one. */
+int store_open_shared(const char *path, struct store **out, char *err, size_t errlen);
 void store_close(struct store *s);
 int store_schema_version(struct store *s);
 
@@ -49,8 +53,8 @@ int store_delivery_begin(struct store *s, const char *key, const char *kind, con
                          int64_t due_at, int64_t now, struct delivery *out, bool *created);
 int store_delivery_get(struct store *s, const char *key, struct delivery *out);
 /* Sets state (+ message id / detail, may be NULL) and bumps attempts for PENDING. */
-int store_delivery_mark(struct store *s, const char *key, enum dlv_state st,
-                        const char *message_id, const char *detail, int64_t now);
+int store_delivery_mark(struct store *s, const char *key, enum dlv_state st, const char *message_id,
+                        const char *detail, int64_t now);
 /* Deterministic <= 25-char nonce for a key. Pure. */
 void store_delivery_nonce(const char *key, char out[26]);
 
