@@ -58,4 +58,17 @@ int store_delivery_mark(struct store *s, const char *key, enum dlv_state st, con
 /* Deterministic <= 25-char nonce for a key. Pure. */
 void store_delivery_nonce(const char *key, char out[26]);
 
+/* ---- cohorts (bot/store_cohort.c) ---- */
+struct cohort;
+/* The guild's cohort. 0, BOT_ENOTFOUND or BOT_EIO. */
+int store_cohort_get(struct store *s, const char *guild_id, struct cohort *out);
+/* Inserts or updates by guild_id; sets c->id. */
+int store_cohort_put(struct store *s, struct cohort *c, int64_t now);
+/* Calls fn for every cohort; stops early when fn returns non-zero. */
+int store_cohort_each(struct store *s, int (*fn)(void *arg, const struct cohort *c), void *arg);
+/* Explicit week -> channel mapping (week 0 = fallback). channel NULL removes. */
+int store_week_channel_set(struct store *s, int64_t cohort_id, int week, const char *channel_id);
+/* 0 with out filled, or BOT_ENOTFOUND. */
+int store_week_channel_get(struct store *s, int64_t cohort_id, int week, char *out, size_t outlen);
+
 #endif
