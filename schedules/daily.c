@@ -62,7 +62,7 @@ const char *daily_week_channel(struct app *app, const struct cohort *c, int week
         fallback[0] = '\0';
         if (store_week_channel_get(app->store, c->id, 0, fallback, fblen) != 0)
             snprintf(fallback, fblen, "%s",
-                     c->fallback_channel[0]        ? c->fallback_channel
+                     c->fallback_channel[0]       ? c->fallback_channel
                      : app->cfg->fallback_channel ? app->cfg->fallback_channel
                                                   : "");
     }
@@ -150,8 +150,9 @@ static bool send_post(struct app *app, struct daily_state *d, const struct cohor
     msg_init(&m);
     int rc = daily_message(c, cur, p, &m);
     if (!rc && fallback)
-        rc = msg_set_content(&m, "(Posted here because the week %d channel is missing; create "
-                                 "#week-%02d or run /cohort channel.)",
+        rc = msg_set_content(&m,
+                             "(Posted here because the week %d channel is missing; create "
+                             "#week-%02d or run /cohort channel.)",
                              p->week, p->week);
     if (!rc) {
         *f = (struct inflight){.d = d, .app = app, .used = true};
@@ -178,8 +179,7 @@ static void skip_old(struct app *app, const struct daily_post *p, int64_t now)
     if (store_delivery_begin(app->store, p->key, "daily", NULL, p->due, now, &dl, &created))
         return;
     if (dl.state == DLV_PENDING) {
-        store_delivery_mark(app->store, p->key, DLV_SKIPPED, NULL, "older than catchup_hours",
-                            now);
+        store_delivery_mark(app->store, p->key, DLV_SKIPPED, NULL, "older than catchup_hours", now);
         log_warn("daily", "skipped key=%s: its time passed more than %d h ago", p->key,
                  app->cfg->catchup_hours);
     }
@@ -238,7 +238,8 @@ int daily_waiting(struct daily_state *d, const char *guild_id, char *out, size_t
             continue;
         n++;
         const char *what = strrchr(d->waiting[i].key, '/');
-        int w = snprintf(out + used, outlen - used, "%s%s", n > 1 ? ", " : "", what ? what + 1 : "");
+        int w =
+            snprintf(out + used, outlen - used, "%s%s", n > 1 ? ", " : "", what ? what + 1 : "");
         if (w > 0 && (size_t)w < outlen - used)
             used += (size_t)w;
     }

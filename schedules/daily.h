@@ -29,8 +29,8 @@ size_t daily_plan(const struct cohort *c, const struct curriculum *cur, int64_t 
                   struct daily_post *out, size_t max);
 
 /* The message for one post (cohort id goes into the Check in button). 0 or BOT_E*. */
-int daily_message(const struct cohort *c, const struct curriculum *cur,
-                  const struct daily_post *p, struct message *m);
+int daily_message(const struct cohort *c, const struct curriculum *cur, const struct daily_post *p,
+                  struct message *m);
 /* Day N content (for /today, /day): an embed like the daily post's. */
 int daily_day_embed(const struct curriculum *cur, int day, struct message *m);
 /* Week overview (objectives, projects, study groups, assessment). */

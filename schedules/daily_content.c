@@ -170,8 +170,8 @@ int daily_week_embed(const struct curriculum *cur, int week, struct message *m)
     return msg_embed_footer(e, foot);
 }
 
-int daily_message(const struct cohort *c, const struct curriculum *cur,
-                  const struct daily_post *p, struct message *m)
+int daily_message(const struct cohort *c, const struct curriculum *cur, const struct daily_post *p,
+                  struct message *m)
 {
     if (p->kind == DAILY_WEEK)
         return daily_week_embed(cur, p->week, m);
@@ -180,7 +180,7 @@ int daily_message(const struct cohort *c, const struct curriculum *cur,
         snprintf(desc, sizeof(desc),
                  "That was all %zu days of **%s**. Thank you for learning together! See your "
                  "journey with /progress and /streak.",
-                 cur->n_days, cur->title);
+                 cur->n_days, cur->name);
         return msg_add_embed(m, "\xf0\x9f\x8e\x93 Cohort complete!", desc) ? 0 : BOT_ENOMEM;
     }
     int rc = daily_day_embed(cur, p->day, m);
