@@ -2,6 +2,7 @@
  * (see curriculum.h). Parsing of the sections is in curriculum_sections.c. */
 #include "config/curriculum.h"
 
+#include <assert.h>
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
@@ -35,14 +36,14 @@ int curriculum_load_buffer(const char *data, size_t len, const char *name, struc
     *out = NULL;
     err[0] = '\0';
     name = name && *name ? base_name(name) : "(buffer)";
-    if (!data || only_space(data, len)) {
-        snprintf(err, BOT_ERR_LEN, "%.60s: empty file", name);
-        return BOT_EINVAL;
-    }
     if (len > CUR_FILE_MAX) {
         snprintf(err, BOT_ERR_LEN, "%.60s: %zu bytes, more than the %u allowed", name, len,
                  CUR_FILE_MAX);
         return BOT_ETOOBIG;
+    }
+    if (!data || only_space(data, len)) {
+        snprintf(err, BOT_ERR_LEN, "%.60s: empty file", name);
+        return BOT_EINVAL;
     }
     json_error_t je;
     json_t *root = json_loadb(data, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &je);
@@ -286,6 +287,7 @@ int curricula_load_dir(const char *dir, struct curricula **out, struct buf *errs
 {
     char **names = NULL;
     size_t n = 0;
+    assert(errs != NULL);
     *out = NULL;
     int rc = list_dir(dir, &names, &n, errs);
     if (rc)

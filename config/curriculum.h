@@ -239,7 +239,7 @@ struct curricula {
  * file, or one whose slug is already taken, is left out and described as one line in
  * errs; the others still load. Returns the number of files left out (0 = all fine),
  * or a negative BOT_E* code when dir itself cannot be read (also described in errs;
- * *out is NULL then). */
+ * *out is NULL then). errs is required (not NULL). */
 int curricula_load_dir(const char *dir, struct curricula **out, struct buf *errs);
 void curricula_free(struct curricula *set); /* NULL is a no-op */
 const struct curriculum *curricula_find(const struct curricula *set, const char *slug);

@@ -171,9 +171,6 @@ def frontmatter(text):
     return meta
 
 
-PROJECT_SETS = ["Foundation Projects", "Processing Projects", "Architecture Projects",
-                "Advanced Projects", "Governance Projects"]
-
 GROUPS = [  # from the "Specialized Study Groups" table; EST = America/New_York
     ([1, 2], "Data Fundamentals", "data-foundations", ["Mon", "Wed"], "20:00", "Mon/Wed 8pm EST"),
     ([3, 4], "Spark & Kafka", "big-data-processing", ["Tue", "Thu"], "19:00", "Tue/Thu 7pm EST"),
@@ -274,7 +271,10 @@ def make_days(blocks, cap, target):
             comps = "; ".join(f"{c['area']}: {c['requirement']}" for c in cap["components"])
             fields = {
                 "read_kind": "study",
-                "read": "Capstone brief: " + "; ".join(cap["platform_requirements"]),
+                "read": ("Capstone brief: " + cap["overview"] + " Review its technical "
+                         "requirements (" + ", ".join(t["area"].removeprefix("Data ").lower()
+                                                      for t in cap["technical_requirements"])
+                         + ") and performance requirements."),
                 "lab": "Build the " + cap["build"].lower() + " \u2014 " + comps,
                 "success": (f"Capstone rubric score of at least {cap['points_pass']}/"
                             f"{cap['points_max']} points ({cap['points_excellent']}/"
