@@ -12,13 +12,19 @@
 #define DAY 86400LL
 #define MAX_INST 200000 /* per master and window: a guard against absurd rules */
 
+#define MAX_OCC 1000000     /* occurrences per expansion */
+#define MAX_BUDGET 2000000L /* rule steps per expansion (libical steps count 10) */
+
 struct occv {
     struct cal_occ *v;
     size_t n, cap;
+    long steps; /* spent on rule iteration, against MAX_BUDGET */
 };
 
 static int occ_push(struct occv *o, const struct cal_occ *c)
 {
+    if (o->n >= MAX_OCC)
+        return BOT_ETOOBIG;
     if (o->n == o->cap) {
         size_t cap = o->cap ? o->cap * 2 : 64;
         struct cal_occ *p = realloc(o->v, cap * sizeof(*p));
@@ -119,7 +125,7 @@ static int cmp_inst(const void *a, const void *b)
 
 /* Instances of RRULEs, RDATEs and DTSTART with UTC start in [lo, hi), sorted, unique. */
 static int instances(const struct cal_feed *f, const struct cal_ev *m, int64_t lo, int64_t hi,
-                     struct instv *iv)
+                     struct instv *iv, long *steps)
 {
     const struct cal_tval *s = &m->start;
     icaltimezone *tz = s->is_date ? f->floatz : s->tz;
@@ -138,7 +144,10 @@ static int instances(const struct cal_feed *f, const struct cal_ev *m, int64_t l
             if (u >= lo)
                 rc = inst_push(iv, &(struct inst){w, u, 0, false});
         }
+        *steps += cal_rr_steps(r);
         cal_rr_free(r);
+        if (*steps > MAX_BUDGET)
+            return BOT_ETOOBIG; /* a hostile or absurd feed must not stall the loop */
     }
     for (int i = 0; i < m->nrdates && !rc; i++) {
         const struct cal_rdate *d = &m->rdates[i];
@@ -252,7 +261,7 @@ static int expand_master(const struct cal_feed *f, const struct cal_ev *m, int64
         (m->start_utc < from - ext || m->start_utc >= to + ext))
         return 0;
     struct instv iv = {0};
-    int rc = instances(f, m, from - ext, to + ext, &iv);
+    int rc = instances(f, m, from - ext, to + ext, &iv, &out->steps);
     for (size_t i = 0; i < iv.n && !rc; i++)
         rc = emit_instance(f, m, &iv.v[i], olo, ohi, from, to, out);
     free(iv.v);

@@ -50,14 +50,16 @@ const char *cal_feed_zone(const struct cal_feed *f);
 /* Every occurrence whose start lies in [from, to) (all-day ones: whose date, read
  * as 00:00Z, lies there), including cancelled ones (flagged), sorted by start, then
  * UID, then original start. *out is malloc'd (caller free()s it; NULL when *n == 0).
- * 0 or BOT_ENOMEM. */
+ * 0, BOT_ENOMEM, or BOT_ETOOBIG when the feed would need more than 1,000,000
+ * occurrences or 2,000,000 rule steps for this window (a hostile feed must not stall
+ * the loop thread). */
 int cal_expand(const struct cal_feed *f, int64_t from, int64_t to, struct cal_occ **out, size_t *n);
 
 /* Reminders whose fire time lies in [from, to), sorted by fire, start, UID. An event
  * with VALARMs uses them (TRIGGER relative to start or end, or absolute, plus
  * REPEAT/DURATION); other events fire `lead_min[i]` minutes before each start.
  * Cancelled occurrences give none. *out is malloc'd (caller free()s; NULL if n==0).
- * 0 or BOT_ENOMEM. */
+ * 0, BOT_ENOMEM or BOT_ETOOBIG (as cal_expand). */
 int cal_reminders(const struct cal_feed *f, int64_t from, int64_t to, const int *lead_min,
                   size_t nlead, struct cal_reminder **out, size_t *n);
 

@@ -1,11 +1,13 @@
 /* calendar_fast.c - native expansion of the common RRULE shapes (DAILY, WEEKLY,
  * MONTHLY by month-day or weekday, YEARLY by month) with arithmetic skip-ahead.
  * Debian's libical iterates through ICU calendars at ~5 us per step; these shapes
- * cover nearly every real feed, so the loop thread stays fast. Anything else
- * (BYSETPOS, BYWEEKNO, BYYEARDAY, BYHOUR..., sub-daily) goes to libical. Pure. */
+ * cover nearly every real feed, so the loop thread stays fast; sub-daily rules whose
+ * BY parts are all limits are walked here too. Anything else (BYSETPOS, BYWEEKNO,
+ * BYYEARDAY, BYHOUR with DAILY+, ...) goes to libical. Pure. */
 #include "schedules/calendar_int.h"
 #include "bot/tz.h"
 
+#include <stdint.h>
 #include <string.h>
 
 #define END_MARK ICAL_RECURRENCE_ARRAY_MAX
@@ -31,13 +33,38 @@ static bool empty(const short *a)
     return a[0] == END_MARK;
 }
 
+static bool mask(const short *a, int max, int lim, uint64_t *out)
+{
+    for (int i = 0; i < max && a[i] != END_MARK; i++) {
+        if (a[i] < 0 || a[i] > lim)
+            return false;
+        *out |= 1ULL << a[i];
+    }
+    return true;
+}
+
+/* SECONDLY/MINUTELY/HOURLY: every BY part must be a limit (RFC 5545 table). */
+static bool subdaily_init(struct cal_fast *fs, const struct icalrecurrencetype *r)
+{
+    if (r->freq == ICAL_MINUTELY_RECURRENCE && !empty(r->by_second))
+        return false;
+    if (r->freq == ICAL_HOURLY_RECURRENCE && (!empty(r->by_second) || !empty(r->by_minute)))
+        return false;
+    static const int64_t unit[] = {1, 60, 3600};
+    fs->step = unit[r->freq] * (r->interval > 0 ? r->interval : 1);
+    return mask(r->by_hour, ICAL_BY_HOUR_SIZE, 23, &fs->hourmask) &&
+           mask(r->by_minute, ICAL_BY_MINUTE_SIZE, 59, &fs->minmask) &&
+           mask(r->by_second, ICAL_BY_SECOND_SIZE, 60, &fs->secmask);
+}
+
 bool cal_fast_init(struct cal_fast *fs, const struct icalrecurrencetype *r, int64_t dtwall,
                    bool is_date, int64_t skip_wall, bool may_skip)
 {
     memset(fs, 0, sizeof(*fs));
-    if (r->freq < ICAL_DAILY_RECURRENCE || r->freq > ICAL_YEARLY_RECURRENCE ||
-        !empty(r->by_set_pos) || !empty(r->by_week_no) || !empty(r->by_year_day) ||
-        !empty(r->by_hour) || !empty(r->by_minute) || !empty(r->by_second))
+    bool sub = r->freq < ICAL_DAILY_RECURRENCE;
+    if (r->freq > ICAL_YEARLY_RECURRENCE || !empty(r->by_set_pos) || !empty(r->by_week_no) ||
+        !empty(r->by_year_day) || (sub && (is_date || !subdaily_init(fs, r))) ||
+        (!sub && (!empty(r->by_hour) || !empty(r->by_minute) || !empty(r->by_second))))
         return false;
     bool ordinals = false;
     for (int i = 0; i < ICAL_BY_DAY_SIZE && r->by_day[i] != END_MARK; i++) {
@@ -55,6 +82,8 @@ bool cal_fast_init(struct cal_fast *fs, const struct icalrecurrencetype *r, int6
             fs->wdmask |= 1u << wd;
         }
     }
+    if (sub && ordinals)
+        return false;
     if (ordinals && (r->freq != ICAL_MONTHLY_RECURRENCE || fs->wdmask || !empty(r->by_month_day)))
         return false;
     if (r->freq == ICAL_YEARLY_RECURRENCE && (fs->wdmask || ordinals))
@@ -77,6 +106,11 @@ bool cal_fast_init(struct cal_fast *fs, const struct icalrecurrencetype *r, int6
     tz_civil_from_days(fs->day0, &fs->y0, &fs->m0, &fs->d0);
     if (fs->freq == ICAL_WEEKLY_RECURRENCE && !fs->wdmask)
         fs->wdmask = 1u << wday(fs->day0);
+    if (sub) {
+        if (may_skip && skip_wall - dtwall > fs->step)
+            fs->period = (skip_wall - dtwall) / fs->step - 1;
+        return true;
+    }
     if (may_skip) { /* jump to the period holding skip_wall */
         int64_t sd = fdiv(skip_wall, 86400) - fs->day0;
         int sy, sm, sdd;
@@ -172,8 +206,32 @@ static void fill(struct cal_fast *fs)
     }
 }
 
+static bool subdaily_next(struct cal_fast *fs, int64_t *wall)
+{
+    for (int guard = 0; guard < 400000; guard++) {
+        int64_t w = fs->day0 * 86400 + fs->tod + fs->period++ * fs->step;
+        int64_t day = fdiv(w, 86400), sec = w - day * 86400;
+        if (day > 2932896)
+            return false;
+        if ((fs->hourmask && !(fs->hourmask & (1ULL << (sec / 3600)))) ||
+            (fs->minmask && !(fs->minmask & (1ULL << (sec % 3600 / 60)))) ||
+            (fs->secmask && !(fs->secmask & (1ULL << (sec % 60)))))
+            continue;
+        int y = 0, m = 0, d = 0;
+        if (fs->monmask || fs->nmd)
+            tz_civil_from_days(day, &y, &m, &d);
+        if (!day_ok(fs, day, y, m, d))
+            continue;
+        *wall = w;
+        return true;
+    }
+    return false;
+}
+
 bool cal_fast_next(struct cal_fast *fs, int64_t *wall)
 {
+    if (fs->step)
+        return subdaily_next(fs, wall);
     for (int guard = 0; guard < 100000; guard++) {
         while (fs->pos < fs->n) {
             int64_t day = fs->days[fs->pos++];

@@ -98,6 +98,8 @@ struct cal_fast {
     int nmd, nord;
     int64_t days[400];
     int n, pos;
+    int64_t step;                        /* sub-daily: seconds per period */
+    uint64_t hourmask, minmask, secmask; /* sub-daily limits; 0 = any */
 };
 /* False when the rule needs libical. COUNT/UNTIL are applied by the caller. With
  * may_skip, starts at the period holding skip_wall. */
@@ -113,6 +115,7 @@ struct cal_rr *cal_rr_new(const struct icalrecurrencetype *rule, const struct ca
                           int64_t skip_wall);
 bool cal_rr_next(struct cal_rr *r, int64_t *wall);
 void cal_rr_free(struct cal_rr *r);
+long cal_rr_steps(const struct cal_rr *r); /* work done, for the expansion budget */
 /* Parse-time clean-up of a rule (dedupe BYDAY, sort BYHOUR/...); false if unusable. */
 bool cal_rr_normalize(struct icalrecurrencetype *rule);
 

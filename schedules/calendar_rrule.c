@@ -11,7 +11,8 @@
 #include <string.h>
 
 #define END_MARK ICAL_RECURRENCE_ARRAY_MAX
-#define MAX_STEPS 400000
+#define MAX_STEPS 400000    /* native steps (tens of ns each) */
+#define MAX_LIB_STEPS 50000 /* libical steps (~5 us each with ICU, some far slower) */
 #define MAX_GROUP 4096
 
 enum { G_NONE, G_SEC, G_MIN, G_HOUR, G_DAY, G_WEEK, G_WEEKYEAR };
@@ -190,7 +191,7 @@ static struct icaltimetype from_wall(int64_t wall, bool is_date)
 static bool src_next(struct cal_rr *r, int64_t *wall)
 {
     while (!r->src_done) {
-        if (++r->steps > MAX_STEPS)
+        if (++r->steps > (r->use_fast ? MAX_STEPS : MAX_LIB_STEPS))
             break;
         if (r->use_fast) {
             if (!cal_fast_next(&r->fast, wall))
@@ -441,6 +442,11 @@ struct cal_rr *cal_rr_new(const struct icalrecurrencetype *rule, const struct ca
     if (may_skip && skippable && !r->nweekno)
         (void)icalrecur_iterator_set_start(r->it, from_wall(target, r->is_date));
     return r;
+}
+
+long cal_rr_steps(const struct cal_rr *r)
+{
+    return r->use_fast ? r->steps : r->steps * 10;
 }
 
 void cal_rr_free(struct cal_rr *r)

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "bot/buf.h"
@@ -343,6 +344,31 @@ static void test_fast_path_matches_libical(void **state)
     }
 }
 
+/* A hostile feed (rules libical walks slowly, from 1970) is cut off with
+ * BOT_ETOOBIG instead of stalling the loop thread. */
+static void test_hostile_feed_is_bounded(void **state)
+{
+    (void)state;
+    struct buf b;
+    buf_init(&b, 1 << 20);
+    buf_puts(&b, "BEGIN:VCALENDAR\n");
+    for (int i = 0; i < 50; i++)
+        buf_printf(&b,
+                   "BEGIN:VEVENT\nUID:h%d\nDTSTART:19700101T010000Z\n"
+                   "RRULE:FREQ=DAILY;BYHOUR=1,2,3;BYSETPOS=1;COUNT=100000000\nEND:VEVENT\n",
+                   i);
+    buf_puts(&b, "END:VCALENDAR\n");
+    struct cal_feed *f = parse(b.p, NULL);
+    struct cal_occ *o;
+    size_t n;
+    time_t t0 = time(NULL);
+    assert_int_equal(cal_expand(f, T(2024, 1, 1, 0, 0), T(2025, 1, 1, 0, 0), &o, &n), BOT_ETOOBIG);
+    assert_null(o);
+    assert_true(time(NULL) - t0 < 10);
+    cal_feed_free(f);
+    buf_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -353,6 +379,7 @@ int main(void)
         cmocka_unit_test(test_parse_errors),
         cmocka_unit_test(test_windows_names),
         cmocka_unit_test(test_fast_path_matches_libical),
+        cmocka_unit_test(test_hostile_feed_is_bounded),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
