@@ -1,5 +1,6 @@
 /* tools.c - dispatch of `cohortbot <tool> …` to the module that implements it. */
 #include "bot/tools.h"
+#include "schedules/calendar_cli.h"
 #include "schedules/simulate.h"
 
 #include <stdio.h>
@@ -12,6 +13,7 @@ struct tool {
 };
 
 static const struct tool tools[] = {
+    {"calendar", cal_cli_main, "print a calendar's occurrences or reminders"},
     {"simulate", simulate_main, "print every post the schedules would make"},
     {NULL, NULL, NULL},
 };

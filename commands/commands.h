@@ -10,8 +10,12 @@ extern const struct cmd_def cmd_cohort_def;
 extern const struct cmd_def cmd_today_def;
 extern const struct cmd_def cmd_day_def;
 extern const struct cmd_def cmd_week_def;
+extern const struct cmd_def cmd_calendar_def;
+extern const struct cmd_def cmd_schedule_def;
 
-#define COMMAND_TABLE &cmd_help_def, &cmd_cohort_def, &cmd_today_def, &cmd_day_def, &cmd_week_def,
+#define COMMAND_TABLE                                                                              \
+    &cmd_help_def, &cmd_cohort_def, &cmd_today_def, &cmd_day_def, &cmd_week_def,                   \
+        &cmd_calendar_def, &cmd_schedule_def,
 #define COMPONENT_TABLE
 
 /* Shared helpers of the command files. */
