@@ -6,8 +6,19 @@
 #include "commands/registry.h"
 
 extern const struct cmd_def cmd_help_def;
+extern const struct cmd_def cmd_checkin_def;
+extern const struct cmd_def cmd_streak_def;
+extern const struct cmd_def cmd_progress_def;
+extern const struct cmd_def cmd_leaderboard_def;
+extern const struct cmd_def cmd_timezone_def;
+extern const struct cmd_def cmd_privacy_def;
+extern const struct cmd_def cmd_mydata_def;
+extern const struct cmd_component cmd_checkin_button;
+extern const struct cmd_component cmd_mydata_button;
 
-#define COMMAND_TABLE &cmd_help_def,
-#define COMPONENT_TABLE
+#define COMMAND_TABLE                                                                              \
+    &cmd_help_def, &cmd_checkin_def, &cmd_streak_def, &cmd_progress_def, &cmd_leaderboard_def,     \
+        &cmd_timezone_def, &cmd_privacy_def, &cmd_mydata_def,
+#define COMPONENT_TABLE &cmd_checkin_button, &cmd_mydata_button,
 
 #endif

@@ -1,0 +1,138 @@
+/* ckcore.c - shared pieces of the check-in commands (see ckcore.h). */
+#include "commands/ckcore.h"
+#include "bot/app.h"
+#include "bot/err.h"
+#include "config/config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- curriculum lookups: the only place that knows where they come from ---- */
+
+void ck_plan_get(const struct app *app, const struct cohort *co, struct ck_plan *out)
+{
+    (void)app;
+    (void)co;
+    *out = (struct ck_plan){.n_days = 70, .n_weeks = 10, .target_min = 15, .target_max = 20};
+}
+
+int ck_week_of(const struct app *app, const struct cohort *co, int day)
+{
+    (void)app;
+    (void)co;
+    return day < 1 ? 1 : (day - 1) / 7 + 1;
+}
+
+void ck_day_topic(const struct app *app, const struct cohort *co, int day, char *out,
+                  size_t outlen)
+{
+    (void)app;
+    (void)co;
+    (void)day;
+    if (outlen)
+        out[0] = '\0';
+}
+
+bool ck_next_assessment(const struct app *app, const struct cohort *co, int week, char *out,
+                        size_t outlen)
+{
+    (void)app;
+    (void)co;
+    (void)week;
+    (void)out;
+    (void)outlen;
+    return false;
+}
+
+/* ---- learner context ---- */
+
+int ck_grace(const struct cmd_ctx *c)
+{
+    const struct config *cfg = c->app ? c->app->cfg : NULL;
+    return cfg && cfg->grace_days_per_week > 0 ? cfg->grace_days_per_week : 0;
+}
+
+int ck_who_load(struct cmd_ctx *c, const char *user_id, struct ck_who *w, char *why,
+                size_t whylen)
+{
+    memset(w, 0, sizeof(*w));
+    if (!c->ix->guild_id[0]) {
+        snprintf(why, whylen, "This works inside the cohort's server, not in DMs.");
+        return BOT_EINVAL;
+    }
+    int rc = store_cohort_get(c->app->store, c->ix->guild_id, &w->cohort);
+    if (rc == BOT_ENOTFOUND) {
+        snprintf(why, whylen,
+                 "No cohort is running in this server yet (an admin starts one with "
+                 "/cohort start).");
+        return rc;
+    }
+    if (!rc)
+        rc = store_member_get(c->app->store, c->ix->guild_id, user_id, &w->member);
+    if (rc) {
+        snprintf(why, whylen, "The database is not answering; please try again in a minute.");
+        return rc;
+    }
+    w->zone = w->member.timezone[0] ? w->member.timezone : w->cohort.timezone;
+    ck_plan_get(c->app, &w->cohort, &w->plan);
+    if (cohort_day_at(w->cohort.start_date, w->zone, c->now, &w->today)) {
+        snprintf(why, whylen, "The cohort's start date or time zone is invalid (%s, %s).",
+                 w->cohort.start_date, w->zone);
+        return BOT_EINVAL;
+    }
+    return 0;
+}
+
+struct collect {
+    struct streak_ck cks[1000];
+    size_t n;
+    struct ck_stats *st;
+    const struct app *app;
+    const struct cohort *co;
+};
+
+static int collect_one(void *arg, const struct checkin *ck)
+{
+    struct collect *k = arg;
+    if (k->n < sizeof(k->cks) / sizeof(k->cks[0]))
+        k->cks[k->n++] = (struct streak_ck){ck->day, ck->created_at, ck->hours};
+    int wk = ck_week_of(k->app, k->co, ck->day);
+    if (wk >= 1 && wk <= CK_MAX_WEEKS) {
+        k->st->week_hours[wk] += ck->hours > 0 ? ck->hours : 0;
+        k->st->week_days[wk]++;
+    }
+    if (ck->day > k->st->last_day)
+        k->st->last_day = ck->day;
+    return 0;
+}
+
+int ck_stats_load(struct cmd_ctx *c, const struct ck_who *w, int grace, struct ck_stats *st)
+{
+    memset(st, 0, sizeof(*st));
+    struct collect *k = calloc(1, sizeof(*k)); /* 24 KB: off the stack */
+    if (!k)
+        return BOT_ENOMEM;
+    k->st = st;
+    k->app = c->app;
+    k->co = &w->cohort;
+    int rc = store_checkin_each(c->app->store, w->cohort.id, w->member.user_id, collect_one, k);
+    if (!rc)
+        rc = streak_compute(w->cohort.start_date, w->zone, w->today, w->plan.n_days, grace,
+                            k->cks, k->n, &st->streak);
+    free(k);
+    return rc;
+}
+
+int ck_say(struct cmd_ctx *c, const char *fmt, ...)
+{
+    char text[1500];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof(text), fmt, ap);
+    va_end(ap);
+    c->reply->ephemeral = true;
+    msg_set_content(c->reply, "%s", text);
+    return 0;
+}
