@@ -1,6 +1,7 @@
 /* tools.c - dispatch of `cohortbot <tool> …` to the module that implements it. */
 #include "bot/tools.h"
 #include "bot/export.h"
+#include "schedules/simulate.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -13,6 +14,7 @@ struct tool {
 
 static const struct tool tools[] = {
     {"export", export_main, "export checkins [--guild ID] [--db FILE]"},
+    {"simulate", simulate_main, "print every post the schedules would make"},
     {NULL, NULL, NULL},
 };
 

@@ -3,6 +3,7 @@
 #include "bot/app.h"
 #include "bot/err.h"
 #include "config/config.h"
+#include "config/curriculum.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -11,38 +12,54 @@
 
 /* ---- curriculum lookups: the only place that knows where they come from ---- */
 
+/* The cohort's curriculum, or NULL (then the 70-day / 10-week default applies). */
+static const struct curriculum *cur_of(const struct app *app, const struct cohort *co)
+{
+    return app && app->curricula ? curricula_find(app->curricula, co->curriculum) : NULL;
+}
+
 void ck_plan_get(const struct app *app, const struct cohort *co, struct ck_plan *out)
 {
-    (void)app;
-    (void)co;
     *out = (struct ck_plan){.n_days = 70, .n_weeks = 10, .target_min = 15, .target_max = 20};
+    const struct curriculum *cu = cur_of(app, co);
+    if (!cu || cu->n_days == 0)
+        return;
+    out->n_days = (int)cu->n_days;
+    out->n_weeks = (int)cu->n_weeks;
+    if (cu->time_target.min_hours_per_week > 0) {
+        out->target_min = cu->time_target.min_hours_per_week;
+        out->target_max = cu->time_target.max_hours_per_week;
+    }
 }
 
 int ck_week_of(const struct app *app, const struct cohort *co, int day)
 {
-    (void)app;
-    (void)co;
+    const struct cur_day *d = cur_of(app, co) ? curriculum_day(cur_of(app, co), day) : NULL;
+    if (d)
+        return d->week;
     return day < 1 ? 1 : (day - 1) / 7 + 1;
 }
 
 void ck_day_topic(const struct app *app, const struct cohort *co, int day, char *out,
                   size_t outlen)
 {
-    (void)app;
-    (void)co;
-    (void)day;
+    const struct cur_day *d = cur_of(app, co) ? curriculum_day(cur_of(app, co), day) : NULL;
     if (outlen)
-        out[0] = '\0';
+        snprintf(out, outlen, "%s", d && d->topic ? d->topic : "");
 }
 
 bool ck_next_assessment(const struct app *app, const struct cohort *co, int week, char *out,
                         size_t outlen)
 {
-    (void)app;
-    (void)co;
-    (void)week;
-    (void)out;
-    (void)outlen;
+    const struct curriculum *cu = cur_of(app, co);
+    for (int w = week; cu && w <= (int)cu->n_weeks; w++) {
+        const struct cur_assessment *as = curriculum_assessment_of_week(cu, w);
+        if (as) {
+            snprintf(out, outlen, "week %d: %s (%d questions, pass %d%%)", as->week, as->topic,
+                     as->questions, as->pass_percent);
+            return true;
+        }
+    }
     return false;
 }
 

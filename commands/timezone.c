@@ -1,11 +1,10 @@
 /* timezone.c - /timezone zone: stores the member's IANA zone (it decides their cohort
- * day and their midnight), with autocomplete over libical's zone names. */
+ * day and their midnight), with autocomplete over IANA names (tz_complete). */
 #include "bot/app.h"
 #include "bot/tz.h"
 #include "commands/ckcore.h"
 #include "commands/commands.h"
 
-#include <libical/ical.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -33,41 +32,13 @@ static int timezone_run(struct cmd_ctx *c, const struct cmd_args *a)
                   zone, now.hour, now.minute);
 }
 
-/* Case-insensitive substring match; "new york" matches America/New_York. */
-static bool zone_matches(const char *zone, const char *typed)
-{
-    size_t n = strlen(typed);
-    if (n == 0)
-        return true;
-    for (const char *p = zone; *p; p++) {
-        size_t i = 0;
-        while (i < n && p[i]) {
-            char a = p[i] == '_' ? ' ' : p[i], b = typed[i] == '_' ? ' ' : typed[i];
-            if ((a | 0x20) != (b | 0x20))
-                break;
-            i++;
-        }
-        if (i == n)
-            return true;
-    }
-    return false;
-}
-
 static int timezone_complete(struct cmd_ctx *c, const struct cmd_args *a)
 {
     const struct cmd_arg *f = args_focused(a);
     const char *typed = f && f->s ? f->s : "";
-    if (zone_matches("UTC", typed))
+    if (strncasecmp("UTC", typed, strlen(typed)) == 0)
         msg_add_choice(c->reply, "UTC", "UTC");
-    icalarray *zones = icaltimezone_get_builtin_timezones();
-    for (size_t i = 0; zones && i < zones->num_elements && c->reply->nchoices < MSG_MAX_CHOICES;
-         i++) {
-        icaltimezone *z = icalarray_element_at(zones, i);
-        const char *loc = z ? icaltimezone_get_location(z) : NULL;
-        if (loc && zone_matches(loc, typed))
-            msg_add_choice(c->reply, loc, loc);
-    }
-    return 0;
+    return tz_complete(c->reply, typed);
 }
 
 static const struct cmd_opt timezone_opts[] = {
