@@ -4,12 +4,14 @@
 #include "schedules/scheduler.h"
 #include "bot/app.h"
 #include "schedules/daily.h"
+#include "schedules/nudge.h"
 
 #include <stdlib.h>
 
 struct sched {
     struct app *app;
     struct daily_state *daily;
+    int64_t nudge_at; /* next nudge check (UTC seconds) */
 };
 
 struct sched *sched_new(struct app *app)
@@ -43,5 +45,9 @@ struct daily_state *sched_daily(struct sched *s)
 int sched_tick(struct sched *s, int64_t now)
 {
     daily_tick(s->app, s->daily, now);
+    if (now >= s->nudge_at) {
+        nudge_run(s->app, now, NULL);
+        s->nudge_at = now + NUDGE_EVERY_S;
+    }
     return 1;
 }
