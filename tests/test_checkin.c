@@ -498,6 +498,24 @@ static void test_report_and_nudge(void **state)
     assert_int_equal(sent, 0);
 }
 
+static void test_timezone_autocomplete(void **state)
+{
+    struct fx *f = *state;
+    struct interaction ix = {.type = IX_AUTOCOMPLETE, .console = true, .guild_id = GUILD};
+    snprintf(ix.user_id, sizeof(ix.user_id), "%s", ANN);
+    ix.data = json_pack("{s:s,s:[{s:s,s:i,s:s,s:b}]}", "name", "timezone", "options", "name",
+                        "zone", "type", 3, "value", "berl", "focused", 1);
+    ix.token = strdup("t");
+    cmd_dispatch(&f->app, &ix);
+    ix_free(&ix);
+    assert_int_equal(f->rec.last_msg.kind, MSG_KIND_CHOICES);
+    bool berlin = false;
+    for (int i = 0; i < f->rec.last_msg.nchoices; i++)
+        berlin |= strcmp(f->rec.last_msg.choices[i].value, "Europe/Berlin") == 0;
+    assert_true(berlin);
+    assert_true(f->rec.last_msg.nchoices <= MSG_MAX_CHOICES);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -509,6 +527,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_csv, setup, teardown),
         cmocka_unit_test_setup_teardown(test_group_commit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_report_and_nudge, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_timezone_autocomplete, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
