@@ -39,8 +39,8 @@ static int ex_row(void *arg, const struct checkin_export_row *r)
     buf_reset(&x->line);
     char day[16];
     snprintf(day, sizeof(day), "%d", r->day);
-    const char *fields[] = {r->guild_id, r->cohort_start, r->user_id, day, hours,
-                            r->note,     r->link,         created};
+    const char *fields[] = {r->guild_id, r->cohort_start, r->user_id, day,
+                            hours,       r->note,         r->link,    created};
     int rc = 0;
     for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]) && !rc; i++) {
         if (i)
@@ -92,8 +92,9 @@ int export_main(int argc, char **argv)
         else if (strcmp(argv[i], "--db") == 0 && has_val)
             db = argv[++i];
         else {
-            fprintf(stderr, "cohortbot export: unexpected '%s'\nusage: cohortbot export "
-                            "checkins [--guild ID] [--db FILE]\n",
+            fprintf(stderr,
+                    "cohortbot export: unexpected '%s'\nusage: cohortbot export "
+                    "checkins [--guild ID] [--db FILE]\n",
                     argv[i]);
             return 2;
         }

@@ -106,8 +106,8 @@ static int w_create_channel(void *impl, const char *guild_id, const char *name, 
                             const char *parent_id, const char *topic, chat_done_fn done, void *arg)
 {
     struct gc *g = impl;
-    return g->inner.ops->create_channel(g->inner.impl, guild_id, name, type, parent_id, topic,
-                                        done, arg);
+    return g->inner.ops->create_channel(g->inner.impl, guild_id, name, type, parent_id, topic, done,
+                                        arg);
 }
 
 static const struct chat_ops gc_ops = {

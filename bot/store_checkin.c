@@ -173,8 +173,7 @@ static void row_to_member(sqlite3_stmt *st, struct member *m)
     m->last_nudge_day = sqlite3_column_int(st, 7);
 }
 
-int store_member_get(struct store *s, const char *guild_id, const char *user_id,
-                     struct member *out)
+int store_member_get(struct store *s, const char *guild_id, const char *user_id, struct member *out)
 {
     static const char sql[] =
         "SELECT " MEMBER_COLS " FROM members WHERE guild_id=?1 AND user_id=?2";

@@ -126,8 +126,7 @@ static int checkin_run(struct cmd_ctx *c, const struct cmd_args *a)
     args_num(a, "hours", &hours);
     const char *link = args_str(a, "link");
     if (link && !link_ok(link))
-        return ck_say(c, "link must be an https:// address without spaces (got \"%.80s\").",
-                      link);
+        return ck_say(c, "link must be an https:// address without spaces (got \"%.80s\").", link);
     int day = day64 > 100000 || day64 < -100000 ? 100000 : (int)day64;
     if (day_refusal(&w, day, given, w.today, why, sizeof(why)))
         return ck_say(c, "%s", why);
@@ -190,8 +189,9 @@ static int button_run(struct cmd_ctx *c, const struct cmd_args *a)
     double hours = -1;
     const char *h = args_str(a, "hours"), *note = args_str(a, "note");
     if (strcmp(tail, "save") == 0 && h && *h && !hours_parse(h, &hours))
-        return ck_say(c, "Hours must be a number from 0 to 24, like 2 or 2.5 (got \"%.20s\"). "
-                         "Nothing was saved; press the button again.",
+        return ck_say(c,
+                      "Hours must be a number from 0 to 24, like 2 or 2.5 (got \"%.20s\"). "
+                      "Nothing was saved; press the button again.",
                       h);
     int rc = record(c, &w, day, hours, note, NULL);
     if (rc == 0 && tail[0] == '\0') {
@@ -203,12 +203,24 @@ static int button_run(struct cmd_ctx *c, const struct cmd_args *a)
 }
 
 static const struct cmd_opt checkin_opts[] = {
-    {.name = "day", .description = "Cohort day (default: today in your time zone)",
-     .type = OPT_INTEGER, .has_min = true, .min = 1, .has_max = true, .max = 366},
-    {.name = "hours", .description = "Hours spent (0-24)", .type = OPT_NUMBER, .has_min = true,
-     .min = 0, .has_max = true, .max = 24},
+    {.name = "day",
+     .description = "Cohort day (default: today in your time zone)",
+     .type = OPT_INTEGER,
+     .has_min = true,
+     .min = 1,
+     .has_max = true,
+     .max = 366},
+    {.name = "hours",
+     .description = "Hours spent (0-24)",
+     .type = OPT_NUMBER,
+     .has_min = true,
+     .min = 0,
+     .has_max = true,
+     .max = 24},
     {.name = "note", .description = "What you did", .type = OPT_STRING, .max_len = 500},
-    {.name = "link", .description = "An https:// link to your work", .type = OPT_STRING,
+    {.name = "link",
+     .description = "An https:// link to your work",
+     .type = OPT_STRING,
      .max_len = 1000},
 };
 

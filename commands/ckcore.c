@@ -40,8 +40,7 @@ int ck_week_of(const struct app *app, const struct cohort *co, int day)
     return day < 1 ? 1 : (day - 1) / 7 + 1;
 }
 
-void ck_day_topic(const struct app *app, const struct cohort *co, int day, char *out,
-                  size_t outlen)
+void ck_day_topic(const struct app *app, const struct cohort *co, int day, char *out, size_t outlen)
 {
     const struct cur_day *d = cur_of(app, co) ? curriculum_day(cur_of(app, co), day) : NULL;
     if (outlen)
@@ -71,8 +70,7 @@ int ck_grace(const struct cmd_ctx *c)
     return cfg && cfg->grace_days_per_week > 0 ? cfg->grace_days_per_week : 0;
 }
 
-int ck_who_load(struct cmd_ctx *c, const char *user_id, struct ck_who *w, char *why,
-                size_t whylen)
+int ck_who_load(struct cmd_ctx *c, const char *user_id, struct ck_who *w, char *why, size_t whylen)
 {
     memset(w, 0, sizeof(*w));
     if (!c->ix->guild_id[0]) {
@@ -125,6 +123,46 @@ static int collect_one(void *arg, const struct checkin *ck)
     return 0;
 }
 
+/* Day-end memo: converting day ends through the zone database is the costly part of
+ * a streak, and the same (start date, zone) pairs recur on every check-in. A few
+ * entries, replaced round-robin; loop thread only (like tz.h's zone cache). The zone
+ * data cannot change while the process runs, so entries never go stale. */
+#define MEMO_SLOTS 8
+#define MEMO_DAYS 400
+static struct {
+    char start[11], zone[64];
+    int last;
+    int64_t ends[MEMO_DAYS + 1];
+} g_memo[MEMO_SLOTS];
+static int g_memo_next;
+
+static const int64_t *memo_ends(const char *start, const char *zone, int last)
+{
+    if (last < 1 || last > MEMO_DAYS)
+        return NULL;
+    for (int i = 0; i < MEMO_SLOTS; i++)
+        if (g_memo[i].last >= last && strcmp(g_memo[i].start, start) == 0 &&
+            strcmp(g_memo[i].zone, zone) == 0)
+            return g_memo[i].ends;
+    int i = g_memo_next;
+    g_memo_next = (g_memo_next + 1) % MEMO_SLOTS;
+    g_memo[i].last = 0;
+    if (streak_day_ends(start, zone, last, g_memo[i].ends))
+        return NULL;
+    snprintf(g_memo[i].start, sizeof(g_memo[i].start), "%s", start);
+    snprintf(g_memo[i].zone, sizeof(g_memo[i].zone), "%s", zone);
+    g_memo[i].last = last;
+    return g_memo[i].ends;
+}
+
+int ck_streak(const struct ck_who *w, int today, int grace, const struct streak_ck *cks, size_t n,
+              struct streak_result *out)
+{
+    int last = today < w->plan.n_days ? today : w->plan.n_days;
+    return streak_compute_ends(w->cohort.start_date, w->zone, today, w->plan.n_days, grace, cks, n,
+                               memo_ends(w->cohort.start_date, w->zone, last), out);
+}
+
 int ck_stats_load(struct cmd_ctx *c, const struct ck_who *w, int grace, struct ck_stats *st)
 {
     memset(st, 0, sizeof(*st));
@@ -136,8 +174,7 @@ int ck_stats_load(struct cmd_ctx *c, const struct ck_who *w, int grace, struct c
     k->co = &w->cohort;
     int rc = store_checkin_each(c->app->store, w->cohort.id, w->member.user_id, collect_one, k);
     if (!rc)
-        rc = streak_compute(w->cohort.start_date, w->zone, w->today, w->plan.n_days, grace,
-                            k->cks, k->n, &st->streak);
+        rc = ck_streak(w, w->today, grace, k->cks, k->n, &st->streak);
     free(k);
     return rc;
 }

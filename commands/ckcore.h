@@ -51,10 +51,12 @@ bool ck_next_assessment(const struct app *app, const struct cohort *co, int week
 
 /* Loads the guild's cohort and user's settings and works out today. 0, or
  * BOT_ENOTFOUND / BOT_EINVAL / BOT_EIO with a message for the member in why. */
-int ck_who_load(struct cmd_ctx *c, const char *user_id, struct ck_who *w, char *why,
-                size_t whylen);
+int ck_who_load(struct cmd_ctx *c, const char *user_id, struct ck_who *w, char *why, size_t whylen);
 /* Streak and weekly hours of w's learner. 0 or BOT_E*. */
 int ck_stats_load(struct cmd_ctx *c, const struct ck_who *w, int grace, struct ck_stats *st);
+/* streak_compute for w's cohort and zone up to `today`, with memoised day ends. */
+int ck_streak(const struct ck_who *w, int today, int grace, const struct streak_ck *cks, size_t n,
+              struct streak_result *out);
 /* Configured grace days per week (0 without config). */
 int ck_grace(const struct cmd_ctx *c);
 

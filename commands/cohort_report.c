@@ -105,13 +105,13 @@ int checkin_report(struct cmd_ctx *c, const struct cmd_args *a)
     struct rp r = {.app = c->app, .co = &w.cohort};
     int rc = store_checkin_each(c->app->store, w.cohort.id, NULL, rp_row, &r);
     if (!rc) {
-        int after = c->app->cfg && c->app->cfg->nudge_after_days > 0
-                        ? c->app->cfg->nudge_after_days
-                        : 3;
+        int after =
+            c->app->cfg && c->app->cfg->nudge_after_days > 0 ? c->app->cfg->nudge_after_days : 3;
         int wk = ck_week_of(c->app, &w.cohort, capped > w.plan.n_days ? w.plan.n_days : capped);
         c->reply->ephemeral = true;
-        msg_set_content(c->reply, "Cohort report (started %s, day %d of %d, %zu learner%s with "
-                                  "check-ins):",
+        msg_set_content(c->reply,
+                        "Cohort report (started %s, day %d of %d, %zu learner%s with "
+                        "check-ins):",
                         w.cohort.start_date, today > w.plan.n_days ? w.plan.n_days : today,
                         w.plan.n_days, r.n, r.n == 1 ? "" : "s");
         rp_weeks(c, &r, wk);

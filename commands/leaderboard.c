@@ -47,8 +47,9 @@ static void lb_close_user(struct lb *b)
         today = today < b->week * 7 ? today : b->week * 7;
     }
     struct streak_result r;
-    if (streak_compute(b->w->cohort.start_date, zone, today, b->w->plan.n_days, ck_grace(b->c),
-                       b->cks, b->n, &r))
+    struct ck_who lw = *b->w; /* the listed member's zone, the viewer's cohort */
+    lw.zone = zone;
+    if (ck_streak(&lw, today, ck_grace(b->c), b->cks, b->n, &r))
         return;
     int done = 0;
     for (size_t i = 0; i < b->n; i++)
@@ -103,8 +104,9 @@ static int lb_cmp(const void *x, const void *y)
 static void lb_render(struct cmd_ctx *c, const struct lb *b)
 {
     if (b->week > 0)
-        msg_set_content(c->reply, "Leaderboard, week %d (streak at the week's end, days done "
-                                  "that week):",
+        msg_set_content(c->reply,
+                        "Leaderboard, week %d (streak at the week's end, days done "
+                        "that week):",
                         b->week);
     else
         msg_set_content(c->reply, "Leaderboard (current streak, then days done):");
@@ -145,8 +147,13 @@ static int leaderboard_run(struct cmd_ctx *c, const struct cmd_args *a)
 }
 
 static const struct cmd_opt leaderboard_opts[] = {
-    {.name = "week", .description = "A past or the current week (default: whole cohort)",
-     .type = OPT_INTEGER, .has_min = true, .min = 1, .has_max = true, .max = 52},
+    {.name = "week",
+     .description = "A past or the current week (default: whole cohort)",
+     .type = OPT_INTEGER,
+     .has_min = true,
+     .min = 1,
+     .has_max = true,
+     .max = 52},
 };
 
 const struct cmd_def cmd_leaderboard_def = {

@@ -23,8 +23,9 @@ static int export_data(struct cmd_ctx *c)
     if (!text)
         return BOT_ENOMEM;
     c->reply->ephemeral = true;
-    msg_set_content(c->reply, "Here is everything cohortbot stores about you in this server "
-                              "(%zu check-in%s, your settings, mentoring sign-ups and pairings).",
+    msg_set_content(c->reply,
+                    "Here is everything cohortbot stores about you in this server "
+                    "(%zu check-in%s, your settings, mentoring sign-ups and pairings).",
                     nck, nck == 1 ? "" : "s");
     rc = msg_set_file(c->reply, "cohortbot-mydata.json", text, strlen(text));
     free(text);
@@ -63,14 +64,16 @@ static int mydata_button(struct cmd_ctx *c, const struct cmd_args *a)
     int rc = store_member_delete(c->app->store, c->ix->guild_id, c->ix->user_id, &rows);
     if (rc)
         return rc;
-    return msg_set_content(c->reply, "Deleted: %d row%s about you are gone from this server's "
-                                     "cohortbot database.",
+    return msg_set_content(c->reply,
+                           "Deleted: %d row%s about you are gone from this server's "
+                           "cohortbot database.",
                            rows, rows == 1 ? "" : "s");
 }
 
 static const struct cmd_opt mydata_subs[] = {
     {.name = "export", .description = "Send me my data as a JSON file", .type = OPT_SUBCOMMAND},
-    {.name = "delete", .description = "Delete everything about me (asks first)",
+    {.name = "delete",
+     .description = "Delete everything about me (asks first)",
      .type = OPT_SUBCOMMAND},
 };
 

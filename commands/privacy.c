@@ -32,20 +32,25 @@ static int privacy_run(struct cmd_ctx *c, const struct cmd_args *a)
                   m.progress_public ? "public" : "private",
                   m.progress_public ? "any member can see /progress for you"
                                     : "only you, admins and your mentor see it",
-                  m.leaderboard ? "on (listed)" : "off (never listed)",
-                  m.nudges ? "on" : "off");
+                  m.leaderboard ? "on (listed)" : "off (never listed)", m.nudges ? "on" : "off");
 }
 
 static const char *const public_private[] = {"public", "private", NULL};
 static const char *const on_off[] = {"on", "off", NULL};
 
 static const struct cmd_opt privacy_opts[] = {
-    {.name = "progress", .description = "Who may see your /progress", .type = OPT_STRING,
+    {.name = "progress",
+     .description = "Who may see your /progress",
+     .type = OPT_STRING,
      .choices = public_private},
-    {.name = "leaderboard", .description = "Be listed on /leaderboard", .type = OPT_STRING,
+    {.name = "leaderboard",
+     .description = "Be listed on /leaderboard",
+     .type = OPT_STRING,
      .choices = on_off},
-    {.name = "nudges", .description = "A DM after 3 days without a check-in",
-     .type = OPT_STRING, .choices = on_off},
+    {.name = "nudges",
+     .description = "A DM after 3 days without a check-in",
+     .type = OPT_STRING,
+     .choices = on_off},
 };
 
 const struct cmd_def cmd_privacy_def = {

@@ -31,19 +31,21 @@ static int progress_run(struct cmd_ctx *c, const struct cmd_args *a)
     struct ck_who w;
     if (ck_who_load(c, target, &w, why, sizeof(why)))
         return ck_say(c, "%s", why);
-    if (!streak_progress_visible(self, w.member.progress_public, ix_is_admin(c->ix),
-                                 store_is_mentor_of(c->app->store, w.cohort.id, c->ix->user_id,
-                                                    target)))
-        return ck_say(c, "<@%s> keeps their progress private. They can share it with "
-                         "/privacy progress:public; admins and their mentor can always see it.",
+    if (!streak_progress_visible(
+            self, w.member.progress_public, ix_is_admin(c->ix),
+            store_is_mentor_of(c->app->store, w.cohort.id, c->ix->user_id, target)))
+        return ck_say(c,
+                      "<@%s> keeps their progress private. They can share it with "
+                      "/privacy progress:public; admins and their mentor can always see it.",
                       target);
     struct ck_stats st;
     int rc = ck_stats_load(c, &w, ck_grace(c), &st);
     if (rc)
         return rc;
     c->reply->ephemeral = true;
-    msg_set_content(c->reply, "Progress of <@%s>: %d of %d elapsed days done (curriculum: %d days).",
-                    target, st.streak.done, st.streak.elapsed, w.plan.n_days);
+    msg_set_content(c->reply,
+                    "Progress of <@%s>: %d of %d elapsed days done (curriculum: %d days).", target,
+                    st.streak.done, st.streak.elapsed, w.plan.n_days);
     msg_append(c->reply, "\nStreak: %d (longest %d). Target: %.0f-%.0f h per week.",
                st.streak.current, st.streak.longest, w.plan.target_min, w.plan.target_max);
     if (w.today < 1)

@@ -53,8 +53,9 @@ static int streak_run(struct cmd_ctx *c, const struct cmd_args *a)
     if (rc)
         return rc;
     c->reply->ephemeral = true;
-    msg_set_content(c->reply, "Streak: **%d** day%s, longest %d. Days count when you check in "
-                              "before midnight in your zone (%s).",
+    msg_set_content(c->reply,
+                    "Streak: **%d** day%s, longest %d. Days count when you check in "
+                    "before midnight in your zone (%s).",
                     st.streak.current, st.streak.current == 1 ? "" : "s", st.streak.longest,
                     w.zone);
     if (grace > 0)

@@ -15,8 +15,9 @@ static int timezone_run(struct cmd_ctx *c, const struct cmd_args *a)
     if (!c->ix->guild_id[0])
         return ck_say(c, "Use /timezone inside the cohort's server.");
     if (!zone || !tz_valid(zone))
-        return ck_say(c, "\"%.64s\" is not a time zone I know. Pick one from the list (IANA "
-                         "names such as Europe/Berlin or America/New_York).",
+        return ck_say(c,
+                      "\"%.64s\" is not a time zone I know. Pick one from the list (IANA "
+                      "names such as Europe/Berlin or America/New_York).",
                       zone ? zone : "");
     struct member m;
     int rc = store_member_get(c->app->store, c->ix->guild_id, c->ix->user_id, &m);
@@ -27,8 +28,9 @@ static int timezone_run(struct cmd_ctx *c, const struct cmd_args *a)
         return rc;
     struct civil now;
     tz_from_utc(zone, c->now, &now);
-    return ck_say(c, "Your time zone is now %s (it is %02d:%02d there). Your cohort day and "
-                     "your midnight for streaks follow it.",
+    return ck_say(c,
+                  "Your time zone is now %s (it is %02d:%02d there). Your cohort day and "
+                  "your midnight for streaks follow it.",
                   zone, now.hour, now.minute);
 }
 
@@ -42,8 +44,12 @@ static int timezone_complete(struct cmd_ctx *c, const struct cmd_args *a)
 }
 
 static const struct cmd_opt timezone_opts[] = {
-    {.name = "zone", .description = "Your time zone, e.g. Europe/Berlin", .type = OPT_STRING,
-     .required = true, .max_len = 64, .autocomplete = true},
+    {.name = "zone",
+     .description = "Your time zone, e.g. Europe/Berlin",
+     .type = OPT_STRING,
+     .required = true,
+     .max_len = 64,
+     .autocomplete = true},
 };
 
 const struct cmd_def cmd_timezone_def = {

@@ -78,9 +78,10 @@ static void nd_send(struct nd *n, const struct cohort *co, const struct nd_user 
     }
     struct message m;
     msg_init(&m);
-    msg_set_content(&m, "Hi! It's been %d days since your last check-in (day %d). No pressure: "
-                        "when you're back, /checkin records today, and day: lets you add past "
-                        "days. (Don't want these? /privacy nudges:off)",
+    msg_set_content(&m,
+                    "Hi! It's been %d days since your last check-in (day %d). No pressure: "
+                    "when you're back, /checkin records today, and day: lets you add past "
+                    "days. (Don't want these? /privacy nudges:off)",
                     gap, u->last_day);
     if (n->app->chat.ops->dm(n->app->chat.impl, u->id, &m, dl.nonce, nd_done, s) == 0)
         n->sent++;

@@ -22,6 +22,45 @@ static void index_days(const struct streak_ck *cks, size_t n, int n_days,
     }
 }
 
+/* Zone conversions are slow (libical, ~40 us per day end in a DST zone), so only
+ * every STRIDE-th day end is converted; between two converted ends the days are
+ * exactly 24 h apart when the ends are (no offset change between them), otherwise
+ * the range is bisected down to single days. Two opposite offset changes less than
+ * STRIDE days apart would be missed; no zone has them (Morocco's Ramadan pause of
+ * DST, the shortest known, lasts about a month). */
+#define STRIDE 16
+
+static int fill_ends(const char *start, const char *zone, int64_t *ends, int lo, int hi)
+{
+    if (hi - lo <= 1)
+        return 0;
+    if (hi - lo <= STRIDE && ends[hi] - ends[lo] == (int64_t)(hi - lo) * 86400) {
+        for (int d = lo + 1; d < hi; d++)
+            ends[d] = ends[lo] + (int64_t)(d - lo) * 86400;
+        return 0;
+    }
+    int mid = lo + (hi - lo) / 2;
+    int rc = cohort_day_end(start, zone, mid, &ends[mid]);
+    if (!rc)
+        rc = fill_ends(start, zone, ends, lo, mid);
+    return rc ? rc : fill_ends(start, zone, ends, mid, hi);
+}
+
+int streak_day_ends(const char *start_date, const char *zone, int last, int64_t *ends)
+{
+    if (last < 1)
+        return 0;
+    int rc = cohort_day_end(start_date, zone, 1, &ends[1]);
+    for (int lo = 1; !rc && lo < last;) {
+        int hi = lo + STRIDE < last ? lo + STRIDE : last;
+        rc = cohort_day_end(start_date, zone, hi, &ends[hi]);
+        if (!rc)
+            rc = fill_ends(start_date, zone, ends, lo, hi);
+        lo = hi;
+    }
+    return rc;
+}
+
 static enum streak_why classify(const struct streak_ck *ck, int day, int today, int64_t deadline)
 {
     if (ck && ck->first_at < deadline)
@@ -35,21 +74,35 @@ int streak_compute(const char *start_date, const char *zone, int today, int n_da
                    int grace_per_week, const struct streak_ck *cks, size_t n,
                    struct streak_result *out)
 {
+    return streak_compute_ends(start_date, zone, today, n_days, grace_per_week, cks, n, NULL, out);
+}
+
+int streak_compute_ends(const char *start_date, const char *zone, int today, int n_days,
+                        int grace_per_week, const struct streak_ck *cks, size_t n,
+                        const int64_t *known_ends, struct streak_result *out)
+{
     memset(out, 0, sizeof(*out));
     if (n_days < 1 || n_days > STREAK_MAX_DAYS || (n && !cks))
         return BOT_EINVAL;
     const struct streak_ck **by_day = calloc((size_t)n_days + 1, sizeof(*by_day));
-    if (!by_day)
+    int64_t *ends = calloc((size_t)n_days + 1, sizeof(*ends));
+    if (!by_day || !ends) {
+        free(by_day);
+        free(ends);
         return BOT_ENOMEM;
+    }
     index_days(cks, n, n_days, by_day);
     int last = today < n_days ? today : n_days;
     out->today = today > n_days ? n_days : today;
     out->elapsed = last > 0 ? last : 0;
-    int run = 0, grace_week = 0, grace_used = 0, rc = 0;
-    for (int d = 1; d <= last; d++) {
-        int64_t deadline;
-        if ((rc = cohort_day_end(start_date, zone, d, &deadline)))
-            break;
+    int run = 0, grace_week = 0, grace_used = 0;
+    int rc = 0;
+    if (known_ends && last > 0)
+        memcpy(ends + 1, known_ends + 1, (size_t)last * sizeof(*ends));
+    else
+        rc = streak_day_ends(start_date, zone, last, ends);
+    for (int d = 1; !rc && d <= last; d++) {
+        int64_t deadline = ends[d];
         int week = (d - 1) / 7;
         if (week != grace_week) {
             grace_week = week;
@@ -76,6 +129,7 @@ int streak_compute(const char *start_date, const char *zone, int today, int n_da
     }
     out->current = run;
     free(by_day);
+    free(ends);
     return rc;
 }
 

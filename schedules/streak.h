@@ -37,8 +37,8 @@ struct streak_result {
     int today;   /* the learner's cohort day, capped to the curriculum length */
     int current; /* days in the current run */
     int longest;
-    int done;    /* days with a check-in (late ones included) */
-    int elapsed; /* days that have started, 0..n_days */
+    int done;                                /* days with a check-in (late ones included) */
+    int elapsed;                             /* days that have started, 0..n_days */
     struct streak_day window[STREAK_WINDOW]; /* oldest first, up to today */
     int nwindow;
 };
@@ -53,6 +53,17 @@ int streak_compute(const char *start_date, const char *zone, int today, int n_da
 /* Whole days that ended without a check-in since last_day (0 = never checked in,
  * counted from day 1), seen on `today`: max(0, today - 1 - last_day). Pure. */
 int streak_gap_days(int today, int last_day);
+
+/* ends[d] = UTC end of day d (the next local midnight) for d = 1..last; ends has
+ * last + 1 slots. Converts only about every 16th day through the zone database and
+ * bisects where the offset changed. 0 or BOT_EINVAL. */
+int streak_day_ends(const char *start_date, const char *zone, int last, int64_t *ends);
+
+/* streak_compute with the day ends given (known_ends[1..min(today, n_days)] as from
+ * streak_day_ends for the same start and zone), or computed when known_ends is NULL. */
+int streak_compute_ends(const char *start_date, const char *zone, int today, int n_days,
+                        int grace_per_week, const struct streak_ck *cks, size_t n,
+                        const int64_t *known_ends, struct streak_result *out);
 
 /* Short English reason for a day, e.g. "checked in 21:40, before midnight". Static. */
 const char *streak_why_text(enum streak_why why);

@@ -93,8 +93,8 @@ static int r_defer(void *impl, struct interaction *ix)
     return 0;
 }
 
-static const struct chat_ops rec_ops = {.post = r_post, .dm = r_dm, .reply = r_reply,
-                                        .defer = r_defer};
+static const struct chat_ops rec_ops = {
+    .post = r_post, .dm = r_dm, .reply = r_reply, .defer = r_defer};
 
 struct fx {
     char path[64];
@@ -125,8 +125,11 @@ static int setup(void **state)
     assert_int_equal(store_open(f->path, &f->app.store, err, sizeof(err)), 0);
     msg_init(&f->rec.last_msg);
     f->app.chat = (struct chat){.ops = &rec_ops, .impl = &f->rec};
-    f->co = (struct cohort){.guild_id = GUILD, .curriculum = "data-engineer",
-                            .start_date = "2026-03-02", .timezone = "UTC", .post_time = "09:00"};
+    f->co = (struct cohort){.guild_id = GUILD,
+                            .curriculum = "data-engineer",
+                            .start_date = "2026-03-02",
+                            .timezone = "UTC",
+                            .post_time = "09:00"};
     assert_int_equal(store_cohort_put(f->app.store, &f->co, 0), 0);
     f->now = utc("2026-03-05T12:00:00Z"); /* day 4 */
     f->app.clock_offset = f->now - (int64_t)time(NULL);
@@ -296,13 +299,13 @@ static void test_button_and_modal(void **state)
     assert_int_equal(f->rec.last_msg.kind, MSG_KIND_MODAL);
     char save[101];
     snprintf(save, sizeof(save), "%s", f->rec.last_msg.modal_id);
-    json_t *in = json_pack("[{s:i,s:{s:i,s:s,s:s}},{s:i,s:{s:i,s:s,s:s}}]", "type", 18,
-                           "component", "type", 4, "custom_id", "hours", "value", "lots", "type",
-                           18, "component", "type", 4, "custom_id", "note", "value", "ok");
+    json_t *in = json_pack("[{s:i,s:{s:i,s:s,s:s}},{s:i,s:{s:i,s:s,s:s}}]", "type", 18, "component",
+                           "type", 4, "custom_id", "hours", "value", "lots", "type", 18,
+                           "component", "type", 4, "custom_id", "note", "value", "ok");
     assert_non_null(strstr(press_as(f, ANN, save, in), "Hours must be a number"));
-    in = json_pack("[{s:i,s:{s:i,s:s,s:s}},{s:i,s:{s:i,s:s,s:s}}]", "type", 18, "component",
-                   "type", 4, "custom_id", "hours", "value", "2,5", "type", 18, "component",
-                   "type", 4, "custom_id", "note", "value", "read the docs");
+    in = json_pack("[{s:i,s:{s:i,s:s,s:s}},{s:i,s:{s:i,s:s,s:s}}]", "type", 18, "component", "type",
+                   4, "custom_id", "hours", "value", "2,5", "type", 18, "component", "type", 4,
+                   "custom_id", "note", "value", "read the docs");
     assert_non_null(strstr(press_as(f, ANN, save, in), "Updated your check-in for day 3"));
     struct checkin got;
     assert_int_equal(store_checkin_get(f->app.store, f->co.id, ANN, 3, &got), 0);

@@ -42,36 +42,35 @@ static void test_before_start(void **state)
     e2e_rmdb(db);
 }
 
-static const char session[] =
-    "/admin off\n"
-    "/press Check in\n"
-    "/press Add hours & note\n"
-    "/submit hours:2.5 note:lab\n"
-    "/checkin day:9\n"
-    "/checkin day:71\n"
-    "/checkin link:http://example.com\n"
-    "/checkin hours:25\n"
-    "/checkin day:3 hours:1 link:https://github.com/me/lab\n"
-    "/streak\n"
-    "/as bob\n"
-    "/admin off\n"
-    "/progress member:you\n"
-    "/checkin\n"
-    "/leaderboard week:5\n"
-    "/leaderboard\n"
-    "/timezone zone:Mars/Base\n"
-    "/timezone zone:Asia/Tokyo\n"
-    "/mydata delete\n"
-    "/as you\n"
-    "/press Delete everything\n"
-    "/privacy progress:public\n"
-    "/privacy leaderboard:off\n"
-    "/as bob\n"
-    "/progress member:you\n"
-    "/leaderboard\n"
-    "/mydata delete\n"
-    "/press Delete everything\n"
-    "/progress\n";
+static const char session[] = "/admin off\n"
+                              "/press Check in\n"
+                              "/press Add hours & note\n"
+                              "/submit hours:2.5 note:lab\n"
+                              "/checkin day:9\n"
+                              "/checkin day:71\n"
+                              "/checkin link:http://example.com\n"
+                              "/checkin hours:25\n"
+                              "/checkin day:3 hours:1 link:https://github.com/me/lab\n"
+                              "/streak\n"
+                              "/as bob\n"
+                              "/admin off\n"
+                              "/progress member:you\n"
+                              "/checkin\n"
+                              "/leaderboard week:5\n"
+                              "/leaderboard\n"
+                              "/timezone zone:Mars/Base\n"
+                              "/timezone zone:Asia/Tokyo\n"
+                              "/mydata delete\n"
+                              "/as you\n"
+                              "/press Delete everything\n"
+                              "/privacy progress:public\n"
+                              "/privacy leaderboard:off\n"
+                              "/as bob\n"
+                              "/progress member:you\n"
+                              "/leaderboard\n"
+                              "/mydata delete\n"
+                              "/press Delete everything\n"
+                              "/progress\n";
 
 static void test_session(void **state)
 {
@@ -94,7 +93,8 @@ static void test_session(void **state)
     expect(out, &p, "Hours spent (0-24)");
     expect(out, &p, "Updated your check-in for day 4");
     expect(out, &p, "Week 1: 2.5 h of the 15-20 h target");
-    expect(out, &p, "Day 9 hasn't started yet: today is day 4 in your time zone (America/New_York)");
+    expect(out, &p,
+           "Day 9 hasn't started yet: today is day 4 in your time zone (America/New_York)");
     expect(out, &p, "Day 71 is outside the curriculum (days 1-70).");
     expect(out, &p, "link must be an https:// address");
     expect(out, &p, "`hours` must be between 0 and 24.");
@@ -127,7 +127,7 @@ static void test_session(void **state)
     assert_non_null(lb_end);
     const char *you_at = strstr(lb, at);
     assert_true(you_at == NULL || you_at > lb_end); /* opted out: not listed */
-    expect(out, &p, "Deleted: 2 rows"); /* check-in + settings */
+    expect(out, &p, "Deleted: 2 rows");             /* check-in + settings */
     expect(out, &p, "0 of 4 elapsed days done");
     free(out);
 
@@ -141,7 +141,8 @@ static void test_session(void **state)
              you);
     assert_non_null(strstr(csv, "guild_id,cohort,user_id,day,hours,note,link,created_at\r\n"));
     assert_non_null(strstr(csv, row));
-    snprintf(row, sizeof(row), "1000000000000000001,2026-03-02,%s,4,2.5,lab,,2026-03-05T14:05:", you);
+    snprintf(row, sizeof(row),
+             "1000000000000000001,2026-03-02,%s,4,2.5,lab,,2026-03-05T14:05:", you);
     assert_non_null(strstr(csv, row));
     char bob[IX_ID_LEN];
     console_user_id("bob", bob);

@@ -68,8 +68,7 @@ static void test_counted_vs_late_dst(void **state)
         struct streak_ck ck = {t[i].day, utc(t[i].at), 1};
         struct streak_result r;
         /* evaluated a few days later so the day is over */
-        assert_int_equal(
-            streak_compute(t[i].start, t[i].zone, t[i].day + 2, 70, 0, &ck, 1, &r), 0);
+        assert_int_equal(streak_compute(t[i].start, t[i].zone, t[i].day + 2, 70, 0, &ck, 1, &r), 0);
         int idx = t[i].day - 1; /* window starts at day 1 here */
         assert_int_equal(r.window[idx].day, t[i].day);
         assert_int_equal(r.window[idx].why, t[i].want);
@@ -188,6 +187,29 @@ static void test_window_and_bad_input(void **state)
     assert_int_equal(r.done, 1);
 }
 
+/* The strided day-end computation equals converting every day, across a year of DST
+ * changes in both hemispheres, half-hour zones and zones without DST. */
+static void test_day_ends_match_per_day(void **state)
+{
+    (void)state;
+    static const char *const zones[] = {
+        "America/New_York", "Europe/Berlin",    "Australia/Sydney",  "Australia/Lord_Howe",
+        "Asia/Kolkata",     "America/Santiago", "Africa/Casablanca", "UTC"};
+    enum { N = 400 };
+    static int64_t ends[N + 1];
+    for (size_t z = 0; z < sizeof(zones) / sizeof(zones[0]); z++) {
+        assert_int_equal(streak_day_ends("2026-01-15", zones[z], N, ends), 0);
+        for (int d = 1; d <= N; d++) {
+            int64_t want;
+            assert_int_equal(cohort_day_end("2026-01-15", zones[z], d, &want), 0);
+            if (ends[d] != want)
+                fail_msg("%s day %d: %lld != %lld", zones[z], d, (long long)ends[d],
+                         (long long)want);
+        }
+    }
+    assert_int_equal(streak_day_ends("2026-01-15", "Mars/Base", 5, ends), BOT_EINVAL);
+}
+
 static void test_median_bar_gap(void **state)
 {
     (void)state;
@@ -225,8 +247,8 @@ static void test_visibility(void **state)
     static const struct {
         bool self, pub, admin, mentor, want;
     } t[] = {
-        {true, false, false, false, true},   {false, false, false, false, false},
-        {false, true, false, false, true},   {false, false, true, false, true},
+        {true, false, false, false, true}, {false, false, false, false, false},
+        {false, true, false, false, true}, {false, false, true, false, true},
         {false, false, false, true, true},
     };
     for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
@@ -240,7 +262,7 @@ int main(void)
         cmocka_unit_test(test_day_end_dst),          cmocka_unit_test(test_counted_vs_late_dst),
         cmocka_unit_test(test_learner_day_by_zone),  cmocka_unit_test(test_streak_rules),
         cmocka_unit_test(test_window_and_bad_input), cmocka_unit_test(test_median_bar_gap),
-        cmocka_unit_test(test_visibility),
+        cmocka_unit_test(test_visibility),           cmocka_unit_test(test_day_ends_match_per_day),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
