@@ -24,6 +24,7 @@ struct inflight {
     struct daily_state *d;
     struct app *app;
     char key[160];
+    int64_t sent_at; /* the tick's clock when it was sent */
     bool used;
 };
 
@@ -89,7 +90,7 @@ static void on_sent(void *arg, const struct chat_result *r)
                   r->discord_code, r->detail ? r->detail : "");
     } else {
         store_delivery_mark(app->store, f->key, DLV_PENDING, NULL, r->detail, now);
-        f->d->retry_at = now + 60;
+        f->d->retry_at = f->sent_at + 60;
         log_warn("daily", "post failed, will retry key=%s rc=%d", f->key, r->rc);
     }
     f->used = false;
@@ -155,7 +156,7 @@ static bool send_post(struct app *app, struct daily_state *d, const struct cohor
                              "#week-%02d or run /cohort channel.)",
                              p->week, p->week);
     if (!rc) {
-        *f = (struct inflight){.d = d, .app = app, .used = true};
+        *f = (struct inflight){.d = d, .app = app, .sent_at = now, .used = true};
         snprintf(f->key, sizeof(f->key), "%s", p->key);
         rc = app->chat.ops->post(app->chat.impl, target, &m, dl.nonce, on_sent, f);
         if (rc) {
