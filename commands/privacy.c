@@ -1,6 +1,7 @@
 /* privacy.c - /privacy [progress:public|private] [leaderboard:on|off] [nudges:on|off]:
  * the member's visibility and nudge settings; without options it shows them. */
 #include "bot/app.h"
+#include "config/config.h"
 #include "commands/ckcore.h"
 #include "commands/commands.h"
 
@@ -25,14 +26,17 @@ static int privacy_run(struct cmd_ctx *c, const struct cmd_args *a)
         m.nudges = strcmp(n, "on") == 0;
     if ((p || l || n) && (rc = store_member_put(c->app->store, &m)))
         return rc;
+    int after =
+        c->app->cfg && c->app->cfg->nudge_after_days > 0 ? c->app->cfg->nudge_after_days : 3;
     return ck_say(c,
                   "%s\nprogress: %s (%s)\nleaderboard: %s\nnudges: %s (a friendly DM after "
-                  "3 days without a check-in)",
+                  "%d days without a check-in)",
                   p || l || n ? "Saved. Your settings:" : "Your settings:",
                   m.progress_public ? "public" : "private",
                   m.progress_public ? "any member can see /progress for you"
                                     : "only you, admins and your mentor see it",
-                  m.leaderboard ? "on (listed)" : "off (never listed)", m.nudges ? "on" : "off");
+                  m.leaderboard ? "on (listed)" : "off (never listed)", m.nudges ? "on" : "off",
+                  after);
 }
 
 static const char *const public_private[] = {"public", "private", NULL};
@@ -48,7 +52,7 @@ static const struct cmd_opt privacy_opts[] = {
      .type = OPT_STRING,
      .choices = on_off},
     {.name = "nudges",
-     .description = "A DM after 3 days without a check-in",
+     .description = "A friendly DM after days without a check-in",
      .type = OPT_STRING,
      .choices = on_off},
 };
