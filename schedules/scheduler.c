@@ -5,6 +5,7 @@
 #include "bot/app.h"
 #include "schedules/daily.h"
 #include "schedules/reminders.h"
+#include "schedules/nudge.h"
 
 #include <stdlib.h>
 
@@ -12,6 +13,7 @@ struct sched {
     struct app *app;
     struct daily_state *daily;
     struct rem_state *rem;
+    int64_t nudge_at; /* next nudge check (UTC seconds) */
 };
 
 struct sched *sched_new(struct app *app)
@@ -53,5 +55,9 @@ int sched_tick(struct sched *s, int64_t now)
 {
     daily_tick(s->app, s->daily, now);
     rem_tick(s->app, s->rem, now);
+    if (now >= s->nudge_at) {
+        nudge_run(s->app, now, NULL);
+        s->nudge_at = now + NUDGE_EVERY_S;
+    }
     return 1;
 }
