@@ -84,9 +84,14 @@ static void one_case(const char *dir, const char *name, char *text, const char *
         else if (strncmp(p, "#STDERR ", 8) == 0)
             want_err = p + 8;
         else if (strncmp(p, "#ARGS ", 6) == 0)
-            for (char *save = NULL, *t = strtok_r(p + 6, " ", &save); t && argc < MAX_ARGS - 2;
-                 t = strtok_r(NULL, " ", &save))
+            for (char *t = p + 6; *t && argc < MAX_ARGS - 2;) { /* split on spaces */
+                char *sp = strchr(t, ' ');
                 argv[1 + argc++] = t;
+                if (!sp)
+                    break;
+                *sp = '\0';
+                t = sp + 1;
+            }
         p = nl + 1;
     }
     argv[1] = source;
