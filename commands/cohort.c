@@ -10,6 +10,8 @@
 #include "config/config.h"
 #include "config/curriculum.h"
 #include "schedules/daily.h"
+#include "schedules/reminders.h"
+#include "schedules/study_groups.h"
 #include "schedules/scheduler.h"
 
 #include <stdio.h>
@@ -90,6 +92,17 @@ static int start_run(struct cmd_ctx *c, const struct cmd_args *a)
                    "posted at %s %s (first one <t:%lld:F>) into the week's channel.",
                    cur->name, cur->n_days, co.start_date, co.post_time, co.timezone,
                    (long long)first);
+    }
+    const char *sg = args_str(a, "study_groups");
+    int64_t feed = 0;
+    if (sg) {
+        int frc = store_feed_add(c->app->store, co.guild_id, STUDY_GROUPS_SOURCE, sg, "60,10",
+                                 c->now, &feed);
+        if (frc && frc != BOT_EBUSY)
+            return frc;
+        if (c->app->sched)
+            rem_feeds_changed(sched_rem(c->app->sched), feed);
+        buf_printf(&b, "\nStudy-group reminders (calendar %lld) go to <#%s>.", (long long)feed, sg);
     }
     buf_puts(&b, "\nCheck the week channels with /cohort status.");
     int rc = msg_set_content(c->reply, "%s", buf_str(&b));
