@@ -281,7 +281,7 @@ static const struct cmd_opt cohort_opts[] = {
      .description = "Start or update the cohort",
      .type = OPT_SUBCOMMAND,
      .sub = start_opts,
-     .nsub = 4},
+     .nsub = CMD_NOPTS(start_opts)},
     {.name = "status", .description = "Day, week, next post and channels", .type = OPT_SUBCOMMAND},
     {.name = "channel",
      .description = "Use a channel for a week's prompts",

@@ -40,6 +40,9 @@ struct cmd_opt {
     int nsub;
 };
 
+/* Element count of a static option array, for .nopts / .nsub. */
+#define CMD_NOPTS(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
 #define CMD_MAX_ARGS 25
 
 struct cmd_arg {
