@@ -228,7 +228,7 @@ const struct cmd_def cmd_checkin_def = {
     .name = "checkin",
     .description = "Record today's (or a past day's) study",
     .opts = checkin_opts,
-    .nopts = sizeof(checkin_opts) / sizeof(checkin_opts[0]),
+    .nopts = CMD_NOPTS(checkin_opts),
     .run = checkin_run,
 };
 

@@ -261,6 +261,9 @@ static const struct cmd_opt start_opts[] = {
      .type = OPT_STRING,
      .max_len = 64,
      .autocomplete = true},
+    {.name = "study_groups",
+     .description = "Post study-group session reminders in this channel",
+     .type = OPT_CHANNEL},
 };
 static const struct cmd_opt channel_opts[] = {
     {.name = "week",
@@ -287,12 +290,15 @@ static const struct cmd_opt cohort_opts[] = {
      .description = "Use a channel for a week's prompts",
      .type = OPT_SUBCOMMAND,
      .sub = channel_opts,
-     .nsub = 2},
+     .nsub = CMD_NOPTS(channel_opts)},
     {.name = "channels",
      .description = "Week channels",
      .type = OPT_GROUP,
      .sub = create_opts,
-     .nsub = 1},
+     .nsub = CMD_NOPTS(create_opts)},
+    {.name = "report",
+     .description = "Check-ins per week, median hours, learners at risk",
+     .type = OPT_SUBCOMMAND},
 };
 
 const struct cmd_def cmd_cohort_def = {
@@ -300,7 +306,7 @@ const struct cmd_def cmd_cohort_def = {
     .description = "Run the study cohort (admins)",
     .admin_only = true,
     .opts = cohort_opts,
-    .nopts = 5,
+    .nopts = CMD_NOPTS(cohort_opts),
     .run = cohort_run,
     .complete = cohort_complete,
 };

@@ -160,6 +160,6 @@ const struct cmd_def cmd_leaderboard_def = {
     .name = "leaderboard",
     .description = "Top 10 by streak, then days done",
     .opts = leaderboard_opts,
-    .nopts = 1,
+    .nopts = CMD_NOPTS(leaderboard_opts),
     .run = leaderboard_run,
 };

@@ -81,7 +81,7 @@ const struct cmd_def cmd_mydata_def = {
     .name = "mydata",
     .description = "Export or delete your data",
     .opts = mydata_subs,
-    .nopts = 2,
+    .nopts = CMD_NOPTS(mydata_subs),
     .run = mydata_run,
 };
 

@@ -61,6 +61,6 @@ const struct cmd_def cmd_privacy_def = {
     .name = "privacy",
     .description = "Who sees your progress; leaderboard and nudge settings",
     .opts = privacy_opts,
-    .nopts = 3,
+    .nopts = CMD_NOPTS(privacy_opts),
     .run = privacy_run,
 };

@@ -67,6 +67,6 @@ const struct cmd_def cmd_progress_def = {
     .name = "progress",
     .description = "Days done, streak and hours per week (yours or a member's)",
     .opts = progress_opts,
-    .nopts = 1,
+    .nopts = CMD_NOPTS(progress_opts),
     .run = progress_run,
 };

@@ -56,7 +56,7 @@ const struct cmd_def cmd_timezone_def = {
     .name = "timezone",
     .description = "Set your time zone (decides your day and your midnight)",
     .opts = timezone_opts,
-    .nopts = 1,
+    .nopts = CMD_NOPTS(timezone_opts),
     .run = timezone_run,
     .complete = timezone_complete,
 };
