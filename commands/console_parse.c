@@ -93,20 +93,10 @@ static json_t *typed_value(struct app *app, const struct cmd_opt *o, const char 
     return json_string(v);
 }
 
-int cmd_console_parse(struct app *app, const char *line, json_t **out, char *err, size_t errlen)
+/* Builds the interaction data for def from the tokens after the command word. */
+static int build_data(struct app *app, const struct cmd_def *def, char **tok, int ntok,
+                      json_t **out, char *err, size_t errlen)
 {
-    char buf[4096];
-    char *tok[MAX_TOKENS];
-    int ntok = 0;
-    if (tokenize(line, buf, sizeof(buf), tok, &ntok) || ntok == 0 || tok[0][0] != '/') {
-        snprintf(err, errlen, "could not read that line (unbalanced quotes or too long?)");
-        return BOT_EINVAL;
-    }
-    const struct cmd_def *def = cmd_find(tok[0] + 1);
-    if (!def) {
-        snprintf(err, errlen, "unknown command %s (try /help)", tok[0]);
-        return BOT_EINVAL;
-    }
     json_t *data = json_pack("{s:s,s:i,s:[],s:{s:{}}}", "name", def->name, "type", 1, "options",
                              "resolved", "users");
     json_t *resolved = json_object_get(data, "resolved");
@@ -147,4 +137,34 @@ int cmd_console_parse(struct app *app, const char *line, json_t **out, char *err
     }
     *out = data;
     return 0;
+}
+
+int cmd_console_parse(struct app *app, const char *line, json_t **out, char *err, size_t errlen)
+{
+    char buf[4096];
+    char *tok[MAX_TOKENS];
+    int ntok = 0;
+    if (tokenize(line, buf, sizeof(buf), tok, &ntok) || ntok == 0 || tok[0][0] != '/') {
+        snprintf(err, errlen, "could not read that line (unbalanced quotes or too long?)");
+        return BOT_EINVAL;
+    }
+    const struct cmd_def *def = cmd_find(tok[0] + 1);
+    if (!def) {
+        snprintf(err, errlen, "unknown command %s (try /help)", tok[0]);
+        return BOT_EINVAL;
+    }
+    return build_data(app, def, tok, ntok, out, err, errlen);
+}
+
+int cmd_console_parse_def(struct app *app, const struct cmd_def *def, const char *line,
+                          json_t **out, char *err, size_t errlen)
+{
+    char buf[4096];
+    char *tok[MAX_TOKENS];
+    int ntok = 0;
+    if (tokenize(line, buf, sizeof(buf), tok, &ntok) || ntok == 0) {
+        snprintf(err, errlen, "could not read that line (unbalanced quotes or too long?)");
+        return BOT_EINVAL;
+    }
+    return build_data(app, def, tok, ntok, out, err, errlen);
 }
