@@ -8,6 +8,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,8 +70,10 @@ static json_t *typed_value(struct app *app, const struct cmd_opt *o, const char 
         if (*v && !*end && !errno)
             return json_integer(i);
     } else if (o->type == OPT_NUMBER) {
+        /* plain decimal only: strtod also reads "nan", "inf" and hex, and jansson
+         * refuses non-finite reals (the option would silently vanish) */
         double d = strtod(v, &end);
-        if (*v && !*end && !errno)
+        if (*v && !*end && !errno && strspn(v, "0123456789.eE+-") == strlen(v) && isfinite(d))
             return json_real(d);
     } else if (o->type == OPT_BOOLEAN) {
         if (!strcasecmp(v, "true") || !strcasecmp(v, "yes") || !strcasecmp(v, "on"))
