@@ -137,11 +137,18 @@ struct ctx {
     int nerr;
 };
 
+/* Appends one problem line. Keys and values come from the file: control characters
+ * are replaced so that one problem is always exactly one line. */
 static void problem(struct ctx *x, const char *key, const char *fmt, const char *detail)
 {
-    buf_printf(x->errs, "%s:%d: %s: ", x->name, line_of(x->text, x->len, key), key);
-    buf_printf(x->errs, fmt, detail ? detail : "");
-    buf_puts(x->errs, "\n");
+    char msg[400], line[700];
+    snprintf(msg, sizeof(msg), fmt, detail ? detail : "");
+    snprintf(line, sizeof(line), "%s:%d: %.64s: %s", x->name, line_of(x->text, x->len, key), key,
+             msg);
+    for (char *p = line; *p; p++)
+        if ((unsigned char)*p < 0x20 || *p == 0x7f)
+            *p = '?';
+    buf_printf(x->errs, "%s\n", line);
     x->nerr++;
 }
 
