@@ -213,6 +213,31 @@ static void test_all_problems_listed(void **state)
     config_free(&c);
 }
 
+/* Keys and values echoed in problems cannot break the one-line-per-problem form. */
+static void test_control_characters(void **state)
+{
+    (void)state;
+    const char *texts[] = {
+        "{\"a\\nfake.json:1: db: injected\": 1}",
+        "{\"default_timezone\": \"Europe/Berlin\\nfake.json:9: x: y\"}",
+        "{\"guild_id\": \"12\\r\\u001b[2J\"}",
+    };
+    for (size_t i = 0; i < 3; i++) {
+        struct config c;
+        config_defaults(&c);
+        struct buf errs;
+        buf_init(&errs, 4096);
+        assert_int_equal(config_load_buffer(&c, texts[i], strlen(texts[i]), "c.json", &errs), 1);
+        const char *e = buf_str(&errs);
+        assert_int_equal(strncmp(e, "c.json:1: ", 10), 0);
+        assert_ptr_equal(strchr(e, '\n'), e + strlen(e) - 1); /* exactly one line */
+        assert_null(strchr(buf_str(&errs), '\033'));
+        assert_null(strchr(buf_str(&errs), '\r'));
+        buf_free(&errs);
+        config_free(&c);
+    }
+}
+
 static void test_syntax_and_shape(void **state)
 {
     (void)state;
@@ -555,17 +580,12 @@ static int cleanup(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_defaults),
-        cmocka_unit_test(test_file_values),
-        cmocka_unit_test(test_file_errors),
-        cmocka_unit_test(test_all_problems_listed),
-        cmocka_unit_test(test_syntax_and_shape),
-        cmocka_unit_test(test_env_layer),
-        cmocka_unit_test(test_load_file),
-        cmocka_unit_test(test_bin_layers),
-        cmocka_unit_test(test_bin_check_config),
-        cmocka_unit_test(test_bin_world_readable),
-        cmocka_unit_test(test_bin_token_never_printed),
+        cmocka_unit_test(test_defaults),           cmocka_unit_test(test_file_values),
+        cmocka_unit_test(test_file_errors),        cmocka_unit_test(test_all_problems_listed),
+        cmocka_unit_test(test_syntax_and_shape),   cmocka_unit_test(test_control_characters),
+        cmocka_unit_test(test_env_layer),          cmocka_unit_test(test_load_file),
+        cmocka_unit_test(test_bin_layers),         cmocka_unit_test(test_bin_check_config),
+        cmocka_unit_test(test_bin_world_readable), cmocka_unit_test(test_bin_token_never_printed),
         cmocka_unit_test(test_bin_flags),
     };
     return cmocka_run_group_tests(tests, NULL, cleanup);
