@@ -409,6 +409,8 @@ static void test_embed_total(void **state)
             for (int f = 0; f < t[i].nfields; f++)
                 assert_int_equal(
                     msg_embed_field(e, t[i].names ? big : "n", t[i].values ? big : "v", f % 2), 0);
+            if (t[i].nfields == MSG_MAX_FIELDS)
+                assert_int_equal(msg_embed_field(e, "26th", "x", false), BOT_EFULL);
             if (t[i].footers)
                 assert_int_equal(msg_embed_footer(e, big), 0);
         }
