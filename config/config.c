@@ -117,12 +117,26 @@ void config_free(struct config *c)
     c->nfeeds = 0;
 }
 
-/* Line of the first occurrence of "key": in the text (1 if not found). */
+/* Line of the first occurrence of "key" used as a key (followed by optional
+ * whitespace and a colon) in the text; 1 if not found. A string value that happens
+ * to equal a key name ("_doc": "db") is skipped. */
 static int line_of(const char *text, size_t len, const char *key)
 {
     char pat[80];
     snprintf(pat, sizeof(pat), "\"%s\"", key);
-    const char *hit = memmem(text, len, pat, strlen(pat));
+    size_t plen = strlen(pat);
+    const char *hit = NULL;
+    for (const char *p = text; !hit && p < text + len;) {
+        const char *h = memmem(p, len - (size_t)(p - text), pat, plen);
+        if (!h)
+            break;
+        const char *q = h + plen;
+        while (q < text + len && (*q == ' ' || *q == '\t' || *q == '\r' || *q == '\n'))
+            q++;
+        if (q < text + len && *q == ':')
+            hit = h;
+        p = h + 1;
+    }
     int line = 1;
     for (const char *p = text; hit && p < hit; p++)
         line += *p == '\n';
