@@ -238,6 +238,29 @@ static void test_control_characters(void **state)
     }
 }
 
+/* The line of a problem is where the key is, not where its name appears as a value. */
+static void test_line_of_key(void **state)
+{
+    (void)state;
+    const char *text = "{\n"
+                       "  \"_doc\": \"db\",\n"
+                       "  \"_see\": [\"log_level\", \"db\"],\n"
+                       "  \"log_level\"\n"
+                       "     : \"chatty\",\n"
+                       "  \"db\": 5\n"
+                       "}\n";
+    struct config c;
+    config_defaults(&c);
+    struct buf errs;
+    buf_init(&errs, 4096);
+    assert_int_equal(config_load_buffer(&c, text, strlen(text), "l.json", &errs), 2);
+    if (!strstr(buf_str(&errs), "l.json:4: log_level: ") ||
+        !strstr(buf_str(&errs), "l.json:6: db: "))
+        fail_msg("wrong lines:\n%s", buf_str(&errs));
+    buf_free(&errs);
+    config_free(&c);
+}
+
 static void test_syntax_and_shape(void **state)
 {
     (void)state;
@@ -586,7 +609,7 @@ int main(void)
         cmocka_unit_test(test_env_layer),          cmocka_unit_test(test_load_file),
         cmocka_unit_test(test_bin_layers),         cmocka_unit_test(test_bin_check_config),
         cmocka_unit_test(test_bin_world_readable), cmocka_unit_test(test_bin_token_never_printed),
-        cmocka_unit_test(test_bin_flags),
+        cmocka_unit_test(test_bin_flags),          cmocka_unit_test(test_line_of_key),
     };
     return cmocka_run_group_tests(tests, NULL, cleanup);
 }
