@@ -3,6 +3,7 @@
 #include "bot/console.h"
 #include "bot/app.h"
 #include "bot/err.h"
+#include "bot/gcommit.h"
 #include "bot/guilds.h"
 #include "bot/log.h"
 #include "commands/registry.h"
@@ -29,6 +30,7 @@ struct console {
         char id[IX_ID_LEN], name[64];
     } users[MAX_USERS];
     int nusers;
+    struct gc *gc;       /* group commit: replies of one read() chunk share a commit */
     struct message last; /* last message with buttons (for /press) */
     char modal_id[101];  /* last modal opened (for /submit) */
 };
@@ -235,6 +237,16 @@ static void submit(struct console *c, const char *args)
     c->modal_id[0] = '\0';
 }
 
+/* Commits the batch so far and prints its replies (before anything is printed
+ * directly, and before /press or /submit, which need the last reply on screen). */
+static void sync_batch(struct console *c)
+{
+    if (c->gc) {
+        gc_flush(c->gc);
+        gc_begin(c->gc);
+    }
+}
+
 /* Returns 1 to quit. */
 static int handle_line(struct console *c, char *line)
 {
@@ -245,6 +257,10 @@ static int handle_line(struct console *c, char *line)
         line++;
     if (!*line || line[0] == '#')
         return 0;
+    if (line[0] != '/' || strncmp(line, "/as ", 4) == 0 || strncmp(line, "/admin", 6) == 0 ||
+        strncmp(line, "/press", 6) == 0 || strncmp(line, "/submit", 7) == 0 ||
+        strcmp(line, "/quit") == 0 || strcmp(line, "/exit") == 0)
+        sync_batch(c);
     if (strcmp(line, "/quit") == 0 || strcmp(line, "/exit") == 0)
         return 1;
     if (strncmp(line, "/as ", 4) == 0 && line[4]) {
@@ -269,6 +285,7 @@ static int handle_line(struct console *c, char *line)
     json_t *data = NULL;
     char err[256];
     if (cmd_console_parse(c->app, line, &data, err, sizeof(err))) {
+        sync_batch(c);
         fprintf(c->out, "%s\n", err);
         return 0;
     }
@@ -294,6 +311,8 @@ int console_run(struct app *app, FILE *in, FILE *out)
     setup_guild(app);
     app->chat.ops = &console_ops;
     app->chat.impl = &c;
+    if (app->store && (c.gc = gc_new(app->store, app->chat)))
+        app->chat = gc_chat(c.gc);
     banner(&c);
     struct buf line;
     buf_init(&line, 8192);
@@ -314,6 +333,8 @@ int console_run(struct app *app, FILE *in, FILE *out)
                 handle_line(&c, line.p);
             break;
         }
+        if (c.gc)
+            gc_begin(c.gc);
         for (ssize_t i = 0; i < got && !quit; i++) {
             if (chunk[i] != '\n') {
                 if (!skipping && buf_append(&line, &chunk[i], 1)) {
@@ -327,7 +348,10 @@ int console_run(struct app *app, FILE *in, FILE *out)
             skipping = false;
             buf_reset(&line);
         }
+        if (c.gc)
+            gc_flush(c.gc);
     }
+    gc_free(c.gc);
     buf_free(&line);
     msg_free(&c.last);
     app->chat.ops = NULL;

@@ -4,6 +4,7 @@
 #include "bot/err.h"
 #include "bot/store.h"
 #include "bot/tz.h"
+#include "commands/ckcore.h"
 #include "commands/cohort_util.h"
 #include "commands/commands.h"
 #include "config/config.h"
@@ -209,6 +210,8 @@ static int cohort_run(struct cmd_ctx *c, const struct cmd_args *a)
         return channel_run(c, a);
     if (strcmp(a->sub, "channels create") == 0)
         return cohort_channels_create(c);
+    if (strcmp(a->sub, "report") == 0)
+        return checkin_report(c, a);
     return BOT_EINVAL;
 }
 
@@ -284,7 +287,7 @@ const struct cmd_def cmd_cohort_def = {
     .description = "Run the study cohort (admins)",
     .admin_only = true,
     .opts = cohort_opts,
-    .nopts = 4,
+    .nopts = 5,
     .run = cohort_run,
     .complete = cohort_complete,
 };
