@@ -338,6 +338,7 @@ int console_run(struct app *app, FILE *in, FILE *out)
         for (ssize_t i = 0; i < got && !quit; i++) {
             if (chunk[i] != '\n') {
                 if (!skipping && buf_append(&line, &chunk[i], 1)) {
+                    sync_batch(&c); /* earlier replies of this chunk print first */
                     fprintf(out, "line too long, ignored\n");
                     skipping = true; /* the buffer is freed; its tail must not run */
                 }
