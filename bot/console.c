@@ -317,6 +317,7 @@ int console_run(struct app *app, FILE *in, FILE *out)
     struct buf line;
     buf_init(&line, 8192);
     int fd = fileno(in), quit = 0;
+    bool skipping = false; /* inside a line that was too long: drop up to its newline */
     while (!quit && !*app->stop) {
         int wait_s = app->sched ? sched_tick(app->sched, app_now(app)) : 1;
         struct pollfd p = {.fd = fd, .events = POLLIN};
@@ -328,7 +329,7 @@ int console_run(struct app *app, FILE *in, FILE *out)
         char chunk[4096];
         ssize_t got = read(fd, chunk, sizeof(chunk));
         if (got <= 0) {
-            if (line.len) /* a last line without newline */
+            if (line.len && !skipping) /* a last line without newline */
                 handle_line(&c, line.p);
             break;
         }
@@ -336,12 +337,16 @@ int console_run(struct app *app, FILE *in, FILE *out)
             gc_begin(c.gc);
         for (ssize_t i = 0; i < got && !quit; i++) {
             if (chunk[i] != '\n') {
-                if (buf_append(&line, &chunk[i], 1))
+                if (!skipping && buf_append(&line, &chunk[i], 1)) {
+                    sync_batch(&c); /* earlier replies of this chunk print first */
                     fprintf(out, "line too long, ignored\n");
+                    skipping = true; /* the buffer is freed; its tail must not run */
+                }
                 continue;
             }
-            if (line.len)
+            if (line.len && !skipping)
                 quit = handle_line(&c, line.p);
+            skipping = false;
             buf_reset(&line);
         }
         if (c.gc)
