@@ -13,8 +13,6 @@
 
 #define MOD "gateway"
 
-
-
 uint32_t gw_rnd(struct gw *g)
 {
     uint32_t x = g->rng ? g->rng : 0x9e3779b9u;
@@ -274,7 +272,9 @@ void gw_on_close(struct gw *g, int code, int64_t now)
     g->pending_action = -1;
     g->st.reconnects++;
     log_info(MOD, "socket closed code=%d action=%s", code,
-             act == GW_ACT_FATAL ? "stop" : act == GW_ACT_RESUME ? "resume" : "identify");
+             act == GW_ACT_FATAL    ? "stop"
+             : act == GW_ACT_RESUME ? "resume"
+                                    : "identify");
     if (act == GW_ACT_FATAL) {
         log_error(MOD, "gateway closed with %d: %s", code, gw_close_text(code));
         g->stopped = g->fatal = true;

@@ -37,7 +37,7 @@ struct gw_env {
     int op;
     bool has_s;
     int64_t s;
-    char t[GW_T_MAX]; /* "" when null/absent; "?" when not a plain short name */
+    char t[GW_T_MAX];    /* "" when null/absent; "?" when not a plain short name */
     size_t d_off, d_len; /* d_len 0 when d is absent */
 };
 int gw_scan_envelope(const char *p, size_t len, struct gw_env *out);
@@ -68,9 +68,9 @@ struct gw_hooks {
     int (*send)(void *arg, const char *text, size_t len); /* queue one text frame; 0/<0 */
     void (*close)(void *arg, int code);                   /* close the socket with code */
     int (*connect)(void *arg, const char *url); /* open a socket; 0 = pending, <0 = failed */
-    void (*fetch_gateway)(void *arg); /* GET /gateway/bot, answer via gw_on_gateway_bot */
-    bool (*wants)(void *arg, const char *t); /* is there a handler for event t? */
-    void (*event)(void *arg, const char *t, json_t *d); /* d borrowed for the call */
+    void (*fetch_gateway)(void *arg);           /* GET /gateway/bot, answer via gw_on_gateway_bot */
+    bool (*wants)(void *arg, const char *t);    /* is there a handler for event t? */
+    void (*event)(void *arg, const char *t, json_t *d);  /* d borrowed for the call */
     void (*fatal)(void *arg, int code, const char *why); /* session cannot continue */
 };
 
@@ -84,8 +84,8 @@ struct gw_opts {
 };
 
 struct gw_stats {
-    uint64_t events, frames, bad_frames, bytes, heartbeats, acks, reconnects, resumes,
-        identifies, zombies, dropped_sends;
+    uint64_t events, frames, bad_frames, bytes, heartbeats, acks, reconnects, resumes, identifies,
+        zombies, dropped_sends;
 };
 
 struct gw;

@@ -45,8 +45,7 @@ static void handle_ready(struct gw *g, json_t *d)
     const char *sid = json_string_value(json_object_get(d, "session_id"));
     const char *rurl = json_string_value(json_object_get(d, "resume_gateway_url"));
     const char *uid = json_string_value(json_object_get(json_object_get(d, "user"), "id"));
-    const char *aid =
-        json_string_value(json_object_get(json_object_get(d, "application"), "id"));
+    const char *aid = json_string_value(json_object_get(json_object_get(d, "application"), "id"));
     if (sid && strlen(sid) < sizeof(g->session_id))
         memcpy(g->session_id, sid, strlen(sid) + 1);
     if (rurl && strlen(rurl) < sizeof(g->resume_url))
@@ -157,6 +156,7 @@ int gw_on_frame(struct gw *g, const char *p, size_t len, int64_t now)
         g->st.acks++;
         return 0;
     default:
+        g->st.bad_frames++;
         log_warn(MOD, "unknown opcode %d skipped", e.op);
         return BOT_EPROTO;
     }
@@ -173,8 +173,7 @@ static int64_t earliest(int64_t a, int64_t b)
 
 static void heartbeat_tick(struct gw *g, int64_t now)
 {
-    if (g->hb_due < 0 || now < g->hb_due || g->state == GW_CLOSING ||
-        g->state == GW_DISCONNECTED)
+    if (g->hb_due < 0 || now < g->hb_due || g->state == GW_CLOSING || g->state == GW_DISCONNECTED)
         return;
     if (g->ack_pending) {
         g->st.zombies++;

@@ -22,7 +22,7 @@ struct gw {
     uint32_t rng;
     enum gw_state state;
     bool stopped, fatal, socket_open, want_resume, fetching;
-    int attempts; /* consecutive failed connects, reset on READY/RESUMED */
+    int attempts;           /* consecutive failed connects, reset on READY/RESUMED */
     int64_t connect_at;     /* -1 = none */
     int64_t fetch_at;       /* -1 = none */
     int64_t hello_deadline; /* -1 = none */

@@ -112,12 +112,12 @@ static void test_policy_table(void **state)
     const struct {
         int code;
         enum gw_action act;
-    } t[] = {{0, GW_ACT_RESUME},         {1006, GW_ACT_RESUME},     {4000, GW_ACT_RESUME},
-             {4001, GW_ACT_RESUME},      {4002, GW_ACT_RESUME},     {4005, GW_ACT_RESUME},
-             {4008, GW_ACT_RESUME},      {1000, GW_ACT_REIDENTIFY}, {1001, GW_ACT_REIDENTIFY},
-             {4003, GW_ACT_REIDENTIFY},  {4007, GW_ACT_REIDENTIFY}, {4009, GW_ACT_REIDENTIFY},
-             {4004, GW_ACT_FATAL},       {4010, GW_ACT_FATAL},      {4011, GW_ACT_FATAL},
-             {4012, GW_ACT_FATAL},       {4013, GW_ACT_FATAL},      {4014, GW_ACT_FATAL}};
+    } t[] = {{0, GW_ACT_RESUME},        {1006, GW_ACT_RESUME},     {4000, GW_ACT_RESUME},
+             {4001, GW_ACT_RESUME},     {4002, GW_ACT_RESUME},     {4005, GW_ACT_RESUME},
+             {4008, GW_ACT_RESUME},     {1000, GW_ACT_REIDENTIFY}, {1001, GW_ACT_REIDENTIFY},
+             {4003, GW_ACT_REIDENTIFY}, {4007, GW_ACT_REIDENTIFY}, {4009, GW_ACT_REIDENTIFY},
+             {4004, GW_ACT_FATAL},      {4010, GW_ACT_FATAL},      {4011, GW_ACT_FATAL},
+             {4012, GW_ACT_FATAL},      {4013, GW_ACT_FATAL},      {4014, GW_ACT_FATAL}};
     for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
         assert_int_equal(gw_close_policy(t[i].code), t[i].act);
     assert_non_null(strstr(gw_close_text(4014), "privileged intent"));
@@ -272,11 +272,16 @@ static void test_close_classes(void **state)
         int code;
         int expect; /* 0 resume, 1 identify, 2 fatal */
     } t[] = {
-        {"{\"op\":7,\"d\":null}", 0, 0},  {"{\"op\":9,\"d\":true}", 0, 0},
-        {"{\"op\":9,\"d\":false}", 0, 1}, {NULL, 4009, 1},
-        {NULL, 4007, 1},                  {NULL, 1000, 1},
-        {NULL, 4001, 0},                  {NULL, 0, 0},
-        {NULL, 4004, 2},                  {NULL, 4014, 2},
+        {"{\"op\":7,\"d\":null}", 0, 0},
+        {"{\"op\":9,\"d\":true}", 0, 0},
+        {"{\"op\":9,\"d\":false}", 0, 1},
+        {NULL, 4009, 1},
+        {NULL, 4007, 1},
+        {NULL, 1000, 1},
+        {NULL, 4001, 0},
+        {NULL, 0, 0},
+        {NULL, 4004, 2},
+        {NULL, 4014, 2},
     };
     for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
         struct rec r;
@@ -371,14 +376,10 @@ static void test_start_limit_and_stop(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_policy_table),
-        cmocka_unit_test(test_envelope_scan),
-        cmocka_unit_test(test_backoff_and_bucket),
-        cmocka_unit_test(test_identify_ready_heartbeat),
-        cmocka_unit_test(test_zombie_then_resume),
-        cmocka_unit_test(test_close_classes),
-        cmocka_unit_test(test_fragments_and_cap),
-        cmocka_unit_test(test_start_limit_and_stop),
+        cmocka_unit_test(test_policy_table),       cmocka_unit_test(test_envelope_scan),
+        cmocka_unit_test(test_backoff_and_bucket), cmocka_unit_test(test_identify_ready_heartbeat),
+        cmocka_unit_test(test_zombie_then_resume), cmocka_unit_test(test_close_classes),
+        cmocka_unit_test(test_fragments_and_cap),  cmocka_unit_test(test_start_limit_and_stop),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
