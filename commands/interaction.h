@@ -31,7 +31,7 @@ struct interaction {
     char channel_id[IX_ID_LEN];
     char user_id[IX_ID_LEN];
     char user_name[64];
-    char *token;         /* owned; a secret: never log it */
+    char *token;          /* owned; a secret: never log it */
     uint64_t permissions; /* member.permissions; 0 in DMs */
     json_t *data;         /* owned reference to d.data (command name/options, custom_id…) */
     json_t *resolved;     /* borrowed from data: data.resolved or NULL */

@@ -32,8 +32,8 @@ struct cmd_opt {
     enum opt_type type;
     bool required;
     bool has_min, has_max;
-    double min, max;    /* integer/number range */
-    int max_len;        /* string length in characters (0 = 6000) */
+    double min, max; /* integer/number range */
+    int max_len;     /* string length in characters (0 = 6000) */
     bool autocomplete;
     const char *const *choices; /* NULL-terminated fixed string choices, or NULL */
     const struct cmd_opt *sub;  /* SUBCOMMAND/GROUP children */
@@ -117,7 +117,7 @@ void cmd_finish(struct app *app, struct interaction *ix, const struct message *r
 /* Console: turns a typed line ("/checkin hours:2 note:\"lab done\"") into
  * interaction data JSON using the table (same validation afterwards). 0 or
  * BOT_EINVAL with a readable error. *out is a new reference. */
-int cmd_console_parse(const char *line, json_t **out, char *err, size_t errlen);
+int cmd_console_parse(struct app *app, const char *line, json_t **out, char *err, size_t errlen);
 
 /* /help text for a member (admin commands only for admins). */
 int cmd_help(struct message *m, bool is_admin);

@@ -44,8 +44,8 @@ struct config {
     int feed_timeout_s;       /* default 20 */
     struct cfg_feed feeds[CFG_MAX_FEEDS];
     int nfeeds;
-    int pair_weekday;     /* 1 = Monday … 7 = Sunday */
-    char *pair_time;      /* HH:MM local */
+    int pair_weekday; /* 1 = Monday … 7 = Sunday */
+    char *pair_time;  /* HH:MM local */
     int grace_days_per_week;
     int nudge_after_days; /* default 3 */
     char *config_path;    /* the file loaded, or NULL */
