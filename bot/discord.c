@@ -286,6 +286,7 @@ static void on_second(lws_sorted_usec_list_t *sul)
         bool idle = !d->wsi && (!d->rest || rest_pending(d->rest) == 0);
         if (idle || now >= d->stop_deadline) {
             d->done = true;
+            lws_cancel_service(d->ctx); /* suls may run before the poll: wake it */
             return;
         }
     } else if (d->app->sched && d->ever_ready)

@@ -70,9 +70,10 @@ struct fake {
     struct fake_fault faults[FAKE_MAX_FAULTS];
     int nfaults;
     uint64_t next_id;
-    json_t *log_rest; /* [{method, path, body, t, status, problems}] */
-    json_t *log_gw;   /* [{op, t, d}] */
-    json_t *nonces;   /* nonce -> message id */
+    json_t *log_rest;   /* [{method, path, body, t, status, problems}] */
+    json_t *log_gw;     /* [{op, t, d}] */
+    json_t *log_closes; /* [{code, t}] close frames the bot sent */
+    json_t *nonces;     /* nonce -> message id */
     int bucket_remaining;
     int64_t t0;
 };

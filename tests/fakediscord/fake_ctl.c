@@ -16,11 +16,12 @@ static void ok(struct fake_pss *p)
 
 static void ctl_log(struct fake *f, struct fake_pss *p)
 {
-    json_t *j = json_pack("{s:O, s:O, s:i, s:i, s:i, s:i, s:I, s:i, s:b, s:I}", "rest", f->log_rest,
-                          "gw", f->log_gw, "connections", f->connections, "identifies",
-                          f->identifies, "resumes", f->resumes, "heartbeats", f->heartbeats, "seq",
-                          (json_int_t)f->seq, "invalid_frames", f->invalid_frames, "connected",
-                          f->conn != NULL, "now", (json_int_t)fake_ms(f));
+    json_t *j =
+        json_pack("{s:O, s:O, s:O, s:i, s:i, s:i, s:i, s:I, s:i, s:b, s:I}", "rest", f->log_rest,
+                  "gw", f->log_gw, "closes", f->log_closes, "connections", f->connections,
+                  "identifies", f->identifies, "resumes", f->resumes, "heartbeats", f->heartbeats,
+                  "seq", (json_int_t)f->seq, "invalid_frames", f->invalid_frames, "connected",
+                  f->conn != NULL, "now", (json_int_t)fake_ms(f));
     char *s = j ? json_dumps(j, JSON_COMPACT) : NULL;
     json_decref(j);
     p->status = s ? 200 : 500;

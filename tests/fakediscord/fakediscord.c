@@ -135,8 +135,8 @@ static void on_gw_message(struct fake *f, const char *text, size_t len)
     }
     int op = (int)json_integer_value(opj);
     json_t *d = json_object_get(j, "d");
-    json_array_append_new(f->log_gw, json_pack("{s:i, s:I, s:O?}", "op", op, "t",
-                                               (json_int_t)fake_ms(f), "d", op == 1 ? NULL : d));
+    json_array_append_new(
+        f->log_gw, json_pack("{s:i, s:I, s:O?}", "op", op, "t", (json_int_t)fake_ms(f), "d", d));
     if (op == 1) {
         f->heartbeats++;
         if (f->ack)
@@ -219,6 +219,12 @@ static int ws_cb(struct fake *f, struct lws *wsi, enum lws_callback_reasons reas
         return 0;
     case LWS_CALLBACK_SERVER_WRITEABLE:
         return ws_writeable(p, wsi);
+    case LWS_CALLBACK_WS_PEER_INITIATED_CLOSE: {
+        int code = len >= 2 ? ((const uint8_t *)in)[0] << 8 | ((const uint8_t *)in)[1] : 0;
+        json_array_append_new(f->log_closes,
+                              json_pack("{s:i, s:I}", "code", code, "t", (json_int_t)fake_ms(f)));
+        return 0;
+    }
     case LWS_CALLBACK_CLOSED:
         free_queue(p);
         buf_free(&p->body);
@@ -362,6 +368,7 @@ static int fake_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user
     case LWS_CALLBACK_ESTABLISHED:
     case LWS_CALLBACK_RECEIVE:
     case LWS_CALLBACK_SERVER_WRITEABLE:
+    case LWS_CALLBACK_WS_PEER_INITIATED_CLOSE:
     case LWS_CALLBACK_CLOSED:
         return ws_cb(f, wsi, reason, p, in, len);
     default:
@@ -404,6 +411,7 @@ int main(int argc, char **argv)
     f.bucket_remaining = 5;
     f.log_rest = json_array();
     f.log_gw = json_array();
+    f.log_closes = json_array();
     f.nonces = json_object();
     signal(SIGTERM, on_sig);
     signal(SIGINT, on_sig);
@@ -434,6 +442,7 @@ int main(int argc, char **argv)
     clear_events(&f);
     json_decref(f.log_rest);
     json_decref(f.log_gw);
+    json_decref(f.log_closes);
     json_decref(f.nonces);
     return 0;
 }
