@@ -9,7 +9,11 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <arpa/inet.h>
+#include <curl/curl.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -261,11 +265,55 @@ static void test_close_codes(void **state)
     }
 }
 
+static int free_port(void)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t al = sizeof(a);
+    if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) ||
+        getsockname(fd, (struct sockaddr *)&a, &al))
+        fail_msg("no free port");
+    close(fd);
+    return ntohs(a.sin_port);
+}
+
+static size_t grab(char *p, size_t s, size_t n, void *arg)
+{
+    char *out = arg;
+    size_t used = strlen(out), add = s * n;
+    if (used + add >= 65536)
+        add = 65535 - used;
+    memcpy(out + used, p, add);
+    out[used + add] = '\0';
+    return s * n;
+}
+
+/* GET http://127.0.0.1:port/path into out (64 KiB); returns the HTTP status. */
+static long http_get(int port, const char *path, char *out)
+{
+    char url[96];
+    snprintf(url, sizeof(url), "http://127.0.0.1:%d%s", port, path);
+    out[0] = '\0';
+    CURL *c = curl_easy_init();
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, grab);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, out);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, 5L);
+    long status = 0;
+    if (curl_easy_perform(c) == CURLE_OK)
+        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+    curl_easy_cleanup(c);
+    return status;
+}
+
 static void test_malformed_and_big_frames(void **state)
 {
     (void)state;
     struct e2e e;
-    json_decref(ready(&e, NULL, NULL));
+    int hport = free_port();
+    char cfg[64];
+    snprintf(cfg, sizeof(cfg), "{\"http_port\":%d}", hport);
+    json_decref(ready(&e, NULL, cfg));
     json_decref(e2e_ctl(&e, "send", "{not json"));
     json_decref(e2e_ctl(&e, "send", "{\"op\":0,\"s\":3,\"t\":\"INTERACTION_CREATE\",\"d\":{x}}"));
     json_decref(e2e_ctl(&e, "send", "{\"op\":42,\"d\":null}"));
@@ -282,6 +330,17 @@ static void test_malformed_and_big_frames(void **state)
     json_decref(log);
     assert_true(e2e_botlog_has(&e, "malformed frame skipped"));
     assert_true(e2e_botlog_has(&e, "unknown opcode 42"));
+    static char body[65536];
+    assert_int_equal(http_get(hport, "/metrics", body), 200);
+    /* both GUILD_CREATEs (the normal one and the 2 MiB one) were reassembled */
+    assert_non_null(strstr(body, "cohortbot_gateway_events_total{type=\"GUILD_CREATE\"} 2\n"));
+    assert_non_null(strstr(body, "cohortbot_gateway_bad_frames_total 4\n"));
+    assert_non_null(strstr(body, "cohortbot_interaction_latency_seconds_count 1\n"));
+    assert_non_null(
+        strstr(body, "route=\"POST /interactions/{id}/{token}/callback\",status=\"204\""));
+    assert_int_equal(http_get(hport, "/healthz", body), 200);
+    assert_non_null(strstr(body, "\"gateway\":\"ready\""));
+    assert_int_equal(http_get(hport, "/nope", body), 404);
     e2e_finish(&e);
 }
 
