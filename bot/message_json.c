@@ -323,6 +323,26 @@ json_t *msg_to_callback(const struct message *m)
     return cb;
 }
 
+/* "| name: first line" then "|   next line" for each further line. */
+static int render_lines(struct buf *out, const char *name, const char *text)
+{
+    int rc = 0;
+    bool first = true;
+    for (const char *p = text; *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) : strlen(p);
+        if (n || !nl) {
+            if (first && name)
+                rc |= buf_printf(out, "| %s: %.*s\n", name, (int)n, p);
+            else
+                rc |= buf_printf(out, "| %s%.*s\n", name ? "  " : "", (int)n, p);
+            first = false;
+        }
+        p += n + (nl ? 1 : 0);
+    }
+    return rc;
+}
+
 int msg_render_text(const struct message *m, struct buf *out)
 {
     int rc = 0;
@@ -345,14 +365,9 @@ int msg_render_text(const struct message *m, struct buf *out)
         const struct msg_embed *e = &m->embeds[i];
         rc |= buf_printf(out, "+-- %s\n", e->title ? e->title : "");
         if (e->description)
-            for (const char *p = e->description; *p;) {
-                const char *nl = strchr(p, '\n');
-                size_t n = nl ? (size_t)(nl - p) : strlen(p);
-                rc |= buf_printf(out, "| %.*s\n", (int)n, p);
-                p += n + (nl ? 1 : 0);
-            }
+            rc |= render_lines(out, NULL, e->description);
         for (int f = 0; f < e->nfields; f++)
-            rc |= buf_printf(out, "| %s: %s\n", e->fields[f].name, e->fields[f].value);
+            rc |= render_lines(out, e->fields[f].name, e->fields[f].value);
         if (e->footer)
             rc |= buf_printf(out, "| -- %s\n", e->footer);
         rc |= buf_puts(out, "+--\n");

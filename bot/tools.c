@@ -1,5 +1,6 @@
 /* tools.c - dispatch of `cohortbot <tool> …` to the module that implements it. */
 #include "bot/tools.h"
+#include "schedules/simulate.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -11,6 +12,7 @@ struct tool {
 };
 
 static const struct tool tools[] = {
+    {"simulate", simulate_main, "print every post the schedules would make"},
     {NULL, NULL, NULL},
 };
 

@@ -16,4 +16,7 @@ void sched_free(struct sched *s);
  * due (1..60). */
 int sched_tick(struct sched *s, int64_t now);
 
+/* The daily-prompt state (for /cohort status). Borrowed. */
+struct daily_state *sched_daily(struct sched *s);
+
 #endif
