@@ -17,11 +17,11 @@ static void ok(struct fake_pss *p)
 static void ctl_log(struct fake *f, struct fake_pss *p)
 {
     json_t *j =
-        json_pack("{s:O, s:O, s:O, s:i, s:i, s:i, s:i, s:I, s:i, s:b, s:I}", "rest", f->log_rest,
-                  "gw", f->log_gw, "closes", f->log_closes, "connections", f->connections,
-                  "identifies", f->identifies, "resumes", f->resumes, "heartbeats", f->heartbeats,
-                  "seq", (json_int_t)f->seq, "invalid_frames", f->invalid_frames, "connected",
-                  f->conn != NULL, "now", (json_int_t)fake_ms(f));
+        json_pack("{s:O, s:O, s:O, s:O, s:i, s:i, s:i, s:i, s:I, s:i, s:b, s:I}", "rest",
+                  f->log_rest, "gw", f->log_gw, "closes", f->log_closes, "ix_lat_us", f->ix_lat_us,
+                  "connections", f->connections, "identifies", f->identifies, "resumes", f->resumes,
+                  "heartbeats", f->heartbeats, "seq", (json_int_t)f->seq, "invalid_frames",
+                  f->invalid_frames, "connected", f->conn != NULL, "now", (json_int_t)fake_ms(f));
     char *s = j ? json_dumps(j, JSON_COMPACT) : NULL;
     json_decref(j);
     p->status = s ? 200 : 500;
@@ -75,21 +75,77 @@ static void ctl_flood(struct fake *f, json_t *b)
         goto out;
     memset(pad, 'x', (size_t)size - 1);
     pad[size - 300] = '\0';
+    bool guild = strcmp(t, "GUILD_CREATE") == 0;
     for (int i = 0; i < n; i++) {
         f->seq++;
-        int len =
-            snprintf(frame, (size_t)size + 512,
-                     "{\"t\":\"%s\",\"s\":%lld,\"op\":0,\"d\":{\"id\":\"%llu\","
-                     "\"channel_id\":\"1100000000000000001\",\"guild_id\":"
-                     "\"1000000000000000001\",\"author\":{\"id\":\"42\",\"username\":"
-                     "\"learner\"},\"content\":\"%s\",\"channels\":[]}}",
-                     t, (long long)f->seq,
-                     (unsigned long long)(1400000000000000000ULL + (unsigned long long)i), pad);
-        fake_ws_queue(f, f->conn_pss, frame, (size_t)len, LWS_WRITE_TEXT);
+        unsigned long long id = 1400000000000000000ULL + (unsigned long long)i;
+        int len;
+        if (guild) /* a guild with three channels; the topic carries the padding */
+            len = snprintf(frame, (size_t)size + 512,
+                           "{\"t\":\"GUILD_CREATE\",\"s\":%lld,\"op\":0,\"d\":{\"id\":\"%llu\","
+                           "\"name\":\"guild %d\",\"member_count\":40,\"channels\":["
+                           "{\"id\":\"%llu1\",\"type\":0,\"name\":\"general\",\"topic\":\"%s\"},"
+                           "{\"id\":\"%llu2\",\"type\":0,\"name\":\"week-1\"},"
+                           "{\"id\":\"%llu3\",\"type\":4,\"name\":\"Cohort\"}]}}",
+                           (long long)f->seq, id, i, id / 10, pad, id / 10, id / 10);
+        else
+            len = snprintf(frame, (size_t)size + 512,
+                           "{\"t\":\"%s\",\"s\":%lld,\"op\":0,\"d\":{\"id\":\"%llu\","
+                           "\"channel_id\":\"1100000000000000001\",\"guild_id\":"
+                           "\"1000000000000000001\",\"author\":{\"id\":\"42\",\"username\":"
+                           "\"learner\"},\"content\":\"%s\",\"channels\":[]}}",
+                           t, (long long)f->seq, id, pad);
+        if (len > 0)
+            fake_ws_queue(f, f->conn_pss, frame, (size_t)len, LWS_WRITE_TEXT);
     }
 out:
     free(pad);
     free(frame);
+}
+
+#define IX_FLOOD_BASE 1600000000000000000ULL
+
+static void ix_tick(lws_sorted_usec_list_t *sul)
+{
+    struct fake *f = lws_container_of(sul, struct fake, ix_sul);
+    if (f->ix_sent >= f->ix_total)
+        return;
+    int i = f->ix_sent++;
+    char id[24];
+    snprintf(id, sizeof(id), "%llu", IX_FLOOD_BASE + (unsigned long long)i);
+    json_t *d =
+        json_pack("{s:s, s:s, s:i, s:s, s:s, s:s, s:{s:{s:s, s:s}, s:s}, s:{s:s, s:s, "
+                  "s:i}}",
+                  "id", id, "application_id", "800000000000000001", "type", 2, "token",
+                  "itok-bench", "guild_id", "1000000000000000001", "channel_id",
+                  "1100000000000000001", "member", "user", "id", "42", "username", "learner",
+                  "permissions", "0", "data", "id", "1", "name", "help", "type", 1);
+    f->ix_sent_us[i] = lws_now_usecs();
+    fake_dispatch(f, "INTERACTION_CREATE", d);
+    lws_sul_schedule(f->ctx, 0, &f->ix_sul, ix_tick, f->ix_tick_us);
+}
+
+void fake_ix_flood(struct fake *f, int n, int tick_us)
+{
+    if (n <= 0 || n > 1000000 || f->ix_sent_us)
+        return;
+    f->ix_sent_us = calloc((size_t)n, sizeof(int64_t));
+    if (!f->ix_sent_us)
+        return;
+    f->ix_total = n;
+    f->ix_sent = 0;
+    f->ix_tick_us = tick_us > 0 ? tick_us : 1000;
+    lws_sul_schedule(f->ctx, 0, &f->ix_sul, ix_tick, 1);
+}
+
+void fake_ix_answered(struct fake *f, const char *path)
+{
+    unsigned long long id = 0;
+    if (!f->ix_sent_us || sscanf(path, "/interactions/%llu/", &id) != 1 || id < IX_FLOOD_BASE ||
+        id - IX_FLOOD_BASE >= (unsigned long long)f->ix_sent)
+        return;
+    int64_t lat = lws_now_usecs() - f->ix_sent_us[id - IX_FLOOD_BASE];
+    json_array_append_new(f->ix_lat_us, json_integer(lat));
 }
 
 static void ctl_config(struct fake *f, json_t *b)
@@ -153,6 +209,9 @@ void fake_ctl(struct fake *f, struct fake_pss *p)
         ctl_config(f, b);
     else if (!strcmp(verb, "fault") && b)
         ctl_fault(f, b);
+    else if (!strcmp(verb, "ix_flood") && b)
+        fake_ix_flood(f, (int)json_integer_value(json_object_get(b, "n")),
+                      (int)json_integer_value(json_object_get(b, "tick_us")));
     else if (!strcmp(verb, "quit"))
         f->quit = true;
     json_decref(b);

@@ -183,6 +183,7 @@ static void route(struct fake *f, struct fake_pss *p, const char *m, const char 
     } else if (!strcmp(m, "POST") && !strncmp(path, "/interactions/", 14) && pl > 9 &&
                !strcmp(path + pl - 9, "/callback")) {
         p->status = 204;
+        fake_ix_answered(f, path);
     } else if (!strncmp(path, "/webhooks/", 10) && (!strcmp(m, "PATCH") || !strcmp(m, "POST"))) {
         new_id(f, id);
         reply_json(p, 200, json_pack("{s:s}", "id", id));

@@ -412,6 +412,7 @@ int main(int argc, char **argv)
     f.log_rest = json_array();
     f.log_gw = json_array();
     f.log_closes = json_array();
+    f.ix_lat_us = json_array();
     f.nonces = json_object();
     signal(SIGTERM, on_sig);
     signal(SIGINT, on_sig);
@@ -438,11 +439,14 @@ int main(int argc, char **argv)
     while (!g_quit && !f.quit)
         if (lws_service(f.ctx, 0) < 0)
             break;
+    lws_sul_cancel(&f.ix_sul);
     lws_context_destroy(f.ctx);
     clear_events(&f);
     json_decref(f.log_rest);
     json_decref(f.log_gw);
     json_decref(f.log_closes);
+    json_decref(f.ix_lat_us);
+    free(f.ix_sent_us);
     json_decref(f.nonces);
     return 0;
 }
