@@ -1,0 +1,733 @@
+/* pairing.c - one round of mentor matching (see pairing.h).
+ *
+ * Model: a flow network s -> mentee (cap 1, cost 0) -> mentor (cap 1, pair cost)
+ * -> t (capacity parallel arcs of cost PAIR_LOAD_STEP * (k - 1): the convex load
+ * cost), plus mentee -> t "unmatched" (cap 1, SKIP_COST). Every mentee sends one
+ * unit, so a min-cost flow is exactly the lexicographic optimum of pairing.h:
+ * SKIP_COST exceeds the pair and load costs of any whole matching, so one more
+ * matched mentee always wins, and PAIR_REPEAT_BASE exceeds every other term of a
+ * whole matching, so a repeat happens only when needed to match someone.
+ *
+ * Pruning and exactness: the network holds, per mentee, its k_best cheapest mentors
+ * and, per mentor, its 2 * capacity + 2 cheapest mentees. After solving, every pair
+ * left out is priced against the flow's potentials; if some pair has a negative
+ * reduced cost it could improve the flow, so the best such pairs are added and the
+ * network is solved again, until none is left. The final flow then satisfies the
+ * optimality conditions of the complete network: the result is exact over all
+ * pairs, not just the candidates. Ties: people are ranked by a seeded hash of their
+ * id, and the network's arcs are laid out in that order, which decides among equal-
+ * cost optima only. Input order does not matter. */
+#include "schedules/pairing.h"
+#include "schedules/pairing_cost.h"
+#include "schedules/pairing_flow.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DEFAULT_K 12
+#define MAX_K 64
+#define MENTOR_KEEP (2 * PAIR_MAX_CAPACITY + 2)
+#define SKIP_COST 1000000000000000LL /* > PAIR_MAX_PEOPLE * max pair + load cost */
+#define NONE SIZE_MAX
+
+struct idref {
+    const char *id;
+    size_t idx;
+};
+
+struct ranked {
+    uint64_t h;
+    const char *id;
+    size_t idx;
+};
+
+struct edge {
+    uint32_t ee, mr; /* canonical ranks of mentee and mentor */
+    int64_t cost;
+    long arc;
+};
+
+struct hrec {
+    size_t mentor; /* mentor input index */
+    int round;
+};
+
+struct ctx {
+    const struct pair_input *in;
+    size_t n, m, k;
+    struct idref *ee_ids, *mr_ids;   /* sorted by id */
+    size_t *ee_of_rank, *mr_of_rank; /* rank -> input index */
+    struct pair_uwin *ee_win, *mr_win;
+    size_t *self;    /* mentee index -> mentor index with the same id, or NONE */
+    size_t *h_start; /* n + 1, by mentee input index */
+    struct hrec *h;
+    int *last_met;   /* scratch, by mentor input index */
+    uint32_t *stamp; /* scratch, by mentor rank */
+    struct edge *e;
+    size_t n_e, cap_e;
+};
+
+static void set_err(char *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void set_err(char *err, const char *fmt, ...)
+{
+    if (!err)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, BOT_ERR_LEN, fmt, ap);
+    va_end(ap);
+}
+
+static void ctx_free(struct ctx *c)
+{
+    free(c->ee_ids);
+    free(c->mr_ids);
+    free(c->ee_of_rank);
+    free(c->mr_of_rank);
+    free(c->ee_win);
+    free(c->mr_win);
+    free(c->self);
+    free(c->h_start);
+    free(c->h);
+    free(c->last_met);
+    free(c->stamp);
+    free(c->e);
+}
+
+/* ---- validation ---------------------------------------------------------- */
+
+static int check_id(const char *id, const char *what, size_t i, char *err)
+{
+    if (!id || !id[0] || strnlen(id, PAIR_ID_MAX + 1) > PAIR_ID_MAX) {
+        set_err(err, "%s #%zu: id missing, empty or longer than %d bytes", what, i, PAIR_ID_MAX);
+        return BOT_EINVAL;
+    }
+    return 0;
+}
+
+static int check_mentor(const struct pair_input *in, size_t i, char *err)
+{
+    const struct pair_mentor *p = &in->mentors[i];
+    if (check_id(p->id, "mentor", i, err) != 0)
+        return BOT_EINVAL;
+    uint64_t all = in->n_tracks >= 64 ? UINT64_MAX : ((uint64_t)1 << in->n_tracks) - 1;
+    struct pair_uwin w;
+    if (p->capacity < PAIR_MIN_CAPACITY || p->capacity > PAIR_MAX_CAPACITY)
+        set_err(err, "mentor %s: capacity %d not in %d-%d", p->id, p->capacity, PAIR_MIN_CAPACITY,
+                PAIR_MAX_CAPACITY);
+    else if (p->tracks == 0 || (p->tracks & ~all))
+        set_err(err, "mentor %s: tracks must be a non-empty subset of the %zu tracks", p->id,
+                in->n_tracks);
+    else if (pair_window_resolve(&p->win, &w) != 0)
+        set_err(err, "mentor %s: bad working window or UTC offset", p->id);
+    else
+        return 0;
+    return BOT_EINVAL;
+}
+
+static int check_mentee(const struct pair_input *in, size_t i, char *err)
+{
+    const struct pair_mentee *p = &in->mentees[i];
+    if (check_id(p->id, "mentee", i, err) != 0)
+        return BOT_EINVAL;
+    struct pair_uwin w;
+    if (p->interest < -1 || p->interest >= (int)in->n_tracks)
+        set_err(err, "mentee %s: interest %d is not a track index", p->id, p->interest);
+    else if (pair_window_resolve(&p->win, &w) != 0)
+        set_err(err, "mentee %s: bad working window or UTC offset", p->id);
+    else
+        return 0;
+    return BOT_EINVAL;
+}
+
+static int check_sizes(const struct pair_input *in, char *err)
+{
+    if (in->round < 1) {
+        set_err(err, "round %d: rounds start at 1", in->round);
+        return BOT_EINVAL;
+    }
+    if (in->n_tracks > PAIR_MAX_TRACKS || (in->n_tracks && !in->tracks)) {
+        set_err(err, "%zu tracks: at most %d, and a names array", in->n_tracks, PAIR_MAX_TRACKS);
+        return BOT_EINVAL;
+    }
+    for (size_t i = 0; i < in->n_tracks; i++)
+        if (!in->tracks[i] || !in->tracks[i][0]) {
+            set_err(err, "track #%zu has no name", i);
+            return BOT_EINVAL;
+        }
+    if (in->n_mentors > PAIR_MAX_PEOPLE || in->n_mentees > PAIR_MAX_PEOPLE ||
+        in->n_history > PAIR_MAX_HISTORY || (in->n_mentors && !in->mentors) ||
+        (in->n_mentees && !in->mentees) || (in->n_history && !in->history) || in->k_best > MAX_K) {
+        set_err(err,
+                "too many people (max %d per side) or history rows (max %d), missing "
+                "arrays, or k_best > %d",
+                PAIR_MAX_PEOPLE, PAIR_MAX_HISTORY, MAX_K);
+        return BOT_EINVAL;
+    }
+    return 0;
+}
+
+static int cmp_idref(const void *a, const void *b)
+{
+    return strcmp(((const struct idref *)a)->id, ((const struct idref *)b)->id);
+}
+
+/* Sorted id index; BOT_EINVAL on a duplicate. */
+static int index_ids(struct idref **out, size_t n, const void *base, size_t stride,
+                     const char *what, char *err)
+{
+    *out = malloc((n ? n : 1) * sizeof(**out));
+    if (!*out)
+        return BOT_ENOMEM;
+    for (size_t i = 0; i < n; i++) {
+        (*out)[i].id = *(const char *const *)((const char *)base + i * stride);
+        (*out)[i].idx = i;
+    }
+    qsort(*out, n, sizeof(**out), cmp_idref);
+    for (size_t i = 1; i < n; i++)
+        if (strcmp((*out)[i - 1].id, (*out)[i].id) == 0) {
+            set_err(err, "duplicate %s id %s", what, (*out)[i].id);
+            return BOT_EINVAL;
+        }
+    return 0;
+}
+
+static size_t find_id(const struct idref *ids, size_t n, const char *id)
+{
+    if (!id || n == 0)
+        return NONE;
+    struct idref key = {id, 0};
+    const struct idref *hit = bsearch(&key, ids, n, sizeof(*ids), cmp_idref);
+    return hit ? hit->idx : NONE;
+}
+
+static int validate(struct ctx *c, char *err)
+{
+    const struct pair_input *in = c->in;
+    int rc = check_sizes(in, err);
+    for (size_t i = 0; rc == 0 && i < in->n_mentors; i++)
+        rc = check_mentor(in, i, err);
+    for (size_t i = 0; rc == 0 && i < in->n_mentees; i++)
+        rc = check_mentee(in, i, err);
+    for (size_t i = 0; rc == 0 && i < in->n_history; i++) {
+        const struct pair_history *h = &in->history[i];
+        if (!h->mentor_id || !h->mentee_id || h->round < 1 || h->round >= in->round) {
+            set_err(err, "history row #%zu: missing id or round %d not in 1..%d", i, h->round,
+                    in->round - 1);
+            rc = BOT_EINVAL;
+        }
+    }
+    if (rc == 0)
+        rc = index_ids(&c->mr_ids, in->n_mentors, &in->mentors[0].id, sizeof(struct pair_mentor),
+                       "mentor", err);
+    if (rc == 0)
+        rc = index_ids(&c->ee_ids, in->n_mentees, &in->mentees[0].id, sizeof(struct pair_mentee),
+                       "mentee", err);
+    return rc;
+}
+
+/* ---- preparation: ranks, windows, history -------------------------------- */
+
+static uint64_t mix64(uint64_t x)
+{
+    x ^= x >> 30;
+    x *= 0xbf58476d1ce4e5b9ULL;
+    x ^= x >> 27;
+    x *= 0x94d049bb133111ebULL;
+    return x ^ (x >> 31);
+}
+
+static uint64_t id_hash(const char *id, uint64_t seed)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (const unsigned char *p = (const unsigned char *)id; *p; p++)
+        h = (h ^ *p) * 0x100000001b3ULL;
+    return mix64(h ^ mix64(seed + 0x9e3779b97f4a7c15ULL));
+}
+
+static int cmp_ranked(const void *a, const void *b)
+{
+    const struct ranked *x = a, *y = b;
+    if (x->h != y->h)
+        return x->h < y->h ? -1 : 1;
+    return strcmp(x->id, y->id);
+}
+
+static int rank_people(size_t **of_rank, const struct idref *ids, size_t n, uint64_t seed)
+{
+    struct ranked *r = malloc((n ? n : 1) * sizeof(*r));
+    *of_rank = malloc((n ? n : 1) * sizeof(**of_rank));
+    if (!r || !*of_rank) {
+        free(r);
+        return BOT_ENOMEM;
+    }
+    for (size_t i = 0; i < n; i++)
+        r[i] = (struct ranked){id_hash(ids[i].id, seed), ids[i].id, ids[i].idx};
+    qsort(r, n, sizeof(*r), cmp_ranked);
+    for (size_t i = 0; i < n; i++)
+        (*of_rank)[i] = r[i].idx;
+    free(r);
+    return 0;
+}
+
+static int load_history(struct ctx *c)
+{
+    const struct pair_input *in = c->in;
+    size_t *row_ee = malloc((in->n_history ? in->n_history : 1) * sizeof(*row_ee));
+    c->h_start = calloc(c->n + 1, sizeof(*c->h_start));
+    c->h = malloc((in->n_history ? in->n_history : 1) * sizeof(*c->h));
+    if (!row_ee || !c->h_start || !c->h) {
+        free(row_ee);
+        return BOT_ENOMEM;
+    }
+    for (size_t i = 0; i < in->n_history; i++) {
+        size_t mr = find_id(c->mr_ids, c->m, in->history[i].mentor_id);
+        size_t ee = find_id(c->ee_ids, c->n, in->history[i].mentee_id);
+        row_ee[i] = (mr == NONE) ? NONE : ee; /* people who left are ignored */
+        if (row_ee[i] != NONE)
+            c->h_start[ee + 1]++;
+    }
+    for (size_t i = 0; i < c->n; i++)
+        c->h_start[i + 1] += c->h_start[i];
+    size_t *fill = malloc((c->n ? c->n : 1) * sizeof(*fill));
+    if (!fill) {
+        free(row_ee);
+        return BOT_ENOMEM;
+    }
+    memcpy(fill, c->h_start, c->n * sizeof(*fill));
+    for (size_t i = 0; i < in->n_history; i++)
+        if (row_ee[i] != NONE)
+            c->h[fill[row_ee[i]]++] = (struct hrec){
+                find_id(c->mr_ids, c->m, in->history[i].mentor_id), in->history[i].round};
+    free(fill);
+    free(row_ee);
+    return 0;
+}
+
+static int prepare(struct ctx *c)
+{
+    const struct pair_input *in = c->in;
+    size_t n = c->n, m = c->m;
+    c->k = in->k_best ? in->k_best : DEFAULT_K;
+    c->ee_win = malloc((n ? n : 1) * sizeof(*c->ee_win));
+    c->mr_win = malloc((m ? m : 1) * sizeof(*c->mr_win));
+    c->self = malloc((n ? n : 1) * sizeof(*c->self));
+    c->last_met = calloc(m ? m : 1, sizeof(*c->last_met));
+    c->stamp = calloc(m ? m : 1, sizeof(*c->stamp));
+    if (!c->ee_win || !c->mr_win || !c->self || !c->last_met || !c->stamp)
+        return BOT_ENOMEM;
+    if (rank_people(&c->ee_of_rank, c->ee_ids, n, in->seed) != 0 ||
+        rank_people(&c->mr_of_rank, c->mr_ids, m, in->seed ^ 0x5bd1e995ULL) != 0 ||
+        load_history(c) != 0)
+        return BOT_ENOMEM;
+    for (size_t i = 0; i < n; i++) {
+        pair_window_resolve(&in->mentees[i].win, &c->ee_win[i]);
+        c->self[i] = find_id(c->mr_ids, m, in->mentees[i].id);
+    }
+    for (size_t j = 0; j < m; j++)
+        pair_window_resolve(&in->mentors[j].win, &c->mr_win[j]);
+    return 0;
+}
+
+static void mark_history(struct ctx *c, size_t ee, bool set)
+{
+    for (size_t x = c->h_start[ee]; x < c->h_start[ee + 1]; x++) {
+        int *slot = &c->last_met[c->h[x].mentor];
+        if (!set)
+            *slot = 0;
+        else if (c->h[x].round > *slot)
+            *slot = c->h[x].round;
+    }
+}
+
+static int64_t cost_of(const struct ctx *c, size_t mr, size_t ee)
+{
+    const struct pair_mentor *p = &c->in->mentors[mr];
+    return pair_cost_terms(&c->mr_win[mr], &c->ee_win[ee], p->tracks, c->in->mentees[ee].interest,
+                           c->in->round, c->last_met[mr]);
+}
+
+/* ---- candidate edges ----------------------------------------------------- */
+
+static int add_edge(struct ctx *c, uint32_t ee, uint32_t mr, int64_t cost)
+{
+    if (c->n_e == c->cap_e) {
+        size_t cap = c->cap_e ? 2 * c->cap_e : 1024;
+        struct edge *e = realloc(c->e, cap * sizeof(*e));
+        if (!e)
+            return BOT_ENOMEM;
+        c->e = e;
+        c->cap_e = cap;
+    }
+    c->e[c->n_e++] = (struct edge){ee, mr, cost, -1};
+    return 0;
+}
+
+/* Keeps the `k` smallest keys (ties: first come) in ascending order. */
+static void keep_best(int64_t *key, uint32_t *val, size_t *cnt, size_t k, int64_t nk, uint32_t nv)
+{
+    if (*cnt == k && nk >= key[k - 1])
+        return;
+    size_t i = *cnt < k ? (*cnt)++ : k - 1;
+    while (i > 0 && key[i - 1] > nk) {
+        key[i] = key[i - 1];
+        val[i] = val[i - 1];
+        i--;
+    }
+    key[i] = nk;
+    val[i] = nv;
+}
+
+static int candidates(struct ctx *c)
+{
+    size_t n = c->n, m = c->m;
+    int64_t kkey[MAX_K];
+    uint32_t kval[MAX_K];
+    int64_t *mkey = malloc((m ? m : 1) * MENTOR_KEEP * sizeof(*mkey));
+    uint32_t *mval = malloc((m ? m : 1) * MENTOR_KEEP * sizeof(*mval));
+    size_t *mcnt = calloc(m ? m : 1, sizeof(*mcnt));
+    int rc = (!mkey || !mval || !mcnt) ? BOT_ENOMEM : 0;
+    for (size_t r = 0; rc == 0 && r < n; r++) {
+        size_t ee = c->ee_of_rank[r], cnt = 0;
+        mark_history(c, ee, true);
+        for (size_t q = 0; q < m; q++) {
+            size_t mr = c->mr_of_rank[q];
+            if (c->self[ee] == mr)
+                continue;
+            int64_t cost = cost_of(c, mr, ee);
+            keep_best(kkey, kval, &cnt, c->k, cost, (uint32_t)q);
+            keep_best(mkey + q * MENTOR_KEEP, mval + q * MENTOR_KEEP, &mcnt[q],
+                      (size_t)(2 * c->in->mentors[mr].capacity + 2), cost, (uint32_t)r);
+        }
+        mark_history(c, ee, false);
+        for (size_t x = 0; rc == 0 && x < cnt; x++)
+            rc = add_edge(c, (uint32_t)r, kval[x], kkey[x]);
+    }
+    for (size_t q = 0; rc == 0 && q < m; q++)
+        for (size_t x = 0; rc == 0 && x < mcnt[q]; x++)
+            rc = add_edge(c, mval[q * MENTOR_KEEP + x], (uint32_t)q, mkey[q * MENTOR_KEEP + x]);
+    free(mkey);
+    free(mval);
+    free(mcnt);
+    return rc;
+}
+
+static int cmp_edge(const void *a, const void *b)
+{
+    const struct edge *x = a, *y = b;
+    if (x->ee != y->ee)
+        return x->ee < y->ee ? -1 : 1;
+    if (x->cost != y->cost)
+        return x->cost < y->cost ? -1 : 1;
+    return (x->mr > y->mr) - (x->mr < y->mr);
+}
+
+static void sort_edges(struct ctx *c)
+{
+    qsort(c->e, c->n_e, sizeof(*c->e), cmp_edge);
+    size_t w = 0;
+    for (size_t i = 0; i < c->n_e; i++) /* duplicates are adjacent after the sort */
+        if (w == 0 || c->e[w - 1].ee != c->e[i].ee || c->e[w - 1].mr != c->e[i].mr)
+            c->e[w++] = c->e[i];
+    c->n_e = w;
+}
+
+/* ---- solving ------------------------------------------------------------- */
+
+static struct pair_flow *build_network(struct ctx *c)
+{
+    size_t n = c->n, m = c->m;
+    int t = (int)(n + m + 1);
+    struct pair_flow *f = pair_flow_new(t + 1, 2 * n + c->n_e + PAIR_MAX_CAPACITY * m);
+    if (!f)
+        return NULL;
+    long ok = 0;
+    for (size_t r = 0; r < n && ok >= 0; r++)
+        ok = pair_flow_add_arc(f, 0, (int)(1 + r), 1, 0);
+    size_t x = 0;
+    for (size_t r = 0; r < n && ok >= 0; r++) {
+        for (; x < c->n_e && c->e[x].ee == r && ok >= 0; x++) {
+            ok = pair_flow_add_arc(f, (int)(1 + r), (int)(1 + n + c->e[x].mr), 1, c->e[x].cost);
+            c->e[x].arc = ok;
+        }
+        if (ok >= 0)
+            ok = pair_flow_add_arc(f, (int)(1 + r), t, 1, SKIP_COST);
+    }
+    for (size_t q = 0; q < m && ok >= 0; q++) {
+        int cap = c->in->mentors[c->mr_of_rank[q]].capacity;
+        for (int k = 1; k <= cap && ok >= 0; k++)
+            ok = pair_flow_add_arc(f, (int)(1 + n + q), t, 1, (int64_t)PAIR_LOAD_STEP * (k - 1));
+    }
+    if (ok < 0) {
+        pair_flow_free(f);
+        return NULL;
+    }
+    return f;
+}
+
+/* Prices every pair missing from the network; adds, per mentee, up to k of those
+ * with negative reduced cost. Returns how many were added, or BOT_ENOMEM. */
+static long add_improving(struct ctx *c, const int64_t *pot)
+{
+    size_t n = c->n, m = c->m, x = 0, n_before = c->n_e;
+    int64_t kkey[MAX_K];
+    uint32_t kval[MAX_K];
+    for (size_t r = 0; r < n; r++) {
+        size_t ee = c->ee_of_rank[r], cnt = 0;
+        for (; x < n_before && c->e[x].ee == r; x++)
+            c->stamp[c->e[x].mr] = (uint32_t)(r + 1);
+        int64_t pi = pot[1 + r];
+        mark_history(c, ee, true);
+        for (size_t q = 0; q < m; q++) {
+            int64_t gap = pi - pot[1 + n + q];
+            if (gap >= 0 || c->stamp[q] == r + 1) /* costs are >= 0 */
+                continue;
+            size_t mr = c->mr_of_rank[q];
+            if (c->self[ee] == mr)
+                continue;
+            int64_t rcost = cost_of(c, mr, ee) + gap;
+            if (rcost < 0)
+                keep_best(kkey, kval, &cnt, c->k, rcost, (uint32_t)q);
+        }
+        mark_history(c, ee, false);
+        for (size_t y = 0; y < cnt; y++) /* cost = reduced cost - price gap */
+            if (add_edge(c, (uint32_t)r, kval[y], kkey[y] - (pi - pot[1 + n + kval[y]])) != 0)
+                return BOT_ENOMEM;
+    }
+    memset(c->stamp, 0, (m ? m : 1) * sizeof(*c->stamp));
+    return (long)(c->n_e - n_before);
+}
+
+/* Solves until no missing pair can improve the flow; fills match[mentee index]
+ * with the mentor index or NONE. */
+static int solve(struct ctx *c, size_t *match, struct pair_result *out)
+{
+    for (;;) {
+        sort_edges(c);
+        struct pair_flow *f = build_network(c);
+        if (!f)
+            return BOT_ENOMEM;
+        long phases = 0;
+        int rc = pair_flow_solve(f, 0, (int)(c->n + c->m + 1), &phases);
+        out->phases += phases;
+        out->solves++;
+        long added = rc == 0 ? add_improving(c, pair_flow_potentials(f)) : rc;
+        if (added == 0) {
+            for (size_t i = 0; i < c->n; i++)
+                match[i] = NONE;
+            for (size_t x = 0; x < c->n_e; x++)
+                if (pair_flow_arc_flow(f, c->e[x].arc) > 0)
+                    match[c->ee_of_rank[c->e[x].ee]] = c->mr_of_rank[c->e[x].mr];
+            out->edges = c->n_e;
+        }
+        pair_flow_free(f);
+        if (added <= 0)
+            return (int)added;
+    }
+}
+
+/* ---- results ------------------------------------------------------------- */
+
+static const char *first_track(const struct pair_input *in, uint64_t tracks, int *more)
+{
+    int first = -1;
+    *more = 0;
+    for (int b = 0; b < (int)in->n_tracks; b++)
+        if ((tracks >> b) & 1u) {
+            if (first < 0)
+                first = b;
+            else
+                (*more)++;
+        }
+    return first >= 0 ? in->tracks[first] : "no track";
+}
+
+/* Fills a->reason. Long track names are cut at PAIR_REASON_LEN, on purpose. */
+static void write_reason(const struct pair_input *in, struct pair_assignment *a)
+{
+    const struct pair_mentor *mr = &in->mentors[a->mentor];
+    int interest = in->mentees[a->mentee].interest, more;
+    const char *mt = first_track(in, mr->tracks, &more);
+    char track[96], hours[64];
+    if (interest >= 0 && ((mr->tracks >> interest) & 1u))
+        snprintf(track, sizeof(track), "both on %s", in->tracks[interest]);
+    else if (interest >= 0)
+        snprintf(track, sizeof(track), "wants %s, mentor on %s%s", in->tracks[interest], mt,
+                 more ? " and more" : "");
+    else
+        snprintf(track, sizeof(track), "open to any track, mentor on %s%s", mt,
+                 more ? " and more" : "");
+    int ov = a->slot.overlap_min;
+    if (!a->slot.in_overlap)
+        snprintf(hours, sizeof(hours), "no 45-minute overlap in working hours");
+    else if (ov % 60 == 0)
+        snprintf(hours, sizeof(hours), "%d h overlap in working hours", ov / 60);
+    else if (ov > 60)
+        snprintf(hours, sizeof(hours), "%d h %d min overlap in working hours", ov / 60, ov % 60);
+    else
+        snprintf(hours, sizeof(hours), "%d min overlap in working hours", ov);
+    if (a->last_met_round == 0)
+        snprintf(a->reason, sizeof(a->reason), "%s, %s, first time meeting", track, hours);
+    else
+        snprintf(a->reason, sizeof(a->reason), "%s, %s, %s in round %d", track, hours,
+                 a->repeat ? "met before" : "last met", a->last_met_round);
+}
+
+static int cmp_assign(const void *a, const void *b)
+{
+    const struct pair_assignment *x = a, *y = b;
+    int d = strcmp(x->mentor_id, y->mentor_id);
+    return d ? d : strcmp(x->mentee_id, y->mentee_id);
+}
+
+static int fill_assignment(struct ctx *c, size_t ee, size_t mr, struct pair_assignment *a)
+{
+    const struct pair_input *in = c->in;
+    *a = (struct pair_assignment){.mentor = mr, .mentee = ee};
+    a->mentor_id = in->mentors[mr].id;
+    a->mentee_id = in->mentees[ee].id;
+    mark_history(c, ee, true);
+    a->cost = cost_of(c, mr, ee);
+    a->last_met_round = c->last_met[mr];
+    mark_history(c, ee, false);
+    a->repeat = a->last_met_round > 0 && in->round - a->last_met_round <= PAIR_REPEAT_WINDOW;
+    int rc = pair_slot(&in->mentors[mr].win, &in->mentees[ee].win, in->slot_from, &a->slot);
+    write_reason(in, a);
+    return rc;
+}
+
+static int build_result(struct ctx *c, const size_t *match, struct pair_result *out)
+{
+    size_t n = c->n;
+    int *load = calloc(c->m ? c->m : 1, sizeof(*load));
+    out->assign = malloc((n ? n : 1) * sizeof(*out->assign));
+    out->unmatched = malloc((n ? n : 1) * sizeof(*out->unmatched));
+    if (!load || !out->assign || !out->unmatched) {
+        free(load);
+        return BOT_ENOMEM;
+    }
+    int rc = 0;
+    for (size_t x = 0; x < n && rc == 0; x++) {
+        size_t ee = c->ee_ids[x].idx; /* id order */
+        if (match[ee] == NONE) {
+            out->unmatched[out->n_unmatched++] = ee;
+            continue;
+        }
+        struct pair_assignment *a = &out->assign[out->n_assign++];
+        rc = fill_assignment(c, ee, match[ee], a);
+        load[match[ee]]++;
+        out->total_cost += a->cost;
+        out->repeats += a->repeat;
+    }
+    for (size_t j = 0; j < c->m; j++)
+        out->total_cost += pair_load_cost(load[j]);
+    free(load);
+    out->matched = out->n_assign;
+    qsort(out->assign, out->n_assign, sizeof(*out->assign), cmp_assign);
+    return rc;
+}
+
+int pair_match(const struct pair_input *in, struct pair_result *out, char err[BOT_ERR_LEN])
+{
+    if (!out || !in) {
+        set_err(err, "no input or output");
+        return BOT_EINVAL;
+    }
+    memset(out, 0, sizeof(*out));
+    struct ctx c = {.in = in, .n = in->n_mentees, .m = in->n_mentors};
+    size_t *match = NULL;
+    int rc = validate(&c, err);
+    if (rc == 0)
+        rc = prepare(&c);
+    if (rc == 0)
+        rc = candidates(&c);
+    if (rc == 0) {
+        match = malloc((c.n ? c.n : 1) * sizeof(*match));
+        rc = match ? solve(&c, match, out) : BOT_ENOMEM;
+    }
+    if (rc == 0)
+        rc = build_result(&c, match, out);
+    if (rc == BOT_ENOMEM)
+        set_err(err, "out of memory");
+    free(match);
+    ctx_free(&c);
+    if (rc != 0)
+        pair_result_free(out);
+    return rc;
+}
+
+void pair_result_free(struct pair_result *r)
+{
+    if (!r)
+        return;
+    free(r->assign);
+    free(r->unmatched);
+    memset(r, 0, sizeof(*r));
+}
+
+/* ---- single-pair helpers and CSV ----------------------------------------- */
+
+int pair_edge_cost(const struct pair_input *in, size_t mentor, size_t mentee, int64_t *cost)
+{
+    if (!in || !cost || mentor >= in->n_mentors || mentee >= in->n_mentees)
+        return BOT_EINVAL;
+    const struct pair_mentor *mr = &in->mentors[mentor];
+    const struct pair_mentee *ee = &in->mentees[mentee];
+    struct pair_uwin wm, we;
+    if (!mr->id || !ee->id || strcmp(mr->id, ee->id) == 0 ||
+        pair_window_resolve(&mr->win, &wm) != 0 || pair_window_resolve(&ee->win, &we) != 0)
+        return BOT_EINVAL;
+    int last = 0;
+    for (size_t i = 0; i < in->n_history; i++) {
+        const struct pair_history *h = &in->history[i];
+        if (h->mentor_id && h->mentee_id && h->round < in->round && h->round > last &&
+            strcmp(h->mentor_id, mr->id) == 0 && strcmp(h->mentee_id, ee->id) == 0)
+            last = h->round;
+    }
+    *cost = pair_cost_terms(&wm, &we, mr->tracks, ee->interest, in->round, last);
+    return 0;
+}
+
+static int csv_field(struct buf *b, const char *s)
+{
+    if (!strpbrk(s, ",\"\r\n") && s[0] != ' ' && (!s[0] || s[strlen(s) - 1] != ' '))
+        return buf_puts(b, s);
+    int rc = buf_puts(b, "\"");
+    for (const char *p = s; rc == 0 && *p; p++)
+        rc = *p == '"' ? buf_puts(b, "\"\"") : buf_append(b, p, 1);
+    return rc == 0 ? buf_puts(b, "\"") : rc;
+}
+
+int pair_format_csv(const struct pair_input *in, const struct pair_result *r, struct buf *out)
+{
+    if (!in || !r || !out)
+        return BOT_EINVAL;
+    int rc = buf_puts(out, "mentor_id,mentee_id,cost,reason\n");
+    for (size_t i = 0; rc == 0 && i < r->n_assign; i++) {
+        const struct pair_assignment *a = &r->assign[i];
+        rc = csv_field(out, a->mentor_id);
+        if (rc == 0)
+            rc = buf_puts(out, ",");
+        if (rc == 0)
+            rc = csv_field(out, a->mentee_id);
+        if (rc == 0)
+            rc = buf_printf(out, ",%" PRId64 ",", a->cost);
+        if (rc == 0)
+            rc = csv_field(out, a->reason);
+        if (rc == 0)
+            rc = buf_puts(out, "\n");
+    }
+    for (size_t i = 0; rc == 0 && i < r->n_unmatched; i++) {
+        if (r->unmatched[i] >= in->n_mentees)
+            return BOT_EINVAL;
+        rc = buf_puts(out, ",");
+        if (rc == 0)
+            rc = csv_field(out, in->mentees[r->unmatched[i]].id);
+        if (rc == 0)
+            rc = buf_puts(out, ",,unmatched\n");
+    }
+    return rc;
+}
