@@ -32,6 +32,8 @@
 #define MENTOR_KEEP (2 * PAIR_MAX_CAPACITY + 2)
 #define SKIP_COST 1000000000000000LL /* > PAIR_MAX_PEOPLE * max pair + load cost */
 #define NONE SIZE_MAX
+#define TIE_BITS 12 /* candidate keys: cost << TIE_BITS | seeded pair hash */
+#define TIE_MASK ((1u << TIE_BITS) - 1)
 
 struct idref {
     const char *id;
@@ -390,6 +392,7 @@ static int candidates(struct ctx *c)
     uint32_t *mval = malloc((m ? m : 1) * MENTOR_KEEP * sizeof(*mval));
     size_t *mcnt = calloc(m ? m : 1, sizeof(*mcnt));
     int rc = (!mkey || !mval || !mcnt) ? BOT_ENOMEM : 0;
+    uint64_t salt = mix64(c->in->seed ^ 0x2545f4914f6cdd1dULL);
     for (size_t r = 0; rc == 0 && r < n; r++) {
         size_t ee = c->ee_of_rank[r], cnt = 0;
         mark_history(c, ee, true);
@@ -397,18 +400,22 @@ static int candidates(struct ctx *c)
             size_t mr = c->mr_of_rank[q];
             if (c->self[ee] == mr)
                 continue;
-            int64_t cost = cost_of(c, mr, ee);
-            keep_best(kkey, kval, &cnt, c->k, cost, (uint32_t)q);
+            /* equal costs are ordered by a seeded hash of the pair, so that ties
+             * spread over many people instead of crowding the same few */
+            int64_t key =
+                cost_of(c, mr, ee) << TIE_BITS | (int64_t)(mix64(salt ^ (r << 32 | q)) & TIE_MASK);
+            keep_best(kkey, kval, &cnt, c->k, key, (uint32_t)q);
             keep_best(mkey + q * MENTOR_KEEP, mval + q * MENTOR_KEEP, &mcnt[q],
-                      (size_t)(2 * c->in->mentors[mr].capacity + 2), cost, (uint32_t)r);
+                      (size_t)(2 * c->in->mentors[mr].capacity + 2), key, (uint32_t)r);
         }
         mark_history(c, ee, false);
         for (size_t x = 0; rc == 0 && x < cnt; x++)
-            rc = add_edge(c, (uint32_t)r, kval[x], kkey[x]);
+            rc = add_edge(c, (uint32_t)r, kval[x], kkey[x] >> TIE_BITS);
     }
     for (size_t q = 0; rc == 0 && q < m; q++)
         for (size_t x = 0; rc == 0 && x < mcnt[q]; x++)
-            rc = add_edge(c, mval[q * MENTOR_KEEP + x], (uint32_t)q, mkey[q * MENTOR_KEEP + x]);
+            rc = add_edge(c, mval[q * MENTOR_KEEP + x], (uint32_t)q,
+                          mkey[q * MENTOR_KEEP + x] >> TIE_BITS);
     free(mkey);
     free(mval);
     free(mcnt);
@@ -501,32 +508,82 @@ static long add_improving(struct ctx *c, const int64_t *pot)
     return (long)(c->n_e - n_before);
 }
 
+/* The flow's potentials are valid but loose; the optimality check is sharper with
+ * tight ones. Each mentor's price is lowered to the largest lower bound its residual
+ * out-arcs allow (a free load arc to t, reverse arcs to its mentees), then each
+ * mentee's is raised to the one upper bound its residual in-arc allows (from its
+ * mentor, or from t through its "unmatched" arc). Arcs only gain reduced cost from
+ * these moves except the bounding ones, which stay >= 0, so the result is valid. */
+static void tighten(const struct ctx *c, const size_t *mate, const int *load, int64_t *pot)
+{
+    size_t n = c->n, m = c->m, t = n + m + 1;
+    for (size_t q = 0; q < m; q++) {
+        int cap = c->in->mentors[c->mr_of_rank[q]].capacity;
+        if (load[q] < cap)
+            pot[1 + n + q] = pot[t] - (int64_t)PAIR_LOAD_STEP * load[q];
+        else
+            pot[1 + n + q] = INT64_MIN;
+    }
+    for (size_t r = 0; r < n; r++)
+        if (mate[r] != NONE) {
+            const struct edge *e = &c->e[mate[r]];
+            if (pot[1 + r] + e->cost > pot[1 + n + e->mr])
+                pot[1 + n + e->mr] = pot[1 + r] + e->cost;
+        }
+    for (size_t r = 0; r < n; r++) {
+        const struct edge *e = mate[r] != NONE ? &c->e[mate[r]] : NULL;
+        pot[1 + r] = e ? pot[1 + n + e->mr] - e->cost : pot[t] - SKIP_COST;
+    }
+}
+
+/* Reads the flow: mate[mentee rank] = edge index or NONE, load[mentor rank]. */
+static void read_flow(const struct ctx *c, const struct pair_flow *f, size_t *mate, int *load)
+{
+    for (size_t r = 0; r < c->n; r++)
+        mate[r] = NONE;
+    memset(load, 0, (c->m ? c->m : 1) * sizeof(*load));
+    for (size_t x = 0; x < c->n_e; x++)
+        if (pair_flow_arc_flow(f, c->e[x].arc) > 0) {
+            mate[c->e[x].ee] = x;
+            load[c->e[x].mr]++;
+        }
+}
+
 /* Solves until no missing pair can improve the flow; fills match[mentee index]
  * with the mentor index or NONE. */
 static int solve(struct ctx *c, size_t *match, struct pair_result *out)
 {
-    for (;;) {
+    size_t nodes = c->n + c->m + 2;
+    size_t *mate = malloc((c->n ? c->n : 1) * sizeof(*mate));
+    int *load = malloc((c->m ? c->m : 1) * sizeof(*load));
+    int64_t *pot = malloc(nodes * sizeof(*pot));
+    long added = (!mate || !load || !pot) ? BOT_ENOMEM : 1;
+    while (added > 0) {
         sort_edges(c);
         struct pair_flow *f = build_network(c);
-        if (!f)
-            return BOT_ENOMEM;
+        if (!f) {
+            added = BOT_ENOMEM;
+            break;
+        }
         long phases = 0;
-        int rc = pair_flow_solve(f, 0, (int)(c->n + c->m + 1), &phases);
+        added = pair_flow_solve(f, 0, (int)(nodes - 1), &phases);
         out->phases += phases;
         out->solves++;
-        long added = rc == 0 ? add_improving(c, pair_flow_potentials(f)) : rc;
         if (added == 0) {
-            for (size_t i = 0; i < c->n; i++)
-                match[i] = NONE;
-            for (size_t x = 0; x < c->n_e; x++)
-                if (pair_flow_arc_flow(f, c->e[x].arc) > 0)
-                    match[c->ee_of_rank[c->e[x].ee]] = c->mr_of_rank[c->e[x].mr];
+            read_flow(c, f, mate, load);
+            memcpy(pot, pair_flow_potentials(f), nodes * sizeof(*pot));
+            tighten(c, mate, load, pot);
+            for (size_t r = 0; r < c->n; r++)
+                match[c->ee_of_rank[r]] = mate[r] == NONE ? NONE : c->mr_of_rank[c->e[mate[r]].mr];
             out->edges = c->n_e;
+            added = add_improving(c, pot);
         }
         pair_flow_free(f);
-        if (added <= 0)
-            return (int)added;
     }
+    free(mate);
+    free(load);
+    free(pot);
+    return (int)added;
 }
 
 /* ---- results ------------------------------------------------------------- */

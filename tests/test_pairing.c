@@ -308,7 +308,6 @@ static void test_brute_force(void **state)
     (void)state;
     struct inst *x = calloc(1, sizeof(*x));
     uint64_t s = 42;
-    int solves_beyond_one = 0;
     for (int it = 0; it < 1500; it++) {
         rnd_inst(x, &s, rnd_in(&s, 0, 6), rnd_in(&s, 0, 4), 3);
         struct pair_result r;
@@ -322,11 +321,36 @@ static void test_brute_force(void **state)
         brute_force(&x->in, &bm, &bc);
         assert_int_equal(r.matched, bm);
         assert_int_equal(r.total_cost, bc);
-        solves_beyond_one += r.solves > 1;
         pair_result_free(&r);
     }
-    /* with k_best of 1-3 the optimality check must have added edges sometimes */
-    assert_true(solves_beyond_one > 0);
+    free(x);
+}
+
+/* Mid-size instances: heavy pruning (k_best 1) against no pruning (k_best 64 with at
+ * most 40 mentors keeps every pair), so the optimality check and re-solve carry it. */
+static void test_pruning_is_exact(void **state)
+{
+    (void)state;
+    struct inst *x = calloc(1, sizeof(*x));
+    uint64_t s = 314;
+    int resolved = 0;
+    for (int it = 0; it < 80; it++) {
+        rnd_inst(x, &s, rnd_in(&s, 10, 200), rnd_in(&s, 1, 40), 5);
+        struct pair_result pruned, full;
+        x->in.k_best = 64;
+        assert_int_equal(pair_match(&x->in, &full, NULL), 0);
+        assert_int_equal(full.solves, 1);
+        x->in.k_best = 1;
+        assert_int_equal(pair_match(&x->in, &pruned, NULL), 0);
+        check_feasible(&x->in, &pruned);
+        assert_int_equal(pruned.matched, full.matched);
+        assert_int_equal(pruned.total_cost, full.total_cost);
+        resolved += pruned.solves > 1;
+        pair_result_free(&pruned);
+        pair_result_free(&full);
+    }
+    /* the check must have found improving pairs and re-solved now and then */
+    assert_true(resolved > 0);
     free(x);
 }
 
@@ -625,6 +649,7 @@ int main(void)
         cmocka_unit_test(test_slot),
         cmocka_unit_test(test_csv_and_reason),
         cmocka_unit_test(test_brute_force),
+        cmocka_unit_test(test_pruning_is_exact),
         cmocka_unit_test(test_maximality_and_capacity),
         cmocka_unit_test(test_five_rounds_no_avoidable_repeats),
         cmocka_unit_test(test_determinism),
