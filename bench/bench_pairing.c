@@ -1,7 +1,7 @@
 /* bench_pairing.c - one matching round at scale: 10,000 mentees and 1,000 mentors
  * (capacities 1-5, random tracks and zones), after four rounds of history produced
  * by the matcher itself. Prints wall time per round, peak RSS and the counts.
- * Usage: bench_pairing [mentees [mentors [seed]]] */
+ * Usage: bench_pairing [mentees [mentors [seed [k_best]]]] */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,6 +64,7 @@ int main(int argc, char **argv)
     size_t n = argc > 1 ? strtoul(argv[1], NULL, 10) : 10000;
     size_t m = argc > 2 ? strtoul(argv[2], NULL, 10) : 1000;
     uint64_t s = argc > 3 ? strtoull(argv[3], NULL, 10) : 20261124;
+    size_t k_best = argc > 4 ? strtoul(argv[4], NULL, 10) : 0;
     struct pair_mentor *mr = calloc(m ? m : 1, sizeof(*mr));
     struct pair_mentee *ee = calloc(n ? n : 1, sizeof(*ee));
     char(*ids)[24] = calloc(n + m + 1, sizeof(*ids));
@@ -88,7 +89,8 @@ int main(int argc, char **argv)
                             .n_mentors = m,
                             .mentees = ee,
                             .n_mentees = n,
-                            .slot_from = 1795392000};
+                            .slot_from = 1795392000,
+                            .k_best = k_best};
     printf("mentees=%zu mentors=%zu total_capacity=%zu\n", n, m, cap_total);
     struct pair_result r[5];
     memset(r, 0, sizeof(r));

@@ -434,7 +434,8 @@ static int cmp_edge(const void *a, const void *b)
 
 static void sort_edges(struct ctx *c)
 {
-    qsort(c->e, c->n_e, sizeof(*c->e), cmp_edge);
+    if (c->n_e > 1)
+        qsort(c->e, c->n_e, sizeof(*c->e), cmp_edge);
     size_t w = 0;
     for (size_t i = 0; i < c->n_e; i++) /* duplicates are adjacent after the sort */
         if (w == 0 || c->e[w - 1].ee != c->e[i].ee || c->e[w - 1].mr != c->e[i].mr)

@@ -5,7 +5,7 @@
 
 #include <stddef.h>
 
-#define DAY_MIN 1440
+#define DAY_MIN PAIR_DAY_MIN
 #define MAX_OFFSET_MIN 840 /* UTC-14:00 .. UTC+14:00 */
 
 int pair_window_resolve(const struct pair_window *w, struct pair_uwin *out)
@@ -23,51 +23,6 @@ int pair_window_resolve(const struct pair_window *w, struct pair_uwin *out)
     out->start = s < 0 ? s + DAY_MIN : s;
     out->len = end - start;
     return 0;
-}
-
-void pair_overlap(const struct pair_uwin *a, const struct pair_uwin *b, int *total, int *longest)
-{
-    if (a->len == DAY_MIN || b->len == DAY_MIN) {
-        /* one person is available all day: the overlap is the other window, whole */
-        *total = a->len < b->len ? a->len : b->len;
-        *longest = *total;
-        return;
-    }
-    int sum = 0, best = 0;
-    for (int k = -1; k <= 1; k++) {
-        int lo = a->start, hi = a->start + a->len;
-        int blo = b->start + k * DAY_MIN, bhi = blo + b->len;
-        if (blo > lo)
-            lo = blo;
-        if (bhi < hi)
-            hi = bhi;
-        if (hi > lo) {
-            sum += hi - lo;
-            if (hi - lo > best)
-                best = hi - lo;
-        }
-    }
-    *total = sum;
-    *longest = best;
-}
-
-int64_t pair_cost_terms(const struct pair_uwin *mentor, const struct pair_uwin *mentee,
-                        uint64_t tracks, int interest, int round, int last_met)
-{
-    int total, longest;
-    pair_overlap(mentor, mentee, &total, &longest);
-    int ov = total < PAIR_TIME_FULL ? total : PAIR_TIME_FULL;
-    int64_t c = (int64_t)PAIR_TIME_STEP * ((PAIR_TIME_FULL - ov) / 15);
-    if (longest < PAIR_SLOT_MIN)
-        c += PAIR_NO_SLOT;
-    if (interest >= 0 && (interest >= PAIR_MAX_TRACKS || !((tracks >> interest) & 1u)))
-        c += PAIR_TRACK_MISMATCH;
-    if (last_met > 0) {
-        int age = round - last_met;
-        if (age >= 1 && age <= PAIR_REPEAT_WINDOW)
-            c += PAIR_REPEAT_BASE + (int64_t)PAIR_REPEAT_STEP * (PAIR_REPEAT_WINDOW - age);
-    }
-    return c;
 }
 
 int64_t pair_load_cost(int load)
