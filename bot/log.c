@@ -30,7 +30,7 @@ int log_parse_level(const char *s, enum log_level *out)
     static const struct {
         const char *name;
         enum log_level lvl;
-    } names[] = {{"debug", LOGL_DEBUG}, {"info", LOGL_INFO},   {"warn", LOGL_WARN},
+    } names[] = {{"debug", LOGL_DEBUG},  {"info", LOGL_INFO},   {"warn", LOGL_WARN},
                  {"warning", LOGL_WARN}, {"error", LOGL_ERROR}, {"off", LOGL_OFF}};
     for (size_t i = 0; s && i < sizeof(names) / sizeof(names[0]); i++) {
         if (strcasecmp(s, names[i].name) == 0) {

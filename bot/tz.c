@@ -87,8 +87,8 @@ int tz_to_utc(const char *zone, const struct civil *l, int64_t *out)
 {
     icaltimezone *z = zone_get(zone);
     if (!z || l->month < 1 || l->month > 12 || l->day < 1 ||
-        l->day > days_in_month(l->year, l->month) || l->hour < 0 || l->hour > 23 ||
-        l->minute < 0 || l->minute > 59 || l->second < 0 || l->second > 60)
+        l->day > days_in_month(l->year, l->month) || l->hour < 0 || l->hour > 23 || l->minute < 0 ||
+        l->minute > 59 || l->second < 0 || l->second > 60)
         return BOT_EINVAL;
     /* naive = the wall time read as if it were UTC; subtract the offset in force.
      * Two passes settle the offset at the resulting instant. */
@@ -128,5 +128,22 @@ int tz_from_utc(const char *zone, int64_t t, struct civil *out)
     out->minute = (int)(secs % 3600 / 60);
     out->second = (int)(secs % 60);
     out->wday = (int)(((days % 7) + 11) % 7); /* 1970-01-01 was a Thursday */
+    return 0;
+}
+
+int tz_parse_iso_utc(const char *s, int64_t *out)
+{
+    char date[11];
+    struct civil c = {0};
+    if (!s || strlen(s) != 20 || s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[19] != 'Z')
+        return BOT_EINVAL;
+    memcpy(date, s, 10);
+    date[10] = '\0';
+    if (tz_parse_date(date, &c.year, &c.month, &c.day) || digits(s + 11, 2, &c.hour) ||
+        digits(s + 14, 2, &c.minute) || digits(s + 17, 2, &c.second) || c.hour > 23 ||
+        c.minute > 59 || c.second > 59)
+        return BOT_EINVAL;
+    *out = tz_days_from_civil(c.year, c.month, c.day) * 86400 + c.hour * 3600 + c.minute * 60 +
+           c.second;
     return 0;
 }

@@ -8,9 +8,9 @@
 #include <stdint.h>
 
 struct civil {
-    int year, month, day;   /* month 1-12, day 1-31 */
+    int year, month, day; /* month 1-12, day 1-31 */
     int hour, minute, second;
-    int wday;               /* 0 = Sunday (filled by tz_from_utc) */
+    int wday; /* 0 = Sunday (filled by tz_from_utc) */
 };
 
 /* True if `zone` is "UTC" or a zone libical knows. */
@@ -30,5 +30,7 @@ void tz_civil_from_days(int64_t days, int *y, int *m, int *d);
 /* Strict parsers: "YYYY-MM-DD" (a real calendar date) and "HH:MM" (00:00-23:59). */
 int tz_parse_date(const char *s, int *y, int *m, int *d);
 int tz_parse_hhmm(const char *s, int *h, int *mi);
+/* "YYYY-MM-DDTHH:MM:SSZ" -> UTC seconds. 0 or BOT_EINVAL. */
+int tz_parse_iso_utc(const char *s, int64_t *out);
 
 #endif

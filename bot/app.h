@@ -1,0 +1,41 @@
+/* app.h - the application context handed to commands and schedules: config, store,
+ * curricula, the chat seam, the guild cache and the clock. Owned by main; loop
+ * thread only. No globals: everything reaches its collaborators through this. */
+#ifndef COHORT_APP_H
+#define COHORT_APP_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "bot/chat.h"
+
+struct config;
+struct store;
+struct guilds;
+struct curricula;
+struct sched;
+
+struct app {
+    struct config *cfg;
+    struct store *store;
+    struct curricula *curricula;
+    struct guilds *guilds;
+    struct sched *sched;
+    struct chat chat;
+    int64_t clock_offset;        /* added to the wall clock (COHORTBOT_CLOCK_OFFSET, tests) */
+    volatile sig_atomic_t *stop; /* set by SIGINT/SIGTERM */
+    bool console;
+    int exit_code; /* set by a fatal condition (e.g. 2 = bad token) */
+};
+
+/* UTC seconds: wall clock + clock_offset. */
+int64_t app_now(const struct app *a);
+/* Loads every curriculum in cfg->curricula_dir into a->curricula (broken files are
+ * reported and skipped). 0, or BOT_E* when none could be loaded. */
+int app_load_curricula(struct app *a);
+void app_free_curricula(struct app *a);
+/* Milliseconds on the monotonic clock. */
+int64_t app_mono_ms(void);
+
+#endif

@@ -1,0 +1,52 @@
+/* chat.h - the seam between domain code and transport. Commands and schedules only
+ * see struct chat: post to a channel, DM a user, reply to an interaction, create a
+ * channel. Two implementations: Discord (REST, bot/chat_discord.c) and console
+ * (stdout, bot/console.c). Loop thread only. Completion callbacks run on the loop
+ * thread, possibly before the call returns (console) or later (Discord). */
+#ifndef COHORT_CHAT_H
+#define COHORT_CHAT_H
+
+#include <stdint.h>
+
+#include "bot/message.h"
+
+struct interaction;
+
+/* Result of a post/dm/create: rc 0 on success (id = new message or channel id),
+ * otherwise a BOT_E* code; discord_code is Discord's JSON error code when known
+ * (e.g. 50007 cannot DM, 50013 missing permissions), detail a readable reason.
+ * Strings are borrowed for the duration of the call. */
+struct chat_result {
+    int rc;
+    int http_status;
+    int discord_code;
+    const char *id;
+    const char *detail;
+};
+typedef void (*chat_done_fn)(void *arg, const struct chat_result *res);
+
+struct chat_ops {
+    /* Post m into channel_id. nonce (<= 25 chars, may be NULL) makes Discord drop a
+     * duplicate send (enforce_nonce). 0 = queued (done will be called), <0 = not
+     * queued (done not called). */
+    int (*post)(void *impl, const char *channel_id, const struct message *m, const char *nonce,
+                chat_done_fn done, void *arg);
+    /* Open (or reuse) the DM channel with user_id and post m there. */
+    int (*dm)(void *impl, const char *user_id, const struct message *m, const char *nonce,
+              chat_done_fn done, void *arg);
+    /* Answer an interaction: the initial callback, or, if ix->deferred, an edit of
+     * @original. Never re-sends a callback whose outcome is unknown. */
+    int (*reply)(void *impl, const struct interaction *ix, const struct message *m);
+    /* Acknowledge now and answer later (type 5, or 6 for components). */
+    int (*defer)(void *impl, struct interaction *ix);
+    /* Create a guild channel (type 0 text, 4 category); done gets the new id. */
+    int (*create_channel)(void *impl, const char *guild_id, const char *name, int type,
+                          const char *parent_id, const char *topic, chat_done_fn done, void *arg);
+};
+
+struct chat {
+    const struct chat_ops *ops;
+    void *impl;
+};
+
+#endif

@@ -1,0 +1,382 @@
+/* message_json.c - the one place that turns struct message into Discord JSON,
+ * applying Discord's length limits by cutting text at a UTF-8 boundary. */
+#include "bot/err.h"
+#include "bot/message.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ELLIPSIS "\xe2\x80\xa6"
+
+static bool is_cont(unsigned char c)
+{
+    return (c & 0xC0) == 0x80;
+}
+
+size_t msg_utf8_len(const char *s)
+{
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)s; p && *p; p++)
+        if (!is_cont(*p))
+            n++;
+    return n;
+}
+
+size_t msg_utf8_prefix(const char *s, size_t max_chars)
+{
+    size_t chars = 0, i = 0;
+    const unsigned char *p = (const unsigned char *)s;
+    while (p[i]) {
+        if (!is_cont(p[i])) {
+            if (chars == max_chars)
+                break;
+            chars++;
+        }
+        i++;
+    }
+    return i;
+}
+
+/* Replaces every byte that is not part of valid UTF-8 with '?', in place. */
+static void sanitize_utf8(char *s)
+{
+    unsigned char *p = (unsigned char *)s;
+    while (*p) {
+        int n = *p < 0x80             ? 1
+                : (*p & 0xE0) == 0xC0 ? 2
+                : (*p & 0xF0) == 0xE0 ? 3
+                : (*p & 0xF8) == 0xF0 ? 4
+                                      : 0;
+        bool ok = n > 0 && !(n == 2 && *p < 0xC2);
+        for (int i = 1; ok && i < n; i++)
+            ok = is_cont(p[i]);
+        if (!ok) {
+            *p++ = '?';
+            continue;
+        }
+        p += n;
+    }
+}
+
+/* Whitespace-trimmed copy of s cut to max characters (with an ellipsis when cut).
+ * Returns a jansson string (new reference) or NULL for NULL/empty input. */
+static json_t *cut_string(const char *s, size_t max)
+{
+    if (!s)
+        return NULL;
+    while (*s && isspace((unsigned char)*s))
+        s++;
+    size_t len = strlen(s);
+    while (len && isspace((unsigned char)s[len - 1]))
+        len--;
+    if (!len)
+        return NULL;
+    char *tmp = strndup(s, len);
+    if (!tmp)
+        return NULL;
+    json_t *out;
+    sanitize_utf8(tmp);
+    if (msg_utf8_len(tmp) <= max) {
+        out = json_stringn(tmp, len);
+    } else {
+        size_t keep = msg_utf8_prefix(tmp, max - 1);
+        /* prefer cutting at a space or newline within the last 10% */
+        for (size_t k = keep; k > keep - keep / 10 && k > 0; k--) {
+            if (tmp[k] == ' ' || tmp[k] == '\n') {
+                keep = k;
+                break;
+            }
+        }
+        char *cut = malloc(keep + sizeof(ELLIPSIS));
+        if (!cut) {
+            free(tmp);
+            return NULL;
+        }
+        memcpy(cut, tmp, keep);
+        memcpy(cut + keep, ELLIPSIS, sizeof(ELLIPSIS));
+        out = json_string(cut);
+        free(cut);
+    }
+    free(tmp);
+    if (out && !json_is_string(out)) {
+        json_decref(out);
+        return NULL;
+    }
+    return out;
+}
+
+static void set_cut(json_t *obj, const char *key, const char *s, size_t max)
+{
+    json_t *v = cut_string(s, max);
+    if (v)
+        json_object_set_new(obj, key, v);
+}
+
+static size_t jlen(json_t *obj, const char *key)
+{
+    json_t *v = json_object_get(obj, key);
+    return v ? msg_utf8_len(json_string_value(v)) : 0;
+}
+
+static json_t *embed_json(const struct msg_embed *e, size_t *total)
+{
+    json_t *o = json_object();
+    set_cut(o, "title", e->title, MSG_EMBED_TITLE_MAX);
+    set_cut(o, "description", e->description, MSG_EMBED_DESC_MAX);
+    set_cut(o, "url", e->url, 2048);
+    if (e->color)
+        json_object_set_new(o, "color", json_integer(e->color & 0xFFFFFF));
+    *total += jlen(o, "title") + jlen(o, "description");
+    if (e->footer) {
+        json_t *f = json_object();
+        set_cut(f, "text", e->footer, MSG_FOOTER_MAX);
+        *total += jlen(f, "text");
+        json_object_set_new(o, "footer", f);
+    }
+    if (e->nfields) {
+        json_t *arr = json_array();
+        for (int i = 0; i < e->nfields && i < MSG_MAX_FIELDS; i++) {
+            json_t *f = json_object();
+            set_cut(f, "name", e->fields[i].name, MSG_FIELD_NAME_MAX);
+            set_cut(f, "value", e->fields[i].value, MSG_FIELD_VALUE_MAX);
+            if (!json_object_get(f, "name"))
+                json_object_set_new(f, "name", json_string("\xe2\x80\x8b"));
+            if (!json_object_get(f, "value"))
+                json_object_set_new(f, "value", json_string("-"));
+            json_object_set_new(f, "inline", json_boolean(e->fields[i].is_inline));
+            *total += jlen(f, "name") + jlen(f, "value");
+            json_array_append_new(arr, f);
+        }
+        json_object_set_new(o, "fields", arr);
+    }
+    return o;
+}
+
+/* Shrinks the embeds (descriptions first, then field values, last embed first) until
+ * the message-wide total is within 6000 characters. */
+static void fit_total(json_t *embeds, size_t total)
+{
+    for (size_t i = json_array_size(embeds); i-- > 0 && total > MSG_EMBED_TOTAL_MAX;) {
+        json_t *e = json_array_get(embeds, i);
+        const char *keys[] = {"description"};
+        for (int k = 0; k < 1 && total > MSG_EMBED_TOTAL_MAX; k++) {
+            size_t have = jlen(e, keys[k]);
+            size_t excess = total - MSG_EMBED_TOTAL_MAX;
+            if (!have)
+                continue;
+            size_t keep = have > excess + 1 ? have - excess : 1;
+            json_t *v = cut_string(json_string_value(json_object_get(e, keys[k])), keep);
+            total -= have - (v ? msg_utf8_len(json_string_value(v)) : 0);
+            json_object_set_new(e, keys[k], v ? v : json_string("-"));
+        }
+        json_t *fields = json_object_get(e, "fields");
+        for (size_t f = json_array_size(fields); f-- > 0 && total > MSG_EMBED_TOTAL_MAX;) {
+            json_t *fo = json_array_get(fields, f);
+            size_t have = jlen(fo, "value");
+            size_t excess = total - MSG_EMBED_TOTAL_MAX;
+            size_t keep = have > excess + 1 ? have - excess : 1;
+            json_t *v = cut_string(json_string_value(json_object_get(fo, "value")), keep);
+            total -= have - (v ? msg_utf8_len(json_string_value(v)) : 0);
+            json_object_set_new(fo, "value", v ? v : json_string("-"));
+        }
+    }
+}
+
+static json_t *components_json(const struct message *m)
+{
+    json_t *rows = json_array();
+    json_t *row = NULL;
+    for (int i = 0; i < m->nbuttons && i < MSG_MAX_BUTTONS; i++) {
+        const struct msg_button *b = &m->buttons[i];
+        if (i % 5 == 0) {
+            row = json_object();
+            json_object_set_new(row, "type", json_integer(1));
+            json_object_set_new(row, "components", json_array());
+            json_array_append_new(rows, row);
+        }
+        json_t *o = json_object();
+        json_object_set_new(o, "type", json_integer(2));
+        json_object_set_new(o, "style", json_integer(b->style));
+        set_cut(o, "label", b->label ? b->label : "?", MSG_LABEL_MAX);
+        if (b->style == MSG_BTN_LINK) {
+            set_cut(o, "url", b->url, 512);
+        } else {
+            /* custom_ids are built by us; an over-long one is cut, not rejected */
+            size_t n = b->custom_id ? strlen(b->custom_id) : 0;
+            json_object_set_new(o, "custom_id",
+                                json_stringn(n ? b->custom_id : "none", n > MSG_CUSTOM_ID_MAX
+                                                                            ? MSG_CUSTOM_ID_MAX
+                                                                            : (n ? n : 4)));
+        }
+        json_array_append_new(json_object_get(row, "components"), o);
+    }
+    return rows;
+}
+
+static json_t *message_data(const struct message *m)
+{
+    json_t *o = json_object();
+    set_cut(o, "content", m->content, MSG_CONTENT_MAX);
+    if (m->nembeds) {
+        json_t *arr = json_array();
+        size_t total = 0;
+        for (int i = 0; i < m->nembeds && i < MSG_MAX_EMBEDS; i++)
+            json_array_append_new(arr, embed_json(&m->embeds[i], &total));
+        fit_total(arr, total);
+        json_object_set_new(o, "embeds", arr);
+    }
+    if (m->nbuttons)
+        json_object_set_new(o, "components", components_json(m));
+    json_t *am = json_object();
+    json_t *parse = json_array();
+    if (m->mention_users)
+        json_array_append_new(parse, json_string("users"));
+    json_object_set_new(am, "parse", parse);
+    json_object_set_new(o, "allowed_mentions", am);
+    if (m->ephemeral)
+        json_object_set_new(o, "flags", json_integer(64));
+    if (m->file.name) {
+        json_t *att = json_object();
+        json_object_set_new(att, "id", json_integer(0));
+        set_cut(att, "filename", m->file.name, 100);
+        json_t *arr = json_array();
+        json_array_append_new(arr, att);
+        json_object_set_new(o, "attachments", arr);
+    }
+    if (!json_object_get(o, "content") && !m->nembeds && !m->nbuttons && !m->file.name)
+        json_object_set_new(o, "content", json_string("-")); /* Discord rejects empty (50006) */
+    return o;
+}
+
+json_t *msg_to_json(const struct message *m, const char *nonce)
+{
+    json_t *o = message_data(m);
+    if (o && nonce && *nonce) {
+        json_object_set_new(o, "nonce",
+                            json_stringn(nonce, strlen(nonce) > 25 ? 25 : strlen(nonce)));
+        json_object_set_new(o, "enforce_nonce", json_true());
+    }
+    return o;
+}
+
+static json_t *modal_data(const struct message *m)
+{
+    json_t *o = json_object();
+    size_t n = m->modal_id ? strlen(m->modal_id) : 0;
+    json_object_set_new(o, "custom_id",
+                        json_stringn(n ? m->modal_id : "modal", n > 100 ? 100 : (n ? n : 5)));
+    set_cut(o, "title", m->modal_title ? m->modal_title : "Form", 45);
+    json_t *comps = json_array();
+    for (int i = 0; i < m->ninputs; i++) {
+        const struct msg_input *in = &m->inputs[i];
+        json_t *ti = json_object();
+        json_object_set_new(ti, "type", json_integer(4));
+        json_object_set_new(ti, "custom_id", json_string(in->custom_id ? in->custom_id : "input"));
+        json_object_set_new(ti, "style", json_integer(in->paragraph ? 2 : 1));
+        json_object_set_new(ti, "required", json_boolean(in->required));
+        if (in->max_len > 0)
+            json_object_set_new(ti, "max_length", json_integer(in->max_len));
+        set_cut(ti, "placeholder", in->placeholder, 100);
+        json_t *label = json_object();
+        json_object_set_new(label, "type", json_integer(18));
+        set_cut(label, "label", in->label ? in->label : "Value", 45);
+        json_object_set_new(label, "component", ti);
+        json_array_append_new(comps, label);
+    }
+    json_object_set_new(o, "components", comps);
+    return o;
+}
+
+json_t *msg_to_callback(const struct message *m)
+{
+    json_t *cb = json_object();
+    json_t *data = NULL;
+    int type = 4;
+    switch (m->kind) {
+    case MSG_KIND_UPDATE:
+        type = 7;
+        data = message_data(m);
+        break;
+    case MSG_KIND_MODAL:
+        type = 9;
+        data = modal_data(m);
+        break;
+    case MSG_KIND_CHOICES: {
+        type = 8;
+        data = json_object();
+        json_t *arr = json_array();
+        for (int i = 0; i < m->nchoices; i++) {
+            json_t *c = json_object();
+            set_cut(c, "name", m->choices[i].name, 100);
+            set_cut(c, "value", m->choices[i].value, 100);
+            json_array_append_new(arr, c);
+        }
+        json_object_set_new(data, "choices", arr);
+        break;
+    }
+    default:
+        data = message_data(m);
+    }
+    json_object_set_new(cb, "type", json_integer(type));
+    json_object_set_new(cb, "data", data);
+    return cb;
+}
+
+/* "| name: first line" then "|   next line" for each further line. */
+static int render_lines(struct buf *out, const char *name, const char *text)
+{
+    int rc = 0;
+    bool first = true;
+    for (const char *p = text; *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) : strlen(p);
+        if (n || !nl) {
+            if (first && name)
+                rc |= buf_printf(out, "| %s: %.*s\n", name, (int)n, p);
+            else
+                rc |= buf_printf(out, "| %s%.*s\n", name ? "  " : "", (int)n, p);
+            first = false;
+        }
+        p += n + (nl ? 1 : 0);
+    }
+    return rc;
+}
+
+int msg_render_text(const struct message *m, struct buf *out)
+{
+    int rc = 0;
+    if (m->kind == MSG_KIND_MODAL) {
+        rc |= buf_printf(out, "[form: %s]\n", m->modal_title ? m->modal_title : "");
+        for (int i = 0; i < m->ninputs; i++)
+            rc |= buf_printf(out, "  %s: ____\n", m->inputs[i].label ? m->inputs[i].label : "");
+        return rc ? BOT_ENOMEM : 0;
+    }
+    if (m->kind == MSG_KIND_CHOICES) {
+        for (int i = 0; i < m->nchoices; i++)
+            rc |= buf_printf(out, "  %s\n", m->choices[i].name);
+        return rc ? BOT_ENOMEM : 0;
+    }
+    if (m->ephemeral)
+        rc |= buf_puts(out, "(only you can see this)\n");
+    if (m->content)
+        rc |= buf_printf(out, "%s\n", m->content);
+    for (int i = 0; i < m->nembeds; i++) {
+        const struct msg_embed *e = &m->embeds[i];
+        rc |= buf_printf(out, "+-- %s\n", e->title ? e->title : "");
+        if (e->description)
+            rc |= render_lines(out, NULL, e->description);
+        for (int f = 0; f < e->nfields; f++)
+            rc |= render_lines(out, e->fields[f].name, e->fields[f].value);
+        if (e->footer)
+            rc |= buf_printf(out, "| -- %s\n", e->footer);
+        rc |= buf_puts(out, "+--\n");
+    }
+    for (int i = 0; i < m->nbuttons; i++)
+        rc |= buf_printf(out, "%s[%s]", i ? " " : "", m->buttons[i].label);
+    if (m->nbuttons)
+        rc |= buf_puts(out, "\n");
+    if (m->file.name)
+        rc |= buf_printf(out, "(attached file %s, %zu bytes)\n", m->file.name, m->file.len);
+    return rc ? BOT_ENOMEM : 0;
+}

@@ -1,0 +1,74 @@
+/* store.h - the SQLite store: the only module that runs SQL (bot/store*.c). One
+ * file, WAL, foreign keys on, PRAGMA user_version migrations at open, prepared
+ * statements only. synchronous=FULL: a commit is fsynced to the WAL before the
+ * call returns, so an acknowledged check-in survives kill -9 and power loss.
+ * Loop thread only (one connection, not shared across threads). */
+#ifndef COHORT_STORE_H
+#define COHORT_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct store;
+
+#define STORE_SCHEMA_VERSION 1
+
+/* Opens (creating if absent) and migrates. Refuses: a file that is not a database
+ * or is corrupt (BOT_ECORRUPT), a schema newer than this binary (BOT_ESCHEMA),
+ * a database held by another running cohortbot (BOT_EBUSY). err explains. */
+int store_open(const char *path, struct store **out, char *err, size_t errlen);
+/* For command-line tools beside a running bot (export, dry runs): does not take the
+ * single-process lock and does not create the file; still refuses a newer schema
+ * and migrates an older one. */
+int store_open_shared(const char *path, struct store **out, char *err, size_t errlen);
+void store_close(struct store *s);
+int store_schema_version(struct store *s);
+
+/* Transactions (nestable by counting; only the outermost commits). */
+int store_begin(struct store *s);
+int store_commit(struct store *s);
+void store_rollback(struct store *s);
+
+/* meta key/value (e.g. the registered command hash). value is copied into out. */
+int store_meta_get(struct store *s, const char *key, char *out, size_t outlen);
+int store_meta_set(struct store *s, const char *key, const char *value);
+
+/* ---- delivery ledger (exactly-once posting) ---- */
+enum dlv_state { DLV_PENDING = 0, DLV_SENT = 1, DLV_SKIPPED = 2, DLV_FAILED = 3 };
+
+struct delivery {
+    char key[192];
+    char nonce[26];
+    enum dlv_state state;
+    int attempts;
+    int64_t due_at;
+    char message_id[24];
+};
+
+/* Records the intent to send `key` (before sending). If the key already exists the
+ * existing row is returned unchanged (created = false). nonce is derived from the
+ * key and stable across restarts. */
+int store_delivery_begin(struct store *s, const char *key, const char *kind, const char *target,
+                         int64_t due_at, int64_t now, struct delivery *out, bool *created);
+int store_delivery_get(struct store *s, const char *key, struct delivery *out);
+/* Sets state (+ message id / detail, may be NULL) and bumps attempts for PENDING. */
+int store_delivery_mark(struct store *s, const char *key, enum dlv_state st, const char *message_id,
+                        const char *detail, int64_t now);
+/* Deterministic <= 25-char nonce for a key. Pure. */
+void store_delivery_nonce(const char *key, char out[26]);
+
+/* ---- cohorts (bot/store_cohort.c) ---- */
+struct cohort;
+/* The guild's cohort. 0, BOT_ENOTFOUND or BOT_EIO. */
+int store_cohort_get(struct store *s, const char *guild_id, struct cohort *out);
+/* Inserts or updates by guild_id; sets c->id. */
+int store_cohort_put(struct store *s, struct cohort *c, int64_t now);
+/* Calls fn for every cohort; stops early when fn returns non-zero. */
+int store_cohort_each(struct store *s, int (*fn)(void *arg, const struct cohort *c), void *arg);
+/* Explicit week -> channel mapping (week 0 = fallback). channel NULL removes. */
+int store_week_channel_set(struct store *s, int64_t cohort_id, int week, const char *channel_id);
+/* 0 with out filled, or BOT_ENOTFOUND. */
+int store_week_channel_get(struct store *s, int64_t cohort_id, int week, char *out, size_t outlen);
+
+#endif

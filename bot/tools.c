@@ -1,0 +1,26 @@
+/* tools.c - dispatch of `cohortbot <tool> …` to the module that implements it. */
+#include "bot/tools.h"
+#include "schedules/simulate.h"
+
+#include <stdio.h>
+#include <string.h>
+
+struct tool {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *help;
+};
+
+static const struct tool tools[] = {
+    {"simulate", simulate_main, "print every post the schedules would make"},
+    {NULL, NULL, NULL},
+};
+
+int tools_main(int argc, char **argv)
+{
+    for (const struct tool *t = tools; t->name; t++)
+        if (strcmp(argv[0], t->name) == 0)
+            return t->run(argc, argv);
+    fprintf(stderr, "cohortbot: unknown command '%s' (see cohortbot --help)\n", argv[0]);
+    return 1;
+}

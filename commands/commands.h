@@ -1,0 +1,23 @@
+/* commands.h - every command definition, one per file in commands/, and the tables
+ * the registry serves. Adding a command = one file + one line here. */
+#ifndef COHORT_COMMANDS_H
+#define COHORT_COMMANDS_H
+
+#include "commands/registry.h"
+
+extern const struct cmd_def cmd_help_def;
+extern const struct cmd_def cmd_cohort_def;
+extern const struct cmd_def cmd_today_def;
+extern const struct cmd_def cmd_day_def;
+extern const struct cmd_def cmd_week_def;
+
+#define COMMAND_TABLE &cmd_help_def, &cmd_cohort_def, &cmd_today_def, &cmd_day_def, &cmd_week_def,
+#define COMPONENT_TABLE
+
+/* Shared helpers of the command files. */
+/* Autocomplete choices over IANA zone names containing `typed`. */
+int tz_complete(struct message *m, const char *typed);
+/* /cohort channels create (commands/cohort_channels.c); may return CMD_DEFER. */
+int cohort_channels_create(struct cmd_ctx *c);
+
+#endif

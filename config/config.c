@@ -1,0 +1,359 @@
+/* config.c - defaults, JSON file, environment (see config.h). */
+#include "config/config.h"
+#include "bot/err.h"
+#include "bot/tz.h"
+#include "commands/interaction.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+enum kind { K_STR, K_INT, K_SIZE, K_LEVEL, K_ID, K_ZONE, K_HHMM, K_URL, K_LEADS, K_SHARD, K_FEEDS };
+
+struct key {
+    const char *name;
+    enum kind kind;
+    size_t off;
+    long long min, max;
+};
+
+#define F(f) offsetof(struct config, f)
+static const struct key keys[] = {
+    {"token", K_STR, F(token), 0, 0},
+    {"api_base", K_URL, F(api_base), 0, 0},
+    {"db", K_STR, F(db_path), 0, 0},
+    {"log_level", K_LEVEL, F(log_level), 0, 0},
+    {"guild_id", K_ID, F(guild_id), 0, 0},
+    {"intents", K_INT, F(intents), 0, (1LL << 26) - 1},
+    {"shard", K_SHARD, 0, 0, 0},
+    {"http_port", K_INT, F(http_port), 0, 65535},
+    {"max_frame_bytes", K_SIZE, F(max_frame_bytes), 65536, 1LL << 30},
+    {"rest_queue_max", K_INT, F(rest_queue_max), 1, 1000000},
+    {"curricula_dir", K_STR, F(curricula_dir), 0, 0},
+    {"default_timezone", K_ZONE, F(default_timezone), 0, 0},
+    {"default_post_time", K_HHMM, F(default_post_time), 0, 0},
+    {"catchup_hours", K_INT, F(catchup_hours), 0, 168},
+    {"fallback_channel", K_ID, F(fallback_channel), 0, 0},
+    {"calendar_leads", K_LEADS, 0, 0, 0},
+    {"feed_refresh_minutes", K_INT, F(feed_refresh_minutes), 1, 1440},
+    {"feed_max_bytes", K_SIZE, F(feed_max_bytes), 1024, 100LL << 20},
+    {"feed_timeout_seconds", K_INT, F(feed_timeout_s), 1, 300},
+    {"feeds", K_FEEDS, 0, 0, 0},
+    {"pair_weekday", K_INT, F(pair_weekday), 1, 7},
+    {"pair_time", K_HHMM, F(pair_time), 0, 0},
+    {"grace_days_per_week", K_INT, F(grace_days_per_week), 0, 2},
+    {"nudge_after_days", K_INT, F(nudge_after_days), 1, 30},
+};
+#undef F
+
+int config_set_str(char **slot, const char *value)
+{
+    char *c = value ? strdup(value) : NULL;
+    if (value && !c)
+        return BOT_ENOMEM;
+    free(*slot);
+    *slot = c;
+    return 0;
+}
+
+int config_defaults(struct config *c)
+{
+    memset(c, 0, sizeof(*c));
+    c->log_level = LOGL_INFO;
+    c->intents = 1; /* GUILDS: channel events; slash commands need no intent */
+    c->max_frame_bytes = 16u << 20;
+    c->rest_queue_max = 1000;
+    c->catchup_hours = 12;
+    c->leads[0] = 1440;
+    c->leads[1] = 60;
+    c->leads[2] = 10;
+    c->nleads = 3;
+    c->feed_refresh_minutes = 15;
+    c->feed_max_bytes = 5u << 20;
+    c->feed_timeout_s = 20;
+    c->pair_weekday = 1;
+    c->nudge_after_days = 3;
+    if (config_set_str(&c->api_base, "https://discord.com/api/v10") ||
+        config_set_str(&c->db_path, "cohortbot.db") ||
+        config_set_str(&c->curricula_dir, COHORTBOT_SRCDIR "/config/curricula") ||
+        config_set_str(&c->default_timezone, "America/New_York") ||
+        config_set_str(&c->default_post_time, "09:00") || config_set_str(&c->pair_time, "10:00"))
+        return BOT_ENOMEM;
+    return 0;
+}
+
+void config_free(struct config *c)
+{
+    if (c->token)
+        memset(c->token, 0, strlen(c->token));
+    char **strs[] = {
+        &c->token,         &c->api_base,         &c->db_path,           &c->guild_id,
+        &c->curricula_dir, &c->default_timezone, &c->default_post_time, &c->fallback_channel,
+        &c->pair_time,     &c->config_path};
+    for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++) {
+        free(*strs[i]);
+        *strs[i] = NULL;
+    }
+    for (int i = 0; i < c->nfeeds; i++) {
+        free(c->feeds[i].source);
+        free(c->feeds[i].channel);
+    }
+    c->nfeeds = 0;
+}
+
+/* Line of the first occurrence of "key": in the text (1 if not found). */
+static int line_of(const char *text, size_t len, const char *key)
+{
+    char pat[80];
+    snprintf(pat, sizeof(pat), "\"%s\"", key);
+    const char *hit = memmem(text, len, pat, strlen(pat));
+    int line = 1;
+    for (const char *p = text; hit && p < hit; p++)
+        line += *p == '\n';
+    return line;
+}
+
+struct ctx {
+    const char *text;
+    size_t len;
+    const char *name;
+    struct buf *errs;
+    int nerr;
+};
+
+static void problem(struct ctx *x, const char *key, const char *fmt, const char *detail)
+{
+    buf_printf(x->errs, "%s:%d: %s: ", x->name, line_of(x->text, x->len, key), key);
+    buf_printf(x->errs, fmt, detail ? detail : "");
+    buf_puts(x->errs, "\n");
+    x->nerr++;
+}
+
+static int int_value(struct ctx *x, const struct key *k, json_t *v, long long *out)
+{
+    if (!json_is_integer(v) || json_integer_value(v) < k->min || json_integer_value(v) > k->max) {
+        char range[64];
+        snprintf(range, sizeof(range), "%lld-%lld", k->min, k->max);
+        problem(x, k->name, "must be a whole number in %s", range);
+        return BOT_EINVAL;
+    }
+    *out = json_integer_value(v);
+    return 0;
+}
+
+static void apply_leads(struct ctx *x, struct config *c, json_t *v)
+{
+    size_t i;
+    json_t *e;
+    if (!json_is_array(v) || json_array_size(v) == 0 || json_array_size(v) > CFG_MAX_LEADS) {
+        problem(x, "calendar_leads", "must be a list of 1-8 minute counts%s", NULL);
+        return;
+    }
+    json_array_foreach(v, i, e)
+    {
+        if (!json_is_integer(e) || json_integer_value(e) < 0 || json_integer_value(e) > 40320) {
+            problem(x, "calendar_leads", "each lead must be 0-40320 minutes%s", NULL);
+            return;
+        }
+    }
+    json_array_foreach(v, i, e) c->leads[i] = (int)json_integer_value(e);
+    c->nleads = (int)json_array_size(v);
+}
+
+static void apply_feeds(struct ctx *x, struct config *c, json_t *v)
+{
+    size_t i;
+    json_t *e;
+    if (!json_is_array(v) || json_array_size(v) > CFG_MAX_FEEDS) {
+        problem(x, "feeds", "must be a list of at most 16 {source, channel} objects%s", NULL);
+        return;
+    }
+    json_array_foreach(v, i, e)
+    {
+        const char *src = json_string_value(json_object_get(e, "source"));
+        const char *ch = json_string_value(json_object_get(e, "channel"));
+        if (!src || !*src || !snowflake_valid(ch)) {
+            char where[48];
+            snprintf(where, sizeof(where), "feeds[%zu]", i);
+            problem(x, "feeds", "%s needs a \"source\" and a \"channel\" id", where);
+            continue;
+        }
+        if (c->nfeeds < CFG_MAX_FEEDS) {
+            c->feeds[c->nfeeds].source = strdup(src);
+            c->feeds[c->nfeeds].channel = strdup(ch);
+            c->nfeeds++;
+        }
+    }
+}
+
+static void apply_string(struct ctx *x, struct config *c, const struct key *k, json_t *v)
+{
+    const char *s = json_string_value(v);
+    char **slot = (char **)((char *)c + k->off);
+    int h, m;
+    if (!s || (!*s && k->kind != K_ID)) {
+        problem(x, k->name, "must be a non-empty string%s", NULL);
+        return;
+    }
+    const char *why = NULL;
+    if (k->kind == K_ID && *s && !snowflake_valid(s))
+        why = "must be a Discord id (digits), not \"%s\"";
+    else if (k->kind == K_ZONE && !tz_valid(s))
+        why = "unknown time zone \"%s\" (use an IANA name such as America/New_York)";
+    else if (k->kind == K_HHMM && tz_parse_hhmm(s, &h, &m))
+        why = "must be a time HH:MM (24-hour), not \"%s\"";
+    else if (k->kind == K_URL && strncmp(s, "https://", 8) && strncmp(s, "http://", 7))
+        why = "must start with https:// (or http:// for a local test server), not \"%s\"";
+    if (why) {
+        problem(x, k->name, why, s);
+        return;
+    }
+    config_set_str(slot, *s ? s : NULL);
+}
+
+static void apply_key(struct ctx *x, struct config *c, const struct key *k, json_t *v)
+{
+    long long n;
+    switch (k->kind) {
+    case K_INT:
+        if (!int_value(x, k, v, &n)) {
+            if (k->off == offsetof(struct config, intents))
+                c->intents = (uint64_t)n;
+            else
+                *(int *)((char *)c + k->off) = (int)n;
+        }
+        break;
+    case K_SIZE:
+        if (!int_value(x, k, v, &n))
+            *(size_t *)((char *)c + k->off) = (size_t)n;
+        break;
+    case K_LEVEL:
+        if (!json_is_string(v) || log_parse_level(json_string_value(v), &c->log_level))
+            problem(x, k->name, "must be one of debug, info, warn, error, off%s", NULL);
+        break;
+    case K_SHARD:
+        if (!json_is_array(v) || json_array_size(v) != 2 ||
+            !json_is_integer(json_array_get(v, 0)) || !json_is_integer(json_array_get(v, 1)) ||
+            json_integer_value(json_array_get(v, 1)) < 1 ||
+            json_integer_value(json_array_get(v, 0)) < 0 ||
+            json_integer_value(json_array_get(v, 0)) >= json_integer_value(json_array_get(v, 1)) ||
+            json_integer_value(json_array_get(v, 1)) > 65535) {
+            problem(x, k->name, "must be [shard_id, shard_count] with 0 <= id < count%s", NULL);
+            break;
+        }
+        c->shard_id = (int)json_integer_value(json_array_get(v, 0));
+        c->shard_count = (int)json_integer_value(json_array_get(v, 1));
+        break;
+    case K_LEADS:
+        apply_leads(x, c, v);
+        break;
+    case K_FEEDS:
+        apply_feeds(x, c, v);
+        break;
+    default:
+        apply_string(x, c, k, v);
+    }
+}
+
+int config_load_buffer(struct config *c, const char *data, size_t len, const char *name,
+                       struct buf *errs)
+{
+    struct ctx x = {data, len, name, errs, 0};
+    json_error_t je;
+    json_t *root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &je);
+    if (!root) {
+        buf_printf(errs, "%s:%d: syntax: %s\n", name, je.line > 0 ? je.line : 1, je.text);
+        return 1;
+    }
+    if (!json_is_object(root)) {
+        buf_printf(errs, "%s:1: the configuration must be a JSON object\n", name);
+        json_decref(root);
+        return 1;
+    }
+    const char *key;
+    json_t *v;
+    json_object_foreach(root, key, v)
+    {
+        if (key[0] == '_')
+            continue; /* "_doc" and other comment keys */
+        const struct key *k = NULL;
+        for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+            if (strcmp(keys[i].name, key) == 0)
+                k = &keys[i];
+        if (!k) {
+            problem(&x, key, "unknown key (misspelled? see config/cohortbot.example.json)%s", NULL);
+            continue;
+        }
+        apply_key(&x, c, k, v);
+    }
+    json_decref(root);
+    return x.nerr;
+}
+
+int config_load_file(struct config *c, const char *path, struct buf *errs)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        buf_printf(errs, "%s: cannot open: %s\n", path, strerror(errno));
+        return BOT_EIO;
+    }
+    struct buf b;
+    buf_init(&b, 4u << 20);
+    char chunk[8192];
+    size_t n;
+    int rc = 0;
+    while (!rc && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+        rc = buf_append(&b, chunk, n);
+    fclose(f);
+    if (rc) {
+        buf_printf(errs, "%s: cannot read (larger than 4 MiB?)\n", path);
+        return rc;
+    }
+    int nerr = config_load_buffer(c, buf_str(&b), b.len, path, errs);
+    struct stat st;
+    if (c->token && stat(path, &st) == 0 && (st.st_mode & S_IROTH))
+        log_warn("config", "file contains the bot token and is world-readable; run: chmod 600 %s",
+                 path);
+    buf_free(&b);
+    config_set_str(&c->config_path, path);
+    return nerr;
+}
+
+int config_apply_env(struct config *c)
+{
+    const char *tok = getenv("DISCORD_TOKEN");
+    const char *api = getenv("COHORTBOT_API_BASE");
+    const char *db = getenv("COHORTBOT_DB");
+    if (tok && *tok && config_set_str(&c->token, tok))
+        return BOT_ENOMEM;
+    if (api && *api && config_set_str(&c->api_base, api))
+        return BOT_ENOMEM;
+    if (db && *db && config_set_str(&c->db_path, db))
+        return BOT_ENOMEM;
+    return 0;
+}
+
+int config_validate(const struct config *c, struct buf *errs)
+{
+    int n = 0;
+    const char *src = c->config_path ? c->config_path : "(settings)";
+    if (strncmp(c->api_base, "https://", 8) && strncmp(c->api_base, "http://", 7)) {
+        buf_printf(errs, "%s: api_base: must be an http(s) URL\n", src);
+        n++;
+    }
+    if (c->token && (strlen(c->token) < 20 || strchr(c->token, ' '))) {
+        buf_printf(errs,
+                   "%s: token: does not look like a Discord bot token (no \"Bot \" "
+                   "prefix, no spaces)\n",
+                   src);
+        n++;
+    }
+    if (!tz_valid(c->default_timezone)) {
+        buf_printf(errs, "%s: default_timezone: unknown zone\n", src);
+        n++;
+    }
+    return n;
+}
