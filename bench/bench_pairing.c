@@ -59,6 +59,54 @@ static int add_round(struct pair_history **h, size_t *n, size_t *cap, const stru
     return 0;
 }
 
+static size_t make_people(size_t n, size_t m, uint64_t *s, struct pair_mentor *mr,
+                          struct pair_mentee *ee, char (*ids)[24])
+{
+    size_t cap_total = 0;
+    for (size_t j = 0; j < m; j++) {
+        snprintf(ids[j], sizeof(ids[j]), "m%zu", j);
+        uint64_t t = 1 + rnd(s) % 15;
+        mr[j] = (struct pair_mentor){ids[j], t, (int)(1 + rnd(s) % 5), rnd_window(s)};
+        cap_total += (size_t)mr[j].capacity;
+    }
+    for (size_t i = 0; i < n; i++) {
+        snprintf(ids[m + i], sizeof(ids[0]), "e%zu", i);
+        ee[i] = (struct pair_mentee){ids[m + i], (int)(rnd(s) % 5) - 1, rnd_window(s)};
+    }
+    return cap_total;
+}
+
+/* Five rounds, each fed the earlier ones' pairs as history; returns round 5's time
+ * in seconds, or -1. */
+static double run_rounds(struct pair_input *in, uint64_t *s, struct pair_result *r,
+                         struct pair_history **h)
+{
+    size_t nh = 0, hcap = 0;
+    double last = -1;
+    for (int round = 1; round <= 5; round++) {
+        in->round = round;
+        in->seed = rnd(s);
+        in->history = *h;
+        in->n_history = nh;
+        char err[BOT_ERR_LEN] = "";
+        double t0 = now_s();
+        int rc = pair_match(in, &r[round - 1], err);
+        last = now_s() - t0;
+        if (rc != 0) {
+            fprintf(stderr, "round %d: %s (%s)\n", round, bot_strerror(rc), err);
+            return -1;
+        }
+        const struct pair_result *x = &r[round - 1];
+        printf("round %d: history=%zu time=%.3f s matched=%zu unmatched=%zu repeats=%zu "
+               "total_cost=%" PRId64 " edges=%zu solves=%d phases=%ld\n",
+               round, nh, last, x->matched, x->n_unmatched, x->repeats, x->total_cost, x->edges,
+               x->solves, x->phases);
+        if (round < 5 && add_round(h, &nh, &hcap, x, round) != 0)
+            return -1;
+    }
+    return last;
+}
+
 int main(int argc, char **argv)
 {
     size_t n = argc > 1 ? strtoul(argv[1], NULL, 10) : 10000;
@@ -70,19 +118,7 @@ int main(int argc, char **argv)
     char(*ids)[24] = calloc(n + m + 1, sizeof(*ids));
     if (!mr || !ee || !ids)
         return 1;
-    size_t cap_total = 0;
-    for (size_t j = 0; j < m; j++) {
-        snprintf(ids[j], sizeof(ids[j]), "m%zu", j);
-        uint64_t t = 1 + rnd(&s) % 15;
-        mr[j] = (struct pair_mentor){ids[j], t, (int)(1 + rnd(&s) % 5), rnd_window(&s)};
-        cap_total += (size_t)mr[j].capacity;
-    }
-    for (size_t i = 0; i < n; i++) {
-        snprintf(ids[m + i], sizeof(ids[0]), "e%zu", i);
-        ee[i] = (struct pair_mentee){ids[m + i], (int)(rnd(&s) % 5) - 1, rnd_window(&s)};
-    }
-    struct pair_history *h = NULL;
-    size_t nh = 0, hcap = 0;
+    size_t cap_total = make_people(n, m, &s, mr, ee, ids);
     struct pair_input in = {.tracks = TRACKS,
                             .n_tracks = 4,
                             .mentors = mr,
@@ -94,37 +130,18 @@ int main(int argc, char **argv)
     printf("mentees=%zu mentors=%zu total_capacity=%zu\n", n, m, cap_total);
     struct pair_result r[5];
     memset(r, 0, sizeof(r));
-    double last = 0;
-    for (int round = 1; round <= 5; round++) {
-        in.round = round;
-        in.seed = rnd(&s);
-        in.history = h;
-        in.n_history = nh;
-        char err[BOT_ERR_LEN] = "";
-        double t0 = now_s();
-        int rc = pair_match(&in, &r[round - 1], err);
-        last = now_s() - t0;
-        if (rc != 0) {
-            fprintf(stderr, "round %d: %s (%s)\n", round, bot_strerror(rc), err);
-            return 1;
-        }
-        const struct pair_result *x = &r[round - 1];
-        printf("round %d: history=%zu time=%.3f s matched=%zu unmatched=%zu repeats=%zu "
-               "total_cost=%" PRId64 " edges=%zu solves=%d phases=%ld\n",
-               round, nh, last, x->matched, x->n_unmatched, x->repeats, x->total_cost, x->edges,
-               x->solves, x->phases);
-        if (round < 5 && add_round(&h, &nh, &hcap, x, round) != 0)
-            return 1;
-    }
+    struct pair_history *h = NULL;
+    double last = run_rounds(&in, &s, r, &h);
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
-    printf("round 5 (four rounds of history): %.3f s; peak RSS %.1f MB (whole process)\n", last,
-           (double)ru.ru_maxrss / 1024.0);
+    if (last >= 0)
+        printf("round 5 (four rounds of history): %.3f s; peak RSS %.1f MB (whole process)\n", last,
+               (double)ru.ru_maxrss / 1024.0);
     for (int i = 0; i < 5; i++)
         pair_result_free(&r[i]);
     free(h);
     free(ids);
     free(ee);
     free(mr);
-    return 0;
+    return last >= 0 ? 0 : 1;
 }

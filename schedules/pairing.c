@@ -449,7 +449,8 @@ static struct pair_flow *build_network(struct ctx *c)
 {
     size_t n = c->n, m = c->m;
     int t = (int)(n + m + 1);
-    struct pair_flow *f = pair_flow_new(t + 1, 2 * n + c->n_e + PAIR_MAX_CAPACITY * m);
+    /* nodes: s, mentees, mentors, t, then s2 and t2 for repairs */
+    struct pair_flow *f = pair_flow_new(t + 3, 2 * n + c->n_e + PAIR_MAX_CAPACITY * m);
     if (!f)
         return NULL;
     long ok = 0;
@@ -550,41 +551,82 @@ static void read_flow(const struct ctx *c, const struct pair_flow *f, size_t *ma
         }
 }
 
-/* Solves until no missing pair can improve the flow; fills match[mentee index]
- * with the mentor index or NONE. */
+/* Adds the pairs from edge index `from` on, which have negative reduced cost under
+ * `pot`, and restores optimality: each is saturated (its mentor gains an excess, its
+ * mentee a deficit), which leaves every residual reduced cost >= 0, and shortest
+ * paths then carry the excesses to the deficits through a source s2 and a sink t2. */
+static int repair(struct ctx *c, struct pair_flow *f, int64_t *pot, size_t from, int *excess,
+                  int *deficit, long *phases)
+{
+    size_t n = c->n, m = c->m;
+    int s2 = (int)(n + m + 2), t2 = s2 + 1;
+    memset(excess, 0, (m ? m : 1) * sizeof(*excess));
+    memset(deficit, 0, (n ? n : 1) * sizeof(*deficit));
+    pot[s2] = INT64_MIN;
+    pot[t2] = INT64_MAX;
+    for (size_t x = from; x < c->n_e; x++) {
+        struct edge *e = &c->e[x];
+        e->arc = pair_flow_add_arc(f, (int)(1 + e->ee), (int)(1 + n + e->mr), 1, e->cost);
+        if (e->arc < 0)
+            return (int)e->arc;
+        pair_flow_saturate(f, e->arc);
+        excess[e->mr]++;
+        deficit[e->ee]++;
+        if (pot[1 + n + e->mr] > pot[s2])
+            pot[s2] = pot[1 + n + e->mr];
+        if (pot[1 + e->ee] < pot[t2])
+            pot[t2] = pot[1 + e->ee];
+    }
+    long ok = 0;
+    for (size_t q = 0; q < m && ok >= 0; q++)
+        if (excess[q])
+            ok = pair_flow_add_arc(f, s2, (int)(1 + n + q), excess[q], 0);
+    for (size_t r = 0; r < n && ok >= 0; r++)
+        if (deficit[r])
+            ok = pair_flow_add_arc(f, (int)(1 + r), t2, deficit[r], 0);
+    int rc = ok < 0 ? (int)ok : pair_flow_set_potentials(f, pot);
+    return rc == 0 ? pair_flow_solve(f, s2, t2, phases) : rc;
+}
+
+/* Solves on the candidates, then prices every missing pair against the (tightened)
+ * potentials and repairs with the improving ones until none is left. Fills
+ * match[mentee index] with the mentor index or NONE. */
 static int solve(struct ctx *c, size_t *match, struct pair_result *out)
 {
-    size_t nodes = c->n + c->m + 2;
+    size_t nodes = c->n + c->m + 4;
     size_t *mate = malloc((c->n ? c->n : 1) * sizeof(*mate));
     int *load = malloc((c->m ? c->m : 1) * sizeof(*load));
+    int *deficit = malloc((c->n ? c->n : 1) * sizeof(*deficit));
     int64_t *pot = malloc(nodes * sizeof(*pot));
-    long added = (!mate || !load || !pot) ? BOT_ENOMEM : 1;
-    while (added > 0) {
+    struct pair_flow *f = NULL;
+    long rc = (!mate || !load || !deficit || !pot) ? BOT_ENOMEM : 0;
+    if (rc == 0) {
         sort_edges(c);
-        struct pair_flow *f = build_network(c);
-        if (!f) {
-            added = BOT_ENOMEM;
-            break;
-        }
-        long phases = 0;
-        added = pair_flow_solve(f, 0, (int)(nodes - 1), &phases);
-        out->phases += phases;
-        out->solves++;
-        if (added == 0) {
-            read_flow(c, f, mate, load);
-            memcpy(pot, pair_flow_potentials(f), nodes * sizeof(*pot));
-            tighten(c, mate, load, pot);
-            for (size_t r = 0; r < c->n; r++)
-                match[c->ee_of_rank[r]] = mate[r] == NONE ? NONE : c->mr_of_rank[c->e[mate[r]].mr];
-            out->edges = c->n_e;
-            added = add_improving(c, pot);
-        }
-        pair_flow_free(f);
+        f = build_network(c);
+        rc = f ? pair_flow_solve(f, 0, (int)(c->n + c->m + 1), &out->phases) : BOT_ENOMEM;
     }
+    for (out->solves = 1; rc == 0; out->solves++) {
+        read_flow(c, f, mate, load);
+        memcpy(pot, pair_flow_potentials(f), nodes * sizeof(*pot));
+        tighten(c, mate, load, pot);
+        size_t before = c->n_e;
+        rc = add_improving(c, pot);
+        if (rc <= 0)
+            break;
+        long phases = 0;
+        rc = repair(c, f, pot, before, load, deficit, &phases);
+        out->phases += phases;
+        sort_edges(c); /* edges keep their arcs; add_improving wants them grouped */
+    }
+    for (size_t r = 0; rc == 0 && r < c->n; r++)
+        match[c->ee_of_rank[r]] = mate[r] == NONE ? NONE : c->mr_of_rank[c->e[mate[r]].mr];
+    out->edges = c->n_e;
+    pair_flow_free(f);
     free(mate);
     free(load);
+    free(deficit);
     free(pot);
-    return (int)added;
+    return (int)rc;
 }
 
 /* ---- results ------------------------------------------------------------- */
@@ -724,68 +766,4 @@ void pair_result_free(struct pair_result *r)
     free(r->assign);
     free(r->unmatched);
     memset(r, 0, sizeof(*r));
-}
-
-/* ---- single-pair helpers and CSV ----------------------------------------- */
-
-int pair_edge_cost(const struct pair_input *in, size_t mentor, size_t mentee, int64_t *cost)
-{
-    if (!in || !cost || mentor >= in->n_mentors || mentee >= in->n_mentees)
-        return BOT_EINVAL;
-    const struct pair_mentor *mr = &in->mentors[mentor];
-    const struct pair_mentee *ee = &in->mentees[mentee];
-    struct pair_uwin wm, we;
-    if (!mr->id || !ee->id || strcmp(mr->id, ee->id) == 0 ||
-        pair_window_resolve(&mr->win, &wm) != 0 || pair_window_resolve(&ee->win, &we) != 0)
-        return BOT_EINVAL;
-    int last = 0;
-    for (size_t i = 0; i < in->n_history; i++) {
-        const struct pair_history *h = &in->history[i];
-        if (h->mentor_id && h->mentee_id && h->round < in->round && h->round > last &&
-            strcmp(h->mentor_id, mr->id) == 0 && strcmp(h->mentee_id, ee->id) == 0)
-            last = h->round;
-    }
-    *cost = pair_cost_terms(&wm, &we, mr->tracks, ee->interest, in->round, last);
-    return 0;
-}
-
-static int csv_field(struct buf *b, const char *s)
-{
-    if (!strpbrk(s, ",\"\r\n") && s[0] != ' ' && (!s[0] || s[strlen(s) - 1] != ' '))
-        return buf_puts(b, s);
-    int rc = buf_puts(b, "\"");
-    for (const char *p = s; rc == 0 && *p; p++)
-        rc = *p == '"' ? buf_puts(b, "\"\"") : buf_append(b, p, 1);
-    return rc == 0 ? buf_puts(b, "\"") : rc;
-}
-
-int pair_format_csv(const struct pair_input *in, const struct pair_result *r, struct buf *out)
-{
-    if (!in || !r || !out)
-        return BOT_EINVAL;
-    int rc = buf_puts(out, "mentor_id,mentee_id,cost,reason\n");
-    for (size_t i = 0; rc == 0 && i < r->n_assign; i++) {
-        const struct pair_assignment *a = &r->assign[i];
-        rc = csv_field(out, a->mentor_id);
-        if (rc == 0)
-            rc = buf_puts(out, ",");
-        if (rc == 0)
-            rc = csv_field(out, a->mentee_id);
-        if (rc == 0)
-            rc = buf_printf(out, ",%" PRId64 ",", a->cost);
-        if (rc == 0)
-            rc = csv_field(out, a->reason);
-        if (rc == 0)
-            rc = buf_puts(out, "\n");
-    }
-    for (size_t i = 0; rc == 0 && i < r->n_unmatched; i++) {
-        if (r->unmatched[i] >= in->n_mentees)
-            return BOT_EINVAL;
-        rc = buf_puts(out, ",");
-        if (rc == 0)
-            rc = csv_field(out, in->mentees[r->unmatched[i]].id);
-        if (rc == 0)
-            rc = buf_puts(out, ",,unmatched\n");
-    }
-    return rc;
 }

@@ -118,7 +118,7 @@ struct pair_result {
     int64_t total_cost; /* sum of pair costs + sum of load costs */
     /* solver figures, for benchmarks and logs */
     size_t edges; /* candidate mentor-mentee edges in the last solve */
-    int solves;   /* 1 + re-solves after the optimality check */
+    int solves;   /* 1 + repairs after the optimality check */
     long phases;  /* shortest-path phases over all solves */
 };
 

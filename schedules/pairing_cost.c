@@ -1,9 +1,11 @@
-/* pairing_cost.c - working windows, overlap, the pair cost terms, the load cost and
- * the suggested meeting slot (see pairing.h and pairing_cost.h). */
+/* pairing_cost.c - working windows, the load cost, the suggested meeting slot, the
+ * cost of one pair and the dry-run CSV (see pairing.h and pairing_cost.h). */
 #include "schedules/pairing_cost.h"
 #include "bot/err.h"
 
+#include <inttypes.h>
 #include <stddef.h>
+#include <string.h>
 
 #define DAY_MIN PAIR_DAY_MIN
 #define MAX_OFFSET_MIN 840 /* UTC-14:00 .. UTC+14:00 */
@@ -87,4 +89,68 @@ int pair_slot(const struct pair_window *a, const struct pair_window *b, int64_t 
     }
     out->start = base + (int64_t)m * 60;
     return 0;
+}
+
+/* ---- single-pair helpers and CSV ----------------------------------------- */
+
+int pair_edge_cost(const struct pair_input *in, size_t mentor, size_t mentee, int64_t *cost)
+{
+    if (!in || !cost || mentor >= in->n_mentors || mentee >= in->n_mentees)
+        return BOT_EINVAL;
+    const struct pair_mentor *mr = &in->mentors[mentor];
+    const struct pair_mentee *ee = &in->mentees[mentee];
+    struct pair_uwin wm, we;
+    if (!mr->id || !ee->id || strcmp(mr->id, ee->id) == 0 ||
+        pair_window_resolve(&mr->win, &wm) != 0 || pair_window_resolve(&ee->win, &we) != 0)
+        return BOT_EINVAL;
+    int last = 0;
+    for (size_t i = 0; i < in->n_history; i++) {
+        const struct pair_history *h = &in->history[i];
+        if (h->mentor_id && h->mentee_id && h->round < in->round && h->round > last &&
+            strcmp(h->mentor_id, mr->id) == 0 && strcmp(h->mentee_id, ee->id) == 0)
+            last = h->round;
+    }
+    *cost = pair_cost_terms(&wm, &we, mr->tracks, ee->interest, in->round, last);
+    return 0;
+}
+
+static int csv_field(struct buf *b, const char *s)
+{
+    if (!strpbrk(s, ",\"\r\n") && s[0] != ' ' && (!s[0] || s[strlen(s) - 1] != ' '))
+        return buf_puts(b, s);
+    int rc = buf_puts(b, "\"");
+    for (const char *p = s; rc == 0 && *p; p++)
+        rc = *p == '"' ? buf_puts(b, "\"\"") : buf_append(b, p, 1);
+    return rc == 0 ? buf_puts(b, "\"") : rc;
+}
+
+int pair_format_csv(const struct pair_input *in, const struct pair_result *r, struct buf *out)
+{
+    if (!in || !r || !out)
+        return BOT_EINVAL;
+    int rc = buf_puts(out, "mentor_id,mentee_id,cost,reason\n");
+    for (size_t i = 0; rc == 0 && i < r->n_assign; i++) {
+        const struct pair_assignment *a = &r->assign[i];
+        rc = csv_field(out, a->mentor_id);
+        if (rc == 0)
+            rc = buf_puts(out, ",");
+        if (rc == 0)
+            rc = csv_field(out, a->mentee_id);
+        if (rc == 0)
+            rc = buf_printf(out, ",%" PRId64 ",", a->cost);
+        if (rc == 0)
+            rc = csv_field(out, a->reason);
+        if (rc == 0)
+            rc = buf_puts(out, "\n");
+    }
+    for (size_t i = 0; rc == 0 && i < r->n_unmatched; i++) {
+        if (r->unmatched[i] >= in->n_mentees)
+            return BOT_EINVAL;
+        rc = buf_puts(out, ",");
+        if (rc == 0)
+            rc = csv_field(out, in->mentees[r->unmatched[i]].id);
+        if (rc == 0)
+            rc = buf_puts(out, ",,unmatched\n");
+    }
+    return rc;
 }

@@ -20,7 +20,7 @@ struct pair_flow {
     int *res;      /* residual capacity */
     int64_t *cost; /* forward cost, reverse arc has the negation */
     /* solve state */
-    bool solved;
+    size_t built;  /* arcs covered by the adjacency arrays */
     size_t *start; /* n + 1: node's arcs are adj[start[v] .. start[v + 1]) */
     long *adj;
     size_t *cur; /* current-arc pointers for the blocking flow */
@@ -96,7 +96,7 @@ static int grow_arcs(struct pair_flow *f)
 
 long pair_flow_add_arc(struct pair_flow *f, int from, int to, int cap, int64_t cost)
 {
-    if (!f || f->solved || from < 0 || to < 0 || from >= f->n || to >= f->n || cap < 0 || cost < 0)
+    if (!f || from < 0 || to < 0 || from >= f->n || to >= f->n || cap < 0 || cost < 0)
         return BOT_EINVAL;
     if (f->n_arcs + 2 > f->cap_arcs && grow_arcs(f) != 0)
         return BOT_ENOMEM;
@@ -111,25 +111,37 @@ long pair_flow_add_arc(struct pair_flow *f, int from, int to, int cap, int64_t c
     return (long)a;
 }
 
+/* (Re)builds the adjacency for all arcs added so far; node arrays are made once,
+ * and the potentials survive rebuilds. */
 static int alloc_state(struct pair_flow *f)
 {
     size_t n = (size_t)f->n;
-    f->start = calloc(n + 1, sizeof(*f->start));
-    f->adj = malloc((f->n_arcs + 1) * sizeof(*f->adj));
-    f->cur = malloc(n * sizeof(*f->cur));
-    f->pot = calloc(n, sizeof(*f->pot));
-    f->dist = malloc(n * sizeof(*f->dist));
-    f->pred = malloc(n * sizeof(*f->pred));
-    f->state = malloc(n);
+    if (f->built == f->n_arcs && f->adj)
+        return 0;
+    if (!f->pot) {
+        f->start = malloc((n + 1) * sizeof(*f->start));
+        f->cur = malloc(n * sizeof(*f->cur));
+        f->pot = calloc(n, sizeof(*f->pot));
+        f->dist = malloc(n * sizeof(*f->dist));
+        f->pred = malloc(n * sizeof(*f->pred));
+        f->state = malloc(n);
+        f->stack = malloc(n * sizeof(*f->stack));
+        f->path = malloc(n * sizeof(*f->path));
+        if (!f->start || !f->cur || !f->pot || !f->dist || !f->pred || !f->state || !f->stack ||
+            !f->path)
+            return BOT_ENOMEM;
+    }
+    free(f->adj);
+    free(f->hkey);
+    free(f->hnode);
     f->hcap = f->n_arcs + n + 1;
+    f->adj = malloc((f->n_arcs + 1) * sizeof(*f->adj));
     f->hkey = malloc(f->hcap * sizeof(*f->hkey));
     f->hnode = malloc(f->hcap * sizeof(*f->hnode));
-    f->stack = malloc(n * sizeof(*f->stack));
-    f->path = malloc(n * sizeof(*f->path));
-    if (!f->start || !f->adj || !f->cur || !f->pot || !f->dist || !f->pred || !f->state ||
-        !f->hkey || !f->hnode || !f->stack || !f->path)
+    if (!f->adj || !f->hkey || !f->hnode)
         return BOT_ENOMEM;
     /* counting sort of arcs by tail, stable, so scan order = insertion order */
+    memset(f->start, 0, (n + 1) * sizeof(*f->start));
     for (size_t a = 0; a < f->n_arcs; a++)
         f->start[f->head[a ^ 1] + 1]++;
     for (size_t v = 0; v < n; v++)
@@ -138,6 +150,7 @@ static int alloc_state(struct pair_flow *f)
         f->cur[v] = f->start[v];
     for (size_t a = 0; a < f->n_arcs; a++)
         f->adj[f->cur[f->head[a ^ 1]]++] = (long)a;
+    f->built = f->n_arcs;
     return 0;
 }
 
@@ -287,9 +300,8 @@ static long blocking_flow(struct pair_flow *f, int s, int t)
 
 int pair_flow_solve(struct pair_flow *f, int s, int t, long *phases)
 {
-    if (!f || f->solved || s < 0 || t < 0 || s >= f->n || t >= f->n || s == t)
+    if (!f || s < 0 || t < 0 || s >= f->n || t >= f->n || s == t)
         return BOT_EINVAL;
-    f->solved = true;
     int rc = alloc_state(f);
     if (rc != 0)
         return rc;
@@ -304,6 +316,26 @@ int pair_flow_solve(struct pair_flow *f, int s, int t, long *phases)
     if (phases)
         *phases = n_phases;
     return 0;
+}
+
+int pair_flow_saturate(struct pair_flow *f, long arc)
+{
+    if (!f || arc < 0 || (size_t)arc >= f->n_arcs)
+        return BOT_EINVAL;
+    int units = f->res[arc];
+    f->res[arc] = 0;
+    f->res[arc ^ 1] += units;
+    return units;
+}
+
+int pair_flow_set_potentials(struct pair_flow *f, const int64_t *pot)
+{
+    if (!f || !pot)
+        return BOT_EINVAL;
+    int rc = alloc_state(f);
+    if (rc == 0)
+        memcpy(f->pot, pot, (size_t)f->n * sizeof(*pot));
+    return rc;
 }
 
 int pair_flow_arc_flow(const struct pair_flow *f, long arc)

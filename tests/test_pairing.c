@@ -561,83 +561,65 @@ static void test_edges_of_the_space(void **state)
     free(x);
 }
 
+/* One small valid instance, spoiled in one way per case. */
+static void spoil(struct inst *x, int what)
+{
+    inst_init(x, 2, 1);
+    x->mr[0] = (struct pair_mentor){"m0", 1, 2, {0, 0, 0}};
+    x->mr[1] = (struct pair_mentor){"m1", 3, 1, {0, 0, 0}};
+    x->ee[0] = (struct pair_mentee){"e0", 0, {0, 0, 0}};
+    x->ee[1] = (struct pair_mentee){"e1", -1, {0, 0, 0}};
+    x->in.n_mentors = x->in.n_mentees = 2;
+    add_history(x, "m0", "e0", 1);
+    struct pair_mentor *mr = x->mr;
+    struct pair_mentee *ee = x->ee;
+    /* clang-format off */
+    switch (what) {
+    case 0: mr[1].capacity = 0; break;
+    case 1: mr[1].capacity = 6; break;
+    case 2: mr[1].id = "m0"; break;
+    case 3: ee[1].id = "e0"; break;
+    case 4: ee[1].id = ""; break;
+    case 5: mr[0].id = NULL; break;
+    case 6: ee[0].interest = N_TRACKS; break;
+    case 7: mr[0].tracks = 1u << N_TRACKS; break;
+    case 8: ee[0].win = (struct pair_window){0, 600, 540}; break;
+    case 9: mr[0].win = (struct pair_window){-900, 0, 0}; break;
+    case 10: x->h[0].round = 2; break;
+    case 11: x->in.round = 0; break;
+    case 12: x->in.n_tracks = PAIR_MAX_TRACKS + 1; break;
+    case 13: x->in.k_best = 1000; break;
+    case 14: mr[0].tracks = 0; break;
+    case 15: ee[0].id = "an id that is far too long to be a discord snowflake or anything else"; break;
+    default: break;
+    }
+    /* clang-format on */
+}
+
 static void test_malformed(void **state)
 {
     (void)state;
     struct inst *x = calloc(1, sizeof(*x));
-    const struct {
-        int what;
-        const char *needle;
-    } cases[] = {
-        {0, "capacity"}, {1, "capacity"}, {2, "duplicate mentor"}, {3, "duplicate mentee"},
-        {4, "id"},       {5, "id"},       {6, "interest"},         {7, "tracks"},
-        {8, "window"},   {9, "window"},   {10, "history"},         {11, "round"},
-        {12, "tracks"},  {13, "k_best"},  {14, "tracks"},
+    static const char *const needle[] = {
+        "capacity", "capacity", "duplicate mentor", "duplicate mentee", "id",      "id",
+        "interest", "tracks",   "window",           "window",           "history", "round",
+        "tracks",   "k_best",   "tracks",           "longer than",
     };
-    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        inst_init(x, 2, 1);
-        x->mr[0] = (struct pair_mentor){"m0", 1, 2, {0, 0, 0}};
-        x->mr[1] = (struct pair_mentor){"m1", 3, 1, {0, 0, 0}};
-        x->ee[0] = (struct pair_mentee){"e0", 0, {0, 0, 0}};
-        x->ee[1] = (struct pair_mentee){"e1", -1, {0, 0, 0}};
-        x->in.n_mentors = x->in.n_mentees = 2;
-        add_history(x, "m0", "e0", 1);
-        switch (cases[i].what) {
-        case 0:
-            x->mr[1].capacity = 0;
-            break;
-        case 1:
-            x->mr[1].capacity = 6;
-            break;
-        case 2:
-            x->mr[1].id = "m0";
-            break;
-        case 3:
-            x->ee[1].id = "e0";
-            break;
-        case 4:
-            x->ee[1].id = "";
-            break;
-        case 5:
-            x->mr[0].id = NULL;
-            break;
-        case 6:
-            x->ee[0].interest = N_TRACKS;
-            break;
-        case 7:
-            x->mr[0].tracks = 1u << N_TRACKS;
-            break;
-        case 8:
-            x->ee[0].win = (struct pair_window){0, 600, 540};
-            break;
-        case 9:
-            x->mr[0].win = (struct pair_window){-900, 0, 0};
-            break;
-        case 10:
-            x->h[0].round = 2;
-            break;
-        case 11:
-            x->in.round = 0;
-            break;
-        case 12:
-            x->in.n_tracks = PAIR_MAX_TRACKS + 1;
-            break;
-        case 13:
-            x->in.k_best = 1000;
-            break;
-        default:
-            x->mr[0].tracks = 0;
-            break;
-        }
+    for (int i = 0; i < (int)(sizeof(needle) / sizeof(needle[0])); i++) {
+        spoil(x, i);
         struct pair_result r;
         char err[BOT_ERR_LEN] = "";
         assert_int_equal(pair_match(&x->in, &r, err), BOT_EINVAL);
-        if (!strstr(err, cases[i].needle))
-            fail_msg("case %zu: \"%s\" lacks \"%s\"", i, err, cases[i].needle);
+        if (!strstr(err, needle[i]))
+            fail_msg("case %d: \"%s\" lacks \"%s\"", i, err, needle[i]);
         assert_null(r.assign);
         assert_int_equal(r.matched, 0);
     }
+    spoil(x, -1); /* unspoiled: fine */
     struct pair_result r;
+    assert_int_equal(pair_match(&x->in, &r, NULL), 0);
+    assert_int_equal(r.matched, 2);
+    pair_result_free(&r);
     assert_int_equal(pair_match(NULL, &r, NULL), BOT_EINVAL);
     free(x);
 }
