@@ -66,8 +66,14 @@ struct ctx {
     size_t *self;    /* mentee index -> mentor index with the same id, or NONE */
     size_t *h_start; /* n + 1, by mentee input index */
     struct hrec *h;
-    int *last_met;   /* scratch, by mentor input index */
-    uint32_t *stamp; /* scratch, by mentor rank */
+    int *last_met;    /* scratch, by mentor input index */
+    uint32_t *stamp;  /* scratch, by mentor rank */
+    size_t *mr_rank;  /* mentor input index -> rank */
+    uint32_t *mr_cls; /* mentor rank -> class: mentors alike in window and tracks */
+    struct pair_uwin *cls_win;
+    uint64_t *cls_tracks;
+    size_t n_cls;
+    int64_t *cls_cost, *row; /* scratch: by class, by mentor rank */
     struct edge *e;
     size_t n_e, cap_e;
 };
@@ -96,6 +102,12 @@ static void ctx_free(struct ctx *c)
     free(c->h);
     free(c->last_met);
     free(c->stamp);
+    free(c->mr_rank);
+    free(c->mr_cls);
+    free(c->cls_win);
+    free(c->cls_tracks);
+    free(c->cls_cost);
+    free(c->row);
     free(c->e);
 }
 
@@ -309,6 +321,57 @@ static int load_history(struct ctx *c)
     return 0;
 }
 
+struct cls_key {
+    struct pair_uwin w;
+    uint64_t tracks;
+    size_t q;
+};
+
+static int cmp_cls(const void *a, const void *b)
+{
+    const struct cls_key *x = a, *y = b;
+    if (x->w.start != y->w.start)
+        return x->w.start < y->w.start ? -1 : 1;
+    if (x->w.len != y->w.len)
+        return x->w.len < y->w.len ? -1 : 1;
+    if (x->tracks != y->tracks)
+        return x->tracks < y->tracks ? -1 : 1;
+    return (x->q > y->q) - (x->q < y->q);
+}
+
+/* Groups mentors with the same window and tracks: their pair costs differ only by
+ * history, so a mentee's row of costs needs one evaluation per class. */
+static int mentor_classes(struct ctx *c)
+{
+    size_t m = c->m;
+    struct cls_key *k = malloc((m ? m : 1) * sizeof(*k));
+    c->mr_cls = malloc((m ? m : 1) * sizeof(*c->mr_cls));
+    c->cls_win = malloc((m ? m : 1) * sizeof(*c->cls_win));
+    c->cls_tracks = malloc((m ? m : 1) * sizeof(*c->cls_tracks));
+    c->cls_cost = malloc((m ? m : 1) * sizeof(*c->cls_cost));
+    c->row = malloc((m ? m : 1) * sizeof(*c->row));
+    if (!k || !c->mr_cls || !c->cls_win || !c->cls_tracks || !c->cls_cost || !c->row) {
+        free(k);
+        return BOT_ENOMEM;
+    }
+    for (size_t q = 0; q < m; q++) {
+        size_t j = c->mr_of_rank[q];
+        k[q] = (struct cls_key){c->mr_win[j], c->in->mentors[j].tracks, q};
+    }
+    if (m > 1)
+        qsort(k, m, sizeof(*k), cmp_cls);
+    for (size_t x = 0; x < m; x++) {
+        if (x == 0 || cmp_cls(&(struct cls_key){k[x].w, k[x].tracks, 0},
+                              &(struct cls_key){k[x - 1].w, k[x - 1].tracks, 0}) != 0) {
+            c->cls_win[c->n_cls] = k[x].w;
+            c->cls_tracks[c->n_cls++] = k[x].tracks;
+        }
+        c->mr_cls[k[x].q] = (uint32_t)(c->n_cls - 1);
+    }
+    free(k);
+    return 0;
+}
+
 static int prepare(struct ctx *c)
 {
     const struct pair_input *in = c->in;
@@ -331,7 +394,12 @@ static int prepare(struct ctx *c)
     }
     for (size_t j = 0; j < m; j++)
         pair_window_resolve(&in->mentors[j].win, &c->mr_win[j]);
-    return 0;
+    c->mr_rank = malloc((m ? m : 1) * sizeof(*c->mr_rank));
+    if (!c->mr_rank)
+        return BOT_ENOMEM;
+    for (size_t q = 0; q < m; q++)
+        c->mr_rank[c->mr_of_rank[q]] = q;
+    return mentor_classes(c);
 }
 
 static void mark_history(struct ctx *c, size_t ee, bool set)
@@ -350,6 +418,27 @@ static int64_t cost_of(const struct ctx *c, size_t mr, size_t ee)
     const struct pair_mentor *p = &c->in->mentors[mr];
     return pair_cost_terms(&c->mr_win[mr], &c->ee_win[ee], p->tracks, c->in->mentees[ee].interest,
                            c->in->round, c->last_met[mr]);
+}
+
+/* Fills c->row[q] with the pair cost of every mentor (by rank) for mentee `ee`, or
+ * -1 where the mentor is the mentee themself. */
+static void price_row(struct ctx *c, size_t ee)
+{
+    const struct pair_uwin *w = &c->ee_win[ee];
+    int interest = c->in->mentees[ee].interest, round = c->in->round;
+    for (size_t k = 0; k < c->n_cls; k++)
+        c->cls_cost[k] = pair_cost_terms(&c->cls_win[k], w, c->cls_tracks[k], interest, round, 0);
+    for (size_t q = 0; q < c->m; q++)
+        c->row[q] = c->cls_cost[c->mr_cls[q]];
+    mark_history(c, ee, true);
+    for (size_t x = c->h_start[ee]; x < c->h_start[ee + 1]; x++) {
+        size_t j = c->h[x].mentor, q = c->mr_rank[j];
+        c->row[q] = pair_cost_terms(&c->cls_win[c->mr_cls[q]], w, c->cls_tracks[c->mr_cls[q]],
+                                    interest, round, c->last_met[j]);
+    }
+    mark_history(c, ee, false);
+    if (c->self[ee] != NONE)
+        c->row[c->mr_rank[c->self[ee]]] = -1;
 }
 
 /* ---- candidate edges ----------------------------------------------------- */
@@ -394,21 +483,20 @@ static int candidates(struct ctx *c)
     int rc = (!mkey || !mval || !mcnt) ? BOT_ENOMEM : 0;
     uint64_t salt = mix64(c->in->seed ^ 0x2545f4914f6cdd1dULL);
     for (size_t r = 0; rc == 0 && r < n; r++) {
-        size_t ee = c->ee_of_rank[r], cnt = 0;
-        mark_history(c, ee, true);
+        size_t cnt = 0;
+        price_row(c, c->ee_of_rank[r]);
         for (size_t q = 0; q < m; q++) {
-            size_t mr = c->mr_of_rank[q];
-            if (c->self[ee] == mr)
+            if (c->row[q] < 0)
                 continue;
             /* equal costs are ordered by a seeded hash of the pair, so that ties
              * spread over many people instead of crowding the same few */
-            int64_t key =
-                cost_of(c, mr, ee) << TIE_BITS | (int64_t)(mix64(salt ^ (r << 32 | q)) & TIE_MASK);
+            int64_t key = c->row[q] << TIE_BITS | (int64_t)(mix64(salt ^ (r << 32 | q)) & TIE_MASK);
             keep_best(kkey, kval, &cnt, c->k, key, (uint32_t)q);
-            keep_best(mkey + q * MENTOR_KEEP, mval + q * MENTOR_KEEP, &mcnt[q],
-                      (size_t)(2 * c->in->mentors[mr].capacity + 2), key, (uint32_t)r);
+            size_t keep = (size_t)(2 * c->in->mentors[c->mr_of_rank[q]].capacity + 2);
+            if (mcnt[q] < keep || key < mkey[q * MENTOR_KEEP + keep - 1])
+                keep_best(mkey + q * MENTOR_KEEP, mval + q * MENTOR_KEEP, &mcnt[q], keep, key,
+                          (uint32_t)r);
         }
-        mark_history(c, ee, false);
         for (size_t x = 0; rc == 0 && x < cnt; x++)
             rc = add_edge(c, (uint32_t)r, kval[x], kkey[x] >> TIE_BITS);
     }
@@ -485,23 +573,19 @@ static long add_improving(struct ctx *c, const int64_t *pot)
     int64_t kkey[MAX_K];
     uint32_t kval[MAX_K];
     for (size_t r = 0; r < n; r++) {
-        size_t ee = c->ee_of_rank[r], cnt = 0;
+        size_t cnt = 0;
         for (; x < n_before && c->e[x].ee == r; x++)
             c->stamp[c->e[x].mr] = (uint32_t)(r + 1);
         int64_t pi = pot[1 + r];
-        mark_history(c, ee, true);
+        price_row(c, c->ee_of_rank[r]);
         for (size_t q = 0; q < m; q++) {
             int64_t gap = pi - pot[1 + n + q];
-            if (gap >= 0 || c->stamp[q] == r + 1) /* costs are >= 0 */
+            if (gap >= 0 || c->stamp[q] == r + 1 || c->row[q] < 0) /* costs are >= 0 */
                 continue;
-            size_t mr = c->mr_of_rank[q];
-            if (c->self[ee] == mr)
-                continue;
-            int64_t rcost = cost_of(c, mr, ee) + gap;
+            int64_t rcost = c->row[q] + gap;
             if (rcost < 0)
                 keep_best(kkey, kval, &cnt, c->k, rcost, (uint32_t)q);
         }
-        mark_history(c, ee, false);
         for (size_t y = 0; y < cnt; y++) /* cost = reduced cost - price gap */
             if (add_edge(c, (uint32_t)r, kval[y], kkey[y] - (pi - pot[1 + n + kval[y]])) != 0)
                 return BOT_ENOMEM;

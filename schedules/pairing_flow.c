@@ -193,7 +193,7 @@ static void heap_pop(struct pair_flow *f, int64_t *key, int *node)
     f->hnode[i] = v;
 }
 
-static int64_t reduced(const struct pair_flow *f, long a)
+static inline int64_t reduced(const struct pair_flow *f, long a)
 {
     return f->cost[a] + f->pot[f->head[a ^ 1]] - f->pot[f->head[a]];
 }
@@ -219,12 +219,13 @@ static bool dijkstra(struct pair_flow *f, int s, int t)
         f->state[u] = 1;
         if (u == t)
             break;
+        int64_t pu = f->pot[u];
         for (size_t i = f->start[u]; i < f->start[u + 1]; i++) {
             long a = f->adj[i];
             int v = f->head[a];
             if (f->res[a] <= 0 || f->state[v])
                 continue;
-            int64_t rc = reduced(f, a);
+            int64_t rc = f->cost[a] + pu - f->pot[v]; /* reduced cost */
             assert(rc >= 0);
             if (d + rc < f->dist[v]) {
                 f->dist[v] = d + rc;
