@@ -21,6 +21,7 @@
 #include "schedules/pairing_cost.h"
 #include "schedules/pairing_flow.h"
 
+#include <assert.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -28,7 +29,6 @@
 #include <string.h>
 
 #define DEFAULT_K 12
-#define MAX_K 64
 #define MENTOR_KEEP (2 * PAIR_MAX_CAPACITY + 2)
 #define SKIP_COST 1000000000000000LL /* > PAIR_MAX_PEOPLE * max pair + load cost */
 #define NONE SIZE_MAX
@@ -113,77 +113,6 @@ static void ctx_free(struct ctx *c)
 
 /* ---- validation ---------------------------------------------------------- */
 
-static int check_id(const char *id, const char *what, size_t i, char *err)
-{
-    if (!id || !id[0] || strnlen(id, PAIR_ID_MAX + 1) > PAIR_ID_MAX) {
-        set_err(err, "%s #%zu: id missing, empty or longer than %d bytes", what, i, PAIR_ID_MAX);
-        return BOT_EINVAL;
-    }
-    return 0;
-}
-
-static int check_mentor(const struct pair_input *in, size_t i, char *err)
-{
-    const struct pair_mentor *p = &in->mentors[i];
-    if (check_id(p->id, "mentor", i, err) != 0)
-        return BOT_EINVAL;
-    uint64_t all = in->n_tracks >= 64 ? UINT64_MAX : ((uint64_t)1 << in->n_tracks) - 1;
-    struct pair_uwin w;
-    if (p->capacity < PAIR_MIN_CAPACITY || p->capacity > PAIR_MAX_CAPACITY)
-        set_err(err, "mentor %s: capacity %d not in %d-%d", p->id, p->capacity, PAIR_MIN_CAPACITY,
-                PAIR_MAX_CAPACITY);
-    else if (p->tracks == 0 || (p->tracks & ~all))
-        set_err(err, "mentor %s: tracks must be a non-empty subset of the %zu tracks", p->id,
-                in->n_tracks);
-    else if (pair_window_resolve(&p->win, &w) != 0)
-        set_err(err, "mentor %s: bad working window or UTC offset", p->id);
-    else
-        return 0;
-    return BOT_EINVAL;
-}
-
-static int check_mentee(const struct pair_input *in, size_t i, char *err)
-{
-    const struct pair_mentee *p = &in->mentees[i];
-    if (check_id(p->id, "mentee", i, err) != 0)
-        return BOT_EINVAL;
-    struct pair_uwin w;
-    if (p->interest < -1 || p->interest >= (int)in->n_tracks)
-        set_err(err, "mentee %s: interest %d is not a track index", p->id, p->interest);
-    else if (pair_window_resolve(&p->win, &w) != 0)
-        set_err(err, "mentee %s: bad working window or UTC offset", p->id);
-    else
-        return 0;
-    return BOT_EINVAL;
-}
-
-static int check_sizes(const struct pair_input *in, char *err)
-{
-    if (in->round < 1) {
-        set_err(err, "round %d: rounds start at 1", in->round);
-        return BOT_EINVAL;
-    }
-    if (in->n_tracks > PAIR_MAX_TRACKS || (in->n_tracks && !in->tracks)) {
-        set_err(err, "%zu tracks: at most %d, and a names array", in->n_tracks, PAIR_MAX_TRACKS);
-        return BOT_EINVAL;
-    }
-    for (size_t i = 0; i < in->n_tracks; i++)
-        if (!in->tracks[i] || !in->tracks[i][0]) {
-            set_err(err, "track #%zu has no name", i);
-            return BOT_EINVAL;
-        }
-    if (in->n_mentors > PAIR_MAX_PEOPLE || in->n_mentees > PAIR_MAX_PEOPLE ||
-        in->n_history > PAIR_MAX_HISTORY || (in->n_mentors && !in->mentors) ||
-        (in->n_mentees && !in->mentees) || (in->n_history && !in->history) || in->k_best > MAX_K) {
-        set_err(err,
-                "too many people (max %d per side) or history rows (max %d), missing "
-                "arrays, or k_best > %d",
-                PAIR_MAX_PEOPLE, PAIR_MAX_HISTORY, MAX_K);
-        return BOT_EINVAL;
-    }
-    return 0;
-}
-
 static int cmp_idref(const void *a, const void *b)
 {
     return strcmp(((const struct idref *)a)->id, ((const struct idref *)b)->id);
@@ -221,19 +150,7 @@ static size_t find_id(const struct idref *ids, size_t n, const char *id)
 static int validate(struct ctx *c, char *err)
 {
     const struct pair_input *in = c->in;
-    int rc = check_sizes(in, err);
-    for (size_t i = 0; rc == 0 && i < in->n_mentors; i++)
-        rc = check_mentor(in, i, err);
-    for (size_t i = 0; rc == 0 && i < in->n_mentees; i++)
-        rc = check_mentee(in, i, err);
-    for (size_t i = 0; rc == 0 && i < in->n_history; i++) {
-        const struct pair_history *h = &in->history[i];
-        if (!h->mentor_id || !h->mentee_id || h->round < 1 || h->round >= in->round) {
-            set_err(err, "history row #%zu: missing id or round %d not in 1..%d", i, h->round,
-                    in->round - 1);
-            rc = BOT_EINVAL;
-        }
-    }
+    int rc = pair_check_input(in, err);
     if (rc == 0)
         rc = index_ids(&c->mr_ids, in->n_mentors, &in->mentors[0].id, sizeof(struct pair_mentor),
                        "mentor", err);
@@ -475,8 +392,8 @@ static void keep_best(int64_t *key, uint32_t *val, size_t *cnt, size_t k, int64_
 static int candidates(struct ctx *c)
 {
     size_t n = c->n, m = c->m;
-    int64_t kkey[MAX_K];
-    uint32_t kval[MAX_K];
+    int64_t kkey[PAIR_MAX_K];
+    uint32_t kval[PAIR_MAX_K];
     int64_t *mkey = malloc((m ? m : 1) * MENTOR_KEEP * sizeof(*mkey));
     uint32_t *mval = malloc((m ? m : 1) * MENTOR_KEEP * sizeof(*mval));
     size_t *mcnt = calloc(m ? m : 1, sizeof(*mcnt));
@@ -570,8 +487,8 @@ static struct pair_flow *build_network(struct ctx *c)
 static long add_improving(struct ctx *c, const int64_t *pot)
 {
     size_t n = c->n, m = c->m, x = 0, n_before = c->n_e;
-    int64_t kkey[MAX_K];
-    uint32_t kval[MAX_K];
+    int64_t kkey[PAIR_MAX_K];
+    uint32_t kval[PAIR_MAX_K];
     for (size_t r = 0; r < n; r++) {
         size_t cnt = 0;
         for (; x < n_before && c->e[x].ee == r; x++)
@@ -630,9 +547,12 @@ static void read_flow(const struct ctx *c, const struct pair_flow *f, size_t *ma
     memset(load, 0, (c->m ? c->m : 1) * sizeof(*load));
     for (size_t x = 0; x < c->n_e; x++)
         if (pair_flow_arc_flow(f, c->e[x].arc) > 0) {
+            assert(mate[c->e[x].ee] == NONE); /* one unit per mentee */
             mate[c->e[x].ee] = x;
             load[c->e[x].mr]++;
         }
+    for (size_t q = 0; q < c->m; q++)
+        assert(load[q] <= c->in->mentors[c->mr_of_rank[q]].capacity);
 }
 
 /* Adds the pairs from edge index `from` on, which have negative reduced cost under
@@ -669,6 +589,8 @@ static int repair(struct ctx *c, struct pair_flow *f, int64_t *pot, size_t from,
         if (deficit[r])
             ok = pair_flow_add_arc(f, (int)(1 + r), t2, deficit[r], 0);
     int rc = ok < 0 ? (int)ok : pair_flow_set_potentials(f, pot);
+    /* every excess reaches a deficit (the saturated pairs' reverse arcs are paths);
+     * read_flow asserts the balance that this restores */
     return rc == 0 ? pair_flow_solve(f, s2, t2, phases) : rc;
 }
 
@@ -715,51 +637,6 @@ static int solve(struct ctx *c, size_t *match, struct pair_result *out)
 
 /* ---- results ------------------------------------------------------------- */
 
-static const char *first_track(const struct pair_input *in, uint64_t tracks, int *more)
-{
-    int first = -1;
-    *more = 0;
-    for (int b = 0; b < (int)in->n_tracks; b++)
-        if ((tracks >> b) & 1u) {
-            if (first < 0)
-                first = b;
-            else
-                (*more)++;
-        }
-    return first >= 0 ? in->tracks[first] : "no track";
-}
-
-/* Fills a->reason. Long track names are cut at PAIR_REASON_LEN, on purpose. */
-static void write_reason(const struct pair_input *in, struct pair_assignment *a)
-{
-    const struct pair_mentor *mr = &in->mentors[a->mentor];
-    int interest = in->mentees[a->mentee].interest, more;
-    const char *mt = first_track(in, mr->tracks, &more);
-    char track[96], hours[64];
-    if (interest >= 0 && ((mr->tracks >> interest) & 1u))
-        snprintf(track, sizeof(track), "both on %s", in->tracks[interest]);
-    else if (interest >= 0)
-        snprintf(track, sizeof(track), "wants %s, mentor on %s%s", in->tracks[interest], mt,
-                 more ? " and more" : "");
-    else
-        snprintf(track, sizeof(track), "open to any track, mentor on %s%s", mt,
-                 more ? " and more" : "");
-    int ov = a->slot.overlap_min;
-    if (!a->slot.in_overlap)
-        snprintf(hours, sizeof(hours), "no 45-minute overlap in working hours");
-    else if (ov % 60 == 0)
-        snprintf(hours, sizeof(hours), "%d h overlap in working hours", ov / 60);
-    else if (ov > 60)
-        snprintf(hours, sizeof(hours), "%d h %d min overlap in working hours", ov / 60, ov % 60);
-    else
-        snprintf(hours, sizeof(hours), "%d min overlap in working hours", ov);
-    if (a->last_met_round == 0)
-        snprintf(a->reason, sizeof(a->reason), "%s, %s, first time meeting", track, hours);
-    else
-        snprintf(a->reason, sizeof(a->reason), "%s, %s, %s in round %d", track, hours,
-                 a->repeat ? "met before" : "last met", a->last_met_round);
-}
-
 static int cmp_assign(const void *a, const void *b)
 {
     const struct pair_assignment *x = a, *y = b;
@@ -779,7 +656,7 @@ static int fill_assignment(struct ctx *c, size_t ee, size_t mr, struct pair_assi
     mark_history(c, ee, false);
     a->repeat = a->last_met_round > 0 && in->round - a->last_met_round <= PAIR_REPEAT_WINDOW;
     int rc = pair_slot(&in->mentors[mr].win, &in->mentees[ee].win, in->slot_from, &a->slot);
-    write_reason(in, a);
+    pair_reason(in, a);
     return rc;
 }
 

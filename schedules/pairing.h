@@ -18,6 +18,7 @@
 #define PAIR_MAX_PEOPLE 100000 /* per side; keeps every cost inside int64 with room */
 #define PAIR_MAX_HISTORY 2000000
 #define PAIR_ID_MAX 64 /* bytes, without the NUL */
+#define PAIR_MAX_K 64  /* largest k_best */
 #define PAIR_MIN_CAPACITY 1
 #define PAIR_MAX_CAPACITY 5
 #define PAIR_SLOT_MIN 45 /* meeting length, minutes */
@@ -87,7 +88,9 @@ struct pair_input {
     int round;         /* current round, >= 1 */
     uint64_t seed;     /* breaks ties only */
     int64_t slot_from; /* UTC seconds: suggested slots start at or after it */
-    size_t k_best;     /* candidate mentors kept per mentee; 0 = default 12 */
+    size_t k_best;     /* candidate mentors kept per mentee, <= PAIR_MAX_K; 0 = default
+                          12. Speed only: the optimum's value never depends on it (which of
+                          several equal-cost optima is returned may) */
 };
 
 struct pair_slot {

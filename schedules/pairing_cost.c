@@ -1,14 +1,119 @@
-/* pairing_cost.c - working windows, the load cost, the suggested meeting slot, the
- * cost of one pair and the dry-run CSV (see pairing.h and pairing_cost.h). */
+/* pairing_cost.c - input checks, working windows, the load cost, the suggested
+ * meeting slot, the cost of one pair, reason strings and the dry-run CSV (see
+ * pairing.h and pairing_cost.h). */
 #include "schedules/pairing_cost.h"
 #include "bot/err.h"
 
 #include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stddef.h>
 #include <string.h>
 
 #define DAY_MIN PAIR_DAY_MIN
 #define MAX_OFFSET_MIN 840 /* UTC-14:00 .. UTC+14:00 */
+
+static void set_err(char *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void set_err(char *err, const char *fmt, ...)
+{
+    if (!err)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, BOT_ERR_LEN, fmt, ap);
+    va_end(ap);
+}
+
+static int check_id(const char *id, const char *what, size_t i, char *err)
+{
+    if (!id || !id[0] || strnlen(id, PAIR_ID_MAX + 1) > PAIR_ID_MAX) {
+        set_err(err, "%s #%zu: id missing, empty or longer than %d bytes", what, i, PAIR_ID_MAX);
+        return BOT_EINVAL;
+    }
+    return 0;
+}
+
+static int check_mentor(const struct pair_input *in, size_t i, char *err)
+{
+    const struct pair_mentor *p = &in->mentors[i];
+    if (check_id(p->id, "mentor", i, err) != 0)
+        return BOT_EINVAL;
+    uint64_t all = in->n_tracks >= 64 ? UINT64_MAX : ((uint64_t)1 << in->n_tracks) - 1;
+    struct pair_uwin w;
+    if (p->capacity < PAIR_MIN_CAPACITY || p->capacity > PAIR_MAX_CAPACITY)
+        set_err(err, "mentor %s: capacity %d not in %d-%d", p->id, p->capacity, PAIR_MIN_CAPACITY,
+                PAIR_MAX_CAPACITY);
+    else if (p->tracks == 0 || (p->tracks & ~all))
+        set_err(err, "mentor %s: tracks must be a non-empty subset of the %zu tracks", p->id,
+                in->n_tracks);
+    else if (pair_window_resolve(&p->win, &w) != 0)
+        set_err(err, "mentor %s: bad working window or UTC offset", p->id);
+    else
+        return 0;
+    return BOT_EINVAL;
+}
+
+static int check_mentee(const struct pair_input *in, size_t i, char *err)
+{
+    const struct pair_mentee *p = &in->mentees[i];
+    if (check_id(p->id, "mentee", i, err) != 0)
+        return BOT_EINVAL;
+    struct pair_uwin w;
+    if (p->interest < -1 || p->interest >= (int)in->n_tracks)
+        set_err(err, "mentee %s: interest %d is not a track index", p->id, p->interest);
+    else if (pair_window_resolve(&p->win, &w) != 0)
+        set_err(err, "mentee %s: bad working window or UTC offset", p->id);
+    else
+        return 0;
+    return BOT_EINVAL;
+}
+
+static int check_sizes(const struct pair_input *in, char *err)
+{
+    if (in->round < 1) {
+        set_err(err, "round %d: rounds start at 1", in->round);
+        return BOT_EINVAL;
+    }
+    if (in->n_tracks > PAIR_MAX_TRACKS || (in->n_tracks && !in->tracks)) {
+        set_err(err, "%zu tracks: at most %d, and a names array", in->n_tracks, PAIR_MAX_TRACKS);
+        return BOT_EINVAL;
+    }
+    for (size_t i = 0; i < in->n_tracks; i++)
+        if (!in->tracks[i] || !in->tracks[i][0]) {
+            set_err(err, "track #%zu has no name", i);
+            return BOT_EINVAL;
+        }
+    if (in->n_mentors > PAIR_MAX_PEOPLE || in->n_mentees > PAIR_MAX_PEOPLE ||
+        in->n_history > PAIR_MAX_HISTORY || (in->n_mentors && !in->mentors) ||
+        (in->n_mentees && !in->mentees) || (in->n_history && !in->history) ||
+        in->k_best > PAIR_MAX_K) {
+        set_err(err,
+                "too many people (max %d per side) or history rows (max %d), missing "
+                "arrays, or k_best > %d",
+                PAIR_MAX_PEOPLE, PAIR_MAX_HISTORY, PAIR_MAX_K);
+        return BOT_EINVAL;
+    }
+    return 0;
+}
+
+/* Everything but duplicate ids, which the matcher finds while indexing them. */
+int pair_check_input(const struct pair_input *in, char *err)
+{
+    int rc = check_sizes(in, err);
+    for (size_t i = 0; rc == 0 && i < in->n_mentors; i++)
+        rc = check_mentor(in, i, err);
+    for (size_t i = 0; rc == 0 && i < in->n_mentees; i++)
+        rc = check_mentee(in, i, err);
+    for (size_t i = 0; rc == 0 && i < in->n_history; i++) {
+        const struct pair_history *h = &in->history[i];
+        if (!h->mentor_id || !h->mentee_id || h->round < 1 || h->round >= in->round) {
+            set_err(err, "history row #%zu: missing id or round %d not in 1..%d", i, h->round,
+                    in->round - 1);
+            rc = BOT_EINVAL;
+        }
+    }
+    return rc;
+}
 
 int pair_window_resolve(const struct pair_window *w, struct pair_uwin *out)
 {
@@ -32,6 +137,51 @@ int64_t pair_load_cost(int load)
     if (load <= 1)
         return 0;
     return (int64_t)PAIR_LOAD_STEP * load * (load - 1) / 2;
+}
+
+static const char *first_track(const struct pair_input *in, uint64_t tracks, int *more)
+{
+    int first = -1;
+    *more = 0;
+    for (int b = 0; b < (int)in->n_tracks; b++)
+        if ((tracks >> b) & 1u) {
+            if (first < 0)
+                first = b;
+            else
+                (*more)++;
+        }
+    return first >= 0 ? in->tracks[first] : "no track";
+}
+
+/* Fills a->reason. Long track names are cut at PAIR_REASON_LEN, on purpose. */
+void pair_reason(const struct pair_input *in, struct pair_assignment *a)
+{
+    const struct pair_mentor *mr = &in->mentors[a->mentor];
+    int interest = in->mentees[a->mentee].interest, more;
+    const char *mt = first_track(in, mr->tracks, &more);
+    char track[96], hours[64];
+    if (interest >= 0 && ((mr->tracks >> interest) & 1u))
+        snprintf(track, sizeof(track), "both on %s", in->tracks[interest]);
+    else if (interest >= 0)
+        snprintf(track, sizeof(track), "wants %s, mentor on %s%s", in->tracks[interest], mt,
+                 more ? " and more" : "");
+    else
+        snprintf(track, sizeof(track), "open to any track, mentor on %s%s", mt,
+                 more ? " and more" : "");
+    int ov = a->slot.overlap_min;
+    if (!a->slot.in_overlap)
+        snprintf(hours, sizeof(hours), "no 45-minute overlap in working hours");
+    else if (ov % 60 == 0)
+        snprintf(hours, sizeof(hours), "%d h overlap in working hours", ov / 60);
+    else if (ov > 60)
+        snprintf(hours, sizeof(hours), "%d h %d min overlap in working hours", ov / 60, ov % 60);
+    else
+        snprintf(hours, sizeof(hours), "%d min overlap in working hours", ov);
+    if (a->last_met_round == 0)
+        snprintf(a->reason, sizeof(a->reason), "%s, %s, first time meeting", track, hours);
+    else
+        snprintf(a->reason, sizeof(a->reason), "%s, %s, %s in round %d", track, hours,
+                 a->repeat ? "met before" : "last met", a->last_met_round);
 }
 
 static int64_t floor_div(int64_t a, int64_t b)

@@ -17,6 +17,11 @@ struct pair_uwin {
     int len;   /* 1..1440 */
 };
 
+/* Checks sizes, ids, capacities, tracks, windows and history rows (not duplicate
+ * ids). 0, or BOT_EINVAL with a message in err (may be NULL). */
+int pair_check_input(const struct pair_input *in, char *err);
+/* Writes a->reason from the assignment's other fields. */
+void pair_reason(const struct pair_input *in, struct pair_assignment *a);
 /* Applies the 09:00-18:00 default and checks ranges. 0 or BOT_EINVAL. */
 int pair_window_resolve(const struct pair_window *w, struct pair_uwin *out);
 
