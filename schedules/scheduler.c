@@ -4,12 +4,14 @@
 #include "schedules/scheduler.h"
 #include "bot/app.h"
 #include "schedules/daily.h"
+#include "schedules/pairing_round.h"
 
 #include <stdlib.h>
 
 struct sched {
     struct app *app;
     struct daily_state *daily;
+    struct pairing_state *pairing;
 };
 
 struct sched *sched_new(struct app *app)
@@ -19,7 +21,8 @@ struct sched *sched_new(struct app *app)
         return NULL;
     s->app = app;
     s->daily = daily_new();
-    if (!s->daily)
+    s->pairing = pairing_new();
+    if (!s->daily || !s->pairing)
         goto fail;
     return s;
 fail:
@@ -32,6 +35,7 @@ void sched_free(struct sched *s)
     if (!s)
         return;
     daily_free(s->daily);
+    pairing_free(s->pairing);
     free(s);
 }
 
@@ -43,5 +47,6 @@ struct daily_state *sched_daily(struct sched *s)
 int sched_tick(struct sched *s, int64_t now)
 {
     daily_tick(s->app, s->daily, now);
+    pairing_tick(s->app, s->pairing, now);
     return 1;
 }
