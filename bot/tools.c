@@ -1,5 +1,6 @@
 /* tools.c - dispatch of `cohortbot <tool> …` to the module that implements it. */
 #include "bot/tools.h"
+#include "schedules/pairing_cli.h"
 #include "schedules/simulate.h"
 
 #include <stdio.h>
@@ -13,6 +14,7 @@ struct tool {
 
 static const struct tool tools[] = {
     {"simulate", simulate_main, "print every post the schedules would make"},
+    {"pairs", pairing_cli_main, "--dry-run: print the next mentorship round as CSV"},
     {NULL, NULL, NULL},
 };
 
