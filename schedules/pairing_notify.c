@@ -348,18 +348,25 @@ static bool round_messages(struct nctx *x, const struct store_round *r, bool fol
     return x->complete;
 }
 
+/* One phase of a round. Skipping sends nothing, so its ledger rows are written in
+ * one transaction (one fsync instead of two per message). */
+static void phase(struct nctx *x, const struct store_round *r, int which, int64_t skip_at)
+{
+    x->skip = x->now >= skip_at;
+    bool tx = x->skip && store_begin(x->app->store) == 0;
+    bool complete = round_messages(x, r, which == 2);
+    if (tx && store_commit(x->app->store))
+        complete = false;
+    if (complete)
+        set_done(x->ps, r->id, which);
+}
+
 static void handle_round(struct nctx *x, const struct store_round *r)
 {
-    if (!is_done(x->ps, r->id, 1)) {
-        x->skip = x->now >= r->run_at + PAIRING_FOLLOWUP_S;
-        if (round_messages(x, r, false))
-            set_done(x->ps, r->id, 1);
-    }
-    if (x->now >= r->run_at + PAIRING_FOLLOWUP_S && !is_done(x->ps, r->id, 2)) {
-        x->skip = x->now >= r->run_at + 2 * PAIRING_FOLLOWUP_S;
-        if (round_messages(x, r, true))
-            set_done(x->ps, r->id, 2);
-    }
+    if (!is_done(x->ps, r->id, 1))
+        phase(x, r, 1, r->run_at + PAIRING_FOLLOWUP_S);
+    if (x->now >= r->run_at + PAIRING_FOLLOWUP_S && !is_done(x->ps, r->id, 2))
+        phase(x, r, 2, r->run_at + 2 * PAIRING_FOLLOWUP_S);
 }
 
 /* Runs the current period's round when its time has come (within its first week). */
