@@ -106,6 +106,8 @@ static int cmp_d(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+static void run(const struct buf *b, int nev, int nrec, int rounds);
+
 int main(int argc, char **argv)
 {
     int nev = argc > 1 ? (int)strtol(argv[1], NULL, 10) : 5000;
@@ -135,6 +137,13 @@ int main(int argc, char **argv)
             fclose(f);
         }
     }
+    run(&b, nev, nrec, rounds);
+    buf_free(&b);
+    return 0;
+}
+
+static void run(const struct buf *b, int nev, int nrec, int rounds)
+{
     double tp[100], te[100], tr[100];
     size_t nocc = 0, nrem = 0;
     const int64_t from = 1767225600 /* 2026-01-01 */, to = from + 365 * 86400LL;
@@ -144,21 +153,21 @@ int main(int argc, char **argv)
         char err[BOT_ERR_LEN];
         struct timespec t0;
         clock_gettime(CLOCK_MONOTONIC, &t0);
-        if (cal_parse(b.p, b.len, "UTC", &f, err)) {
+        if (cal_parse(b->p, b->len, "UTC", &f, err)) {
             fprintf(stderr, "parse: %s\n", err);
-            return 1;
+            exit(1);
         }
         tp[r] = ms_since(&t0);
         struct cal_occ *o;
         clock_gettime(CLOCK_MONOTONIC, &t0);
         if (cal_expand(f, from, to, &o, &nocc))
-            return 1;
+            exit(1);
         te[r] = ms_since(&t0);
         free(o);
         struct cal_reminder *rm;
         clock_gettime(CLOCK_MONOTONIC, &t0);
         if (cal_reminders(f, from, from + 7 * 86400, leads, 3, &rm, &nrem))
-            return 1;
+            exit(1);
         tr[r] = ms_since(&t0);
         free(rm);
         cal_feed_free(f);
@@ -168,7 +177,7 @@ int main(int argc, char **argv)
     qsort(tr, (size_t)rounds, sizeof(double), cmp_d);
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
-    printf("feed: %.2f MB, %d VEVENTs (%d recurring masters), %s mix\n", (double)b.len / 1048576.0,
+    printf("feed: %.2f MB, %d VEVENTs (%d recurring masters), %s mix\n", (double)b->len / 1048576.0,
            nev, nrec, dense ? "dense" : "realistic");
     printf("parse:            median %.1f ms  min %.1f ms  (%d rounds)\n", tp[rounds / 2], tp[0],
            rounds);
@@ -178,6 +187,4 @@ int main(int argc, char **argv)
            tr[0], nrem);
     printf("parse + expand:   median %.1f ms\n", tp[rounds / 2] + te[rounds / 2]);
     printf("peak RSS: %ld KiB (includes the generated text)\n", ru.ru_maxrss);
-    buf_free(&b);
-    return 0;
 }

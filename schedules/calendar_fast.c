@@ -57,6 +57,21 @@ static bool subdaily_init(struct cal_fast *fs, const struct icalrecurrencetype *
            mask(r->by_second, ICAL_BY_SECOND_SIZE, 60, &fs->secmask);
 }
 
+/* Jumps to the period holding skip_wall (no COUNT: earlier periods are not needed). */
+static void skip_to(struct cal_fast *fs, int64_t skip_wall)
+{
+    int64_t sd = fdiv(skip_wall, 86400) - fs->day0;
+    int sy, sm, sdd;
+    tz_civil_from_days(fdiv(skip_wall, 86400), &sy, &sm, &sdd);
+    int64_t units = fs->freq == ICAL_DAILY_RECURRENCE    ? sd
+                    : fs->freq == ICAL_WEEKLY_RECURRENCE ? fdiv(sd, 7) - 1
+                    : fs->freq == ICAL_MONTHLY_RECURRENCE
+                        ? (int64_t)(sy - fs->y0) * 12 + (sm - fs->m0) - 1
+                        : sy - fs->y0 - 1;
+    if (units > 0)
+        fs->period = units / fs->interval;
+}
+
 bool cal_fast_init(struct cal_fast *fs, const struct icalrecurrencetype *r, int64_t dtwall,
                    bool is_date, int64_t skip_wall, bool may_skip)
 {
@@ -111,18 +126,8 @@ bool cal_fast_init(struct cal_fast *fs, const struct icalrecurrencetype *r, int6
             fs->period = (skip_wall - dtwall) / fs->step - 1;
         return true;
     }
-    if (may_skip) { /* jump to the period holding skip_wall */
-        int64_t sd = fdiv(skip_wall, 86400) - fs->day0;
-        int sy, sm, sdd;
-        tz_civil_from_days(fdiv(skip_wall, 86400), &sy, &sm, &sdd);
-        int64_t units = fs->freq == ICAL_DAILY_RECURRENCE    ? sd
-                        : fs->freq == ICAL_WEEKLY_RECURRENCE ? fdiv(sd, 7) - 1
-                        : fs->freq == ICAL_MONTHLY_RECURRENCE
-                            ? (int64_t)(sy - fs->y0) * 12 + (sm - fs->m0) - 1
-                            : sy - fs->y0 - 1;
-        if (units > 0)
-            fs->period = units / fs->interval;
-    }
+    if (may_skip)
+        skip_to(fs, skip_wall);
     return true;
 }
 

@@ -5,6 +5,8 @@
 #include "bot/app.h"
 #include "schedules/daily.h"
 #include "schedules/pairing_round.h"
+#include "schedules/reminders.h"
+#include "schedules/nudge.h"
 
 #include <stdlib.h>
 
@@ -12,6 +14,8 @@ struct sched {
     struct app *app;
     struct daily_state *daily;
     struct pairing_state *pairing;
+    struct rem_state *rem;
+    int64_t nudge_at; /* next nudge check (UTC seconds) */
 };
 
 struct sched *sched_new(struct app *app)
@@ -22,7 +26,8 @@ struct sched *sched_new(struct app *app)
     s->app = app;
     s->daily = daily_new();
     s->pairing = pairing_new();
-    if (!s->daily || !s->pairing)
+    s->rem = rem_new(app);
+    if (!s->daily || !s->pairing || !s->rem)
         goto fail;
     return s;
 fail:
@@ -36,6 +41,7 @@ void sched_free(struct sched *s)
         return;
     daily_free(s->daily);
     pairing_free(s->pairing);
+    rem_free(s->rem);
     free(s);
 }
 
@@ -44,9 +50,19 @@ struct daily_state *sched_daily(struct sched *s)
     return s->daily;
 }
 
+struct rem_state *sched_rem(struct sched *s)
+{
+    return s->rem;
+}
+
 int sched_tick(struct sched *s, int64_t now)
 {
     daily_tick(s->app, s->daily, now);
     pairing_tick(s->app, s->pairing, now);
+    rem_tick(s->app, s->rem, now);
+    if (now >= s->nudge_at) {
+        nudge_run(s->app, now, NULL);
+        s->nudge_at = now + NUDGE_EVERY_S;
+    }
     return 1;
 }

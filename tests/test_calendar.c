@@ -1,5 +1,5 @@
 /* test_calendar.c - the calendar module: every tests/data/ical/<case>.expected is
- * run through the calendar CLI driver (CAL_CLI_BIN) and compared line by line;
+ * run through the real binary (`$COHORTBOT_BIN calendar …`) and compared line by line;
  * then API-level checks (occurrence fields, overrides, reminders, keys, errors). */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -68,7 +68,7 @@ static int run(const char *dir, char **argv, char **out, char **err)
 /* Splits the .expected header and body; args point into `text`. */
 static void one_case(const char *dir, const char *name, char *text, const char *bin)
 {
-    char *argv[MAX_ARGS] = {(char *)bin};
+    char *argv[MAX_ARGS] = {(char *)bin, (char *)"calendar"}; /* `cohortbot calendar …` */
     int argc = 1, want_exit = 0;
     char source[512], *want_err = NULL;
     snprintf(source, sizeof(source), "%.*s.ics", (int)(strlen(name) - 9), name);
@@ -84,13 +84,18 @@ static void one_case(const char *dir, const char *name, char *text, const char *
         else if (strncmp(p, "#STDERR ", 8) == 0)
             want_err = p + 8;
         else if (strncmp(p, "#ARGS ", 6) == 0)
-            for (char *save = NULL, *t = strtok_r(p + 6, " ", &save); t && argc < MAX_ARGS - 2;
-                 t = strtok_r(NULL, " ", &save))
-                argv[1 + argc++] = t;
+            for (char *t = p + 6; *t && argc < MAX_ARGS - 3;) { /* split on spaces */
+                char *sp = strchr(t, ' ');
+                argv[2 + argc++] = t;
+                if (!sp)
+                    break;
+                *sp = '\0';
+                t = sp + 1;
+            }
         p = nl + 1;
     }
-    argv[1] = source;
-    argv[argc + 1] = NULL;
+    argv[2] = source;
+    argv[argc + 2] = NULL;
     char *out, *err;
     int code = run(dir, argv, &out, &err);
     if (code != want_exit || strcmp(out, p) != 0 || (want_err && !strstr(err, want_err)))
@@ -103,7 +108,7 @@ static void one_case(const char *dir, const char *name, char *text, const char *
 static void test_data_cases(void **state)
 {
     (void)state;
-    const char *src = getenv("COHORTBOT_SRCDIR"), *bin = getenv("CAL_CLI_BIN");
+    const char *src = getenv("COHORTBOT_SRCDIR"), *bin = getenv("COHORTBOT_BIN");
     assert_non_null(src);
     assert_non_null(bin);
     char dir[1024];

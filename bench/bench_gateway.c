@@ -1,0 +1,317 @@
+/* bench_gateway.c - gateway ingest and interaction latency. Prints figures; not a
+ * test. Part 1 runs the frame handler in-process (gw + events + guild cache, no
+ * socket) on 100,000 MESSAGE_CREATE (~1 KB) and 10,000 GUILD_CREATE. Part 2 runs the
+ * real bot (COHORTBOT_BIN) against tests/fakediscord (FAKEDISCORD_BIN): the fake
+ * floods the same events over loopback, then sends 1,000 interactions per second;
+ * the bot's CPU seconds and peak RSS come from /proc, latencies from the fake. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "bot/app.h"
+#include "bot/events.h"
+#include "bot/gateway.h"
+#include "bot/guilds.h"
+#include "bot/log.h"
+#include "config/config.h"
+#include "tests/e2e.h"
+
+#include <curl/curl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+static double now_s(clockid_t c)
+{
+    struct timespec ts;
+    clock_gettime(c, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int b_send(void *a, const char *t, size_t n)
+{
+    (void)a, (void)t, (void)n;
+    return 0;
+}
+static void b_close(void *a, int c)
+{
+    (void)a, (void)c;
+}
+static int b_connect(void *a, const char *u)
+{
+    (void)a, (void)u;
+    return 0;
+}
+static void b_fetch(void *a)
+{
+    (void)a;
+}
+static bool b_wants(void *a, const char *t)
+{
+    return events_wants(a, t);
+}
+static void b_event(void *a, const char *t, json_t *d)
+{
+    events_dispatch(a, t, d);
+}
+static void b_fatal(void *a, int c, const char *w)
+{
+    (void)a, (void)c, (void)w;
+}
+
+static char *make_frame(bool guild, long i, size_t *len)
+{
+    char pad[1001];
+    memset(pad, 'x', sizeof(pad) - 1);
+    pad[guild ? 1000 : 700] = '\0';
+    char *f = malloc(4096);
+    int n;
+    if (guild)
+        n = snprintf(f, 4096,
+                     "{\"t\":\"GUILD_CREATE\",\"s\":%ld,\"op\":0,\"d\":{\"id\":\"%ld\",\"name\":"
+                     "\"guild\",\"channels\":[{\"id\":\"%ld1\",\"type\":0,\"name\":\"general\","
+                     "\"topic\":\"%s\"},{\"id\":\"%ld2\",\"type\":0,\"name\":\"week-1\"},{\"id\":"
+                     "\"%ld3\",\"type\":4,\"name\":\"Cohort\"}]}}",
+                     i, 1400000000000000000L + i, 140000000000000000L + i, pad,
+                     140000000000000000L + i, 140000000000000000L + i);
+    else
+        n = snprintf(f, 4096,
+                     "{\"t\":\"MESSAGE_CREATE\",\"s\":%ld,\"op\":0,\"d\":{\"id\":\"%ld\","
+                     "\"channel_id\":\"1100000000000000001\",\"guild_id\":\"1000000000000000001\","
+                     "\"author\":{\"id\":\"42\",\"username\":\"learner\",\"bot\":false},"
+                     "\"content\":\"%s\",\"embeds\":[],\"mentions\":[],\"timestamp\":"
+                     "\"2026-01-01T00:00:00.000000+00:00\"}}",
+                     i, 1500000000000000000L + i, pad);
+    *len = (size_t)n;
+    return f;
+}
+
+static void in_process(void)
+{
+    struct config cfg;
+    config_defaults(&cfg);
+    struct app app = {.cfg = &cfg};
+    app.guilds = guilds_new();
+    struct events *ev = events_new(&app, NULL);
+    struct gw_opts o = {.token = "t", .intents = 1, .allow_ws = true, .seed = 1};
+    struct gw_hooks h = {ev, b_send, b_close, b_connect, b_fetch, b_wants, b_event, b_fatal};
+    struct gw *g = gw_new(&o, &h);
+    gw_start(g, 0);
+    gw_tick(g, 0);
+    gw_on_gateway_bot(g, 200, "{\"url\":\"ws://x\"}", 16, 0);
+    gw_tick(g, 0);
+    gw_on_open(g, 0);
+    const char *hello = "{\"op\":10,\"d\":{\"heartbeat_interval\":41250}}";
+    gw_on_frame(g, hello, strlen(hello), 0);
+    const struct {
+        const char *name;
+        bool guild;
+        long n;
+    } runs[] = {{"MESSAGE_CREATE", false, 100000}, {"GUILD_CREATE", true, 10000}};
+    for (size_t r = 0; r < 2; r++) {
+        size_t len, bytes = 0;
+        double c0 = now_s(CLOCK_PROCESS_CPUTIME_ID), w0 = now_s(CLOCK_MONOTONIC);
+        for (long i = 1; i <= runs[r].n; i++) {
+            char *f = make_frame(runs[r].guild, i, &len); /* copy, as lws hands us a buffer */
+            gw_on_fragment(g, f, len, true, 1);
+            bytes += len;
+            free(f);
+        }
+        double cpu = now_s(CLOCK_PROCESS_CPUTIME_ID) - c0, wall = now_s(CLOCK_MONOTONIC) - w0;
+        printf("in-process %-14s %7ld events  %6.1f MB  cpu %.3f s  %9.0f events/s/core  "
+               "%.2f us/event\n",
+               runs[r].name, runs[r].n, (double)bytes / 1e6, cpu, (double)runs[r].n / cpu,
+               cpu * 1e6 / (double)runs[r].n);
+        (void)wall;
+    }
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    printf("in-process guilds cached %d, channels %d, peak RSS %.1f MB\n", guilds_count(app.guilds),
+           guilds_channel_count(app.guilds), ru.ru_maxrss / 1024.0);
+    gw_free(g);
+    events_free(ev);
+    guilds_free(app.guilds);
+    config_free(&cfg);
+}
+
+/* ---- part 2: the real bot over loopback ---- */
+
+static double proc_cpu(pid_t pid)
+{
+    char path[64], buf[1024];
+    snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return -1;
+    size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    const char *p = strrchr(buf, ')');
+    unsigned long ut = 0, st = 0;
+    if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut, &st) != 2)
+        return -1;
+    return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
+}
+
+static double proc_hwm_mb(pid_t pid)
+{
+    char path[64], line[256];
+    snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+    FILE *f = fopen(path, "r");
+    double mb = -1;
+    while (f && fgets(line, sizeof(line), f)) {
+        long kb;
+        if (sscanf(line, "VmHWM: %ld kB", &kb) == 1)
+            mb = kb / 1024.0;
+    }
+    if (f)
+        fclose(f);
+    return mb;
+}
+
+/* Current anonymous (the bot's own) and file-backed (shared libraries) RSS. */
+static void proc_rss_split(pid_t pid, double *anon_mb, double *file_mb)
+{
+    char path[64], line[256];
+    snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+    FILE *f = fopen(path, "r");
+    *anon_mb = *file_mb = -1;
+    while (f && fgets(line, sizeof(line), f)) {
+        long kb;
+        if (sscanf(line, "RssAnon: %ld kB", &kb) == 1)
+            *anon_mb = kb / 1024.0;
+        if (sscanf(line, "RssFile: %ld kB", &kb) == 1)
+            *file_mb = kb / 1024.0;
+    }
+    if (f)
+        fclose(f);
+}
+
+static size_t sink(char *p, size_t s, size_t n, void *arg)
+{
+    char *out = arg;
+    size_t used = strlen(out), add = s * n;
+    if (used + add >= 65535)
+        add = 65535 - used - 1;
+    memcpy(out + used, p, add);
+    out[used + add] = '\0';
+    return s * n;
+}
+
+static long metric(CURL *c, int port, const char *type)
+{
+    static char body[65536];
+    char url[96], key[128];
+    snprintf(url, sizeof(url), "http://127.0.0.1:%d/metrics", port);
+    body[0] = '\0';
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, sink);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, body);
+    if (curl_easy_perform(c) != CURLE_OK)
+        return -1;
+    snprintf(key, sizeof(key), "cohortbot_gateway_events_total{type=\"%s\"} ", type);
+    const char *p = strstr(body, key);
+    return p ? strtol(p + strlen(key), NULL, 10) : 0;
+}
+
+static bool has_put(json_t *log, void *arg)
+{
+    (void)arg;
+    return e2e_count_rest(log, "PUT", "/applications/", 200) > 0;
+}
+
+static void flood(struct e2e *e, CURL *c, int hport, const char *t, long n, int size)
+{
+    double c0 = proc_cpu(e->bot), w0 = now_s(CLOCK_MONOTONIC);
+    long before = metric(c, hport, t);
+    char body[128];
+    snprintf(body, sizeof(body), "{\"n\":%ld,\"t\":\"%s\",\"size\":%d}", n, t, size);
+    json_decref(e2e_ctl(e, "flood", body));
+    long got = 0;
+    while ((got = metric(c, hport, t) - before) < n && now_s(CLOCK_MONOTONIC) - w0 < 120)
+        usleep(20000);
+    double wall = now_s(CLOCK_MONOTONIC) - w0, cpu = proc_cpu(e->bot) - c0;
+    printf("loopback   %-14s %7ld events  wall %.2f s (%8.0f events/s, paced by the fake)  "
+           "bot cpu %.2f s (%8.0f events/s/core)\n",
+           t, got, wall, (double)got / wall, cpu, cpu > 0 ? (double)got / cpu : 0.0);
+}
+
+static int cmp64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static void interactions(struct e2e *e, int n)
+{
+    char body[64];
+    snprintf(body, sizeof(body), "{\"n\":%d,\"tick_us\":1000}", n);
+    double c0 = proc_cpu(e->bot);
+    json_decref(e2e_ctl(e, "ix_flood", body));
+    /* no polling while it runs: dumping the fake's log would stall the fake */
+    usleep((useconds_t)n * 1000 + 1000000);
+    json_t *log = NULL;
+    for (int k = 0; k < 600; k++) {
+        json_decref(log);
+        log = e2e_log(e);
+        if ((int)json_array_size(json_object_get(log, "ix_lat_us")) >= n)
+            break;
+        usleep(100000);
+    }
+    json_t *lat = json_object_get(log, "ix_lat_us");
+    size_t m = json_array_size(lat);
+    int64_t *v = calloc(m + 1, sizeof(int64_t));
+    for (size_t i = 0; i < m; i++)
+        v[i] = json_integer_value(json_array_get(lat, i));
+    qsort(v, m, sizeof(int64_t), cmp64);
+    if (m)
+        printf("interactions %zu/%d at 1000/s: callback latency p50 %.2f ms  p99 %.2f ms  max "
+               "%.2f ms  bot cpu %.2f s\n",
+               m, n, v[m / 2] / 1000.0, v[m * 99 / 100] / 1000.0, v[m - 1] / 1000.0,
+               proc_cpu(e->bot) - c0);
+    free(v);
+    json_decref(log);
+}
+
+static void loopback(void)
+{
+    if (!getenv("COHORTBOT_BIN") || !getenv("FAKEDISCORD_BIN")) {
+        printf("loopback part skipped: set COHORTBOT_BIN and FAKEDISCORD_BIN\n");
+        return;
+    }
+    setenv("E2E_LOG_LEVEL", "info", 1);
+    setenv("E2E_KEEP", "1", 0);
+    struct e2e e;
+    e2e_start_fake(&e, NULL);
+    int hport = 20000 + (int)(getpid() % 20000);
+    char cfg[64];
+    snprintf(cfg, sizeof(cfg), "{\"http_port\":%d}", hport);
+    e2e_start_bot(&e, cfg);
+    json_decref(e2e_wait(&e, has_put, NULL, 10000));
+    CURL *c = curl_easy_init();
+    printf("bot RSS after READY: peak %.1f MB\n", proc_hwm_mb(e.bot));
+    flood(&e, c, hport, "MESSAGE_CREATE", 100000, 1000);
+    printf("bot RSS after the MESSAGE_CREATE flood: peak %.1f MB\n", proc_hwm_mb(e.bot));
+    flood(&e, c, hport, "GUILD_CREATE", 10000, 1000);
+    printf("bot RSS after the GUILD_CREATE flood: peak %.1f MB\n", proc_hwm_mb(e.bot));
+    interactions(&e, 5000);
+    double anon, file;
+    proc_rss_split(e.bot, &anon, &file);
+    printf("bot peak RSS (VmHWM) %.1f MB; now: anonymous %.1f MB + shared-library pages %.1f MB\n",
+           proc_hwm_mb(e.bot), anon, file);
+    curl_easy_cleanup(c);
+    e2e_finish(&e);
+}
+
+int main(void)
+{
+    log_set_level(LOGL_WARN);
+    in_process();
+    loopback();
+    return 0;
+}

@@ -1,0 +1,319 @@
+/* chat_discord.c - struct chat over Discord REST (chat_discord.h). Every request is
+ * asynchronous: a small job struct carries the caller's done/arg to the REST
+ * completion, which runs on the loop thread. Loop thread only. */
+#include "bot/chat_discord.h"
+#include "bot/app.h"
+#include "bot/err.h"
+#include "bot/guilds.h"
+#include "bot/idmap.h"
+#include "bot/log.h"
+#include "bot/message.h"
+#include "bot/rest.h"
+#include "commands/interaction.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MOD "chat"
+
+const double cd_lat_bounds_s[CD_LAT_BUCKETS] = {0.001, 0.0025, 0.005, 0.01, 0.025,
+                                                0.05,  0.1,    0.25,  1.0,  3.0};
+
+struct chat_discord {
+    struct app *app;
+    struct rest *rest;
+    struct idmap dm; /* user id -> owned DM channel id string */
+    struct cd_stats st;
+};
+
+struct job {
+    struct chat_discord *c;
+    chat_done_fn done;
+    void *arg;
+    char guild_id[IX_ID_LEN], name[101], parent_id[IX_ID_LEN], user_id[IX_ID_LEN];
+    int type;
+    int64_t t0_ms;    /* interaction received (monotonic), for the histogram */
+    struct message m; /* DM: the message to post once the channel is known */
+    char nonce[26];
+    bool has_msg;
+};
+
+static struct job *job_new(struct chat_discord *c, chat_done_fn done, void *arg)
+{
+    struct job *j = calloc(1, sizeof(*j));
+    if (j) {
+        j->c = c;
+        j->done = done;
+        j->arg = arg;
+        msg_init(&j->m);
+    }
+    return j;
+}
+
+static void job_free(struct job *j)
+{
+    msg_free(&j->m);
+    free(j);
+}
+
+/* Gives the caller its result; id is read from the response body's "id". */
+static void finish(struct job *j, const struct rest_result *res)
+{
+    json_t *body = res->rc == 0 ? json_loadb(res->body, res->len, 0, NULL) : NULL;
+    const char *id = json_string_value(json_object_get(body, "id"));
+    struct chat_result r = {res->rc, res->status, res->discord_code, id ? id : "", res->message};
+    if (j->done)
+        j->done(j->arg, &r);
+    json_decref(body);
+}
+
+static void on_post(void *arg, const struct rest_result *res)
+{
+    struct job *j = arg;
+    if (res->rc)
+        j->c->st.post_failures++;
+    finish(j, res);
+    job_free(j);
+}
+
+static int submit_json(struct chat_discord *c, const char *method, const char *path, json_t *body,
+                       const struct msg_file *file, unsigned flags, rest_done_fn fn, void *arg)
+{
+    if (!body)
+        return BOT_ENOMEM;
+    char *s = json_dumps(body, JSON_COMPACT);
+    json_decref(body);
+    if (!s)
+        return BOT_ENOMEM;
+    struct rest_call call = {.method = method, .path = path, .body = s, .flags = flags};
+    if (file && file->name) {
+        call.file_name = file->name;
+        call.file_data = file->data;
+        call.file_len = file->len;
+    }
+    int rc = rest_submit(c->rest, &call, fn, arg);
+    free(s);
+    return rc;
+}
+
+static int d_post(void *impl, const char *channel_id, const struct message *m, const char *nonce,
+                  chat_done_fn done, void *arg)
+{
+    struct chat_discord *c = impl;
+    if (!snowflake_valid(channel_id))
+        return BOT_EINVAL;
+    struct job *j = job_new(c, done, arg);
+    if (!j)
+        return BOT_ENOMEM;
+    char path[64];
+    snprintf(path, sizeof(path), "/channels/%s/messages", channel_id);
+    c->st.posts++;
+    int rc = submit_json(c, "POST", path, msg_to_json(m, nonce), &m->file, 0, on_post, j);
+    if (rc < 0)
+        job_free(j);
+    return rc;
+}
+
+static void on_dm_channel(void *arg, const struct rest_result *res)
+{
+    struct job *j = arg;
+    struct chat_discord *c = j->c;
+    json_t *body = res->rc == 0 ? json_loadb(res->body, res->len, 0, NULL) : NULL;
+    const char *id = json_string_value(json_object_get(body, "id"));
+    if (!id || !snowflake_valid(id)) {
+        struct rest_result r = *res;
+        if (r.rc == 0) {
+            r.rc = BOT_EPROTO;
+            r.message = "DM channel answer without an id";
+        }
+        finish(j, &r);
+        json_decref(body);
+        job_free(j);
+        return;
+    }
+    char *copy = strdup(id);
+    uint64_t uid = strtoull(j->user_id, NULL, 10);
+    if (copy && idmap_put(&c->dm, uid, copy) == 0)
+        copy = NULL;
+    free(copy);
+    int rc = d_post(c, id, &j->m, j->nonce[0] ? j->nonce : NULL, j->done, j->arg);
+    if (rc < 0) {
+        struct chat_result r = {rc, 0, 0, "", "could not queue the DM"};
+        if (j->done)
+            j->done(j->arg, &r);
+    }
+    json_decref(body);
+    job_free(j);
+}
+
+static int d_dm(void *impl, const char *user_id, const struct message *m, const char *nonce,
+                chat_done_fn done, void *arg)
+{
+    struct chat_discord *c = impl;
+    if (!snowflake_valid(user_id))
+        return BOT_EINVAL;
+    uint64_t uid = strtoull(user_id, NULL, 10);
+    const char *cached = uid ? idmap_get(&c->dm, uid) : NULL;
+    if (cached)
+        return d_post(c, cached, m, nonce, done, arg);
+    struct job *j = job_new(c, done, arg);
+    if (!j)
+        return BOT_ENOMEM;
+    snprintf(j->user_id, sizeof(j->user_id), "%s", user_id);
+    snprintf(j->nonce, sizeof(j->nonce), "%s", nonce ? nonce : "");
+    if (msg_copy(&j->m, m) < 0) {
+        job_free(j);
+        return BOT_ENOMEM;
+    }
+    int rc = submit_json(c, "POST", "/users/@me/channels",
+                         json_pack("{s:s}", "recipient_id", user_id), NULL, 0, on_dm_channel, j);
+    if (rc < 0)
+        job_free(j);
+    return rc;
+}
+
+static void on_callback(void *arg, const struct rest_result *res)
+{
+    struct job *j = arg;
+    struct cd_stats *st = &j->c->st;
+    if (res->rc) {
+        st->callback_failures++;
+        log_warn(MOD, "interaction answer failed status=%d code=%d: %s", res->status,
+                 res->discord_code, res->message);
+    } else if (j->t0_ms > 0) {
+        double s = (double)(app_mono_ms() - j->t0_ms) / 1000.0;
+        st->lat_count++;
+        st->lat_sum_s += s;
+        for (int i = 0; i < CD_LAT_BUCKETS; i++)
+            if (s <= cd_lat_bounds_s[i])
+                st->lat_le[i]++;
+    }
+    job_free(j);
+}
+
+static int answer(struct chat_discord *c, const struct interaction *ix, const char *method,
+                  const char *path, json_t *body, const struct msg_file *file, bool timed)
+{
+    struct job *j = job_new(c, NULL, NULL);
+    if (!j) {
+        json_decref(body);
+        return BOT_ENOMEM;
+    }
+    j->t0_ms = timed ? ix->received_ms : 0;
+    c->st.callbacks++;
+    int rc = submit_json(c, method, path, body, file, REST_F_INTERACTION, on_callback, j);
+    if (rc < 0)
+        job_free(j);
+    return rc;
+}
+
+static int d_reply(void *impl, const struct interaction *ix, const struct message *m)
+{
+    struct chat_discord *c = impl;
+    char path[512];
+    if (!ix->token || strlen(ix->token) > 400 || strchr(ix->token, '/'))
+        return BOT_EINVAL;
+    if (ix->deferred) {
+        snprintf(path, sizeof(path), "/webhooks/%s/%s/messages/@original", ix->application_id,
+                 ix->token);
+        return answer(c, ix, "PATCH", path, msg_to_json(m, NULL), &m->file, false);
+    }
+    snprintf(path, sizeof(path), "/interactions/%s/%s/callback", ix->id, ix->token);
+    return answer(c, ix, "POST", path, msg_to_callback(m), &m->file, true);
+}
+
+static int d_defer(void *impl, struct interaction *ix)
+{
+    struct chat_discord *c = impl;
+    char path[512];
+    if (!ix->token || strlen(ix->token) > 400 || strchr(ix->token, '/'))
+        return BOT_EINVAL;
+    snprintf(path, sizeof(path), "/interactions/%s/%s/callback", ix->id, ix->token);
+    int type = ix->type == IX_COMPONENT ? 6 : 5;
+    int rc = answer(c, ix, "POST", path, json_pack("{s:i}", "type", type), NULL, true);
+    if (rc == 0)
+        ix->deferred = true;
+    return rc;
+}
+
+static void on_channel(void *arg, const struct rest_result *res)
+{
+    struct job *j = arg;
+    json_t *body = res->rc == 0 ? json_loadb(res->body, res->len, 0, NULL) : NULL;
+    const char *id = json_string_value(json_object_get(body, "id"));
+    if (id && j->c->app->guilds)
+        guilds_channel_upsert(j->c->app->guilds, j->guild_id, id, j->name, j->type,
+                              j->parent_id[0] ? j->parent_id : NULL);
+    json_decref(body);
+    finish(j, res);
+    job_free(j);
+}
+
+static int d_create_channel(void *impl, const char *guild_id, const char *name, int type,
+                            const char *parent_id, const char *topic, chat_done_fn done, void *arg)
+{
+    struct chat_discord *c = impl;
+    if (!snowflake_valid(guild_id) || !name || !*name || (parent_id && !snowflake_valid(parent_id)))
+        return BOT_EINVAL;
+    struct job *j = job_new(c, done, arg);
+    if (!j)
+        return BOT_ENOMEM;
+    snprintf(j->guild_id, sizeof(j->guild_id), "%s", guild_id);
+    snprintf(j->name, sizeof(j->name), "%.*s", (int)msg_utf8_prefix(name, 100), name);
+    snprintf(j->parent_id, sizeof(j->parent_id), "%s", parent_id ? parent_id : "");
+    j->type = type;
+    json_t *body = json_pack("{s:s, s:i}", "name", j->name, "type", type);
+    if (body && parent_id)
+        json_object_set_new(body, "parent_id", json_string(parent_id));
+    if (body && topic)
+        json_object_set_new(body, "topic", json_stringn(topic, msg_utf8_prefix(topic, 1024)));
+    char path[64];
+    snprintf(path, sizeof(path), "/guilds/%s/channels", guild_id);
+    int rc = submit_json(c, "POST", path, body, NULL, 0, on_channel, j);
+    if (rc < 0)
+        job_free(j);
+    return rc;
+}
+
+static const struct chat_ops discord_ops = {
+    .post = d_post,
+    .dm = d_dm,
+    .reply = d_reply,
+    .defer = d_defer,
+    .create_channel = d_create_channel,
+};
+
+struct chat_discord *chat_discord_new(struct app *app, struct rest *rest)
+{
+    struct chat_discord *c = calloc(1, sizeof(*c));
+    if (!c)
+        return NULL;
+    c->app = app;
+    c->rest = rest;
+    idmap_init(&c->dm);
+    return c;
+}
+
+void chat_discord_free(struct chat_discord *c)
+{
+    if (!c)
+        return;
+    uint64_t k;
+    void *v;
+    for (size_t i = 0; idmap_next(&c->dm, &i, &k, &v);)
+        free(v);
+    idmap_free(&c->dm);
+    free(c);
+}
+
+void chat_discord_install(struct chat_discord *c, struct app *app)
+{
+    app->chat.ops = &discord_ops;
+    app->chat.impl = c;
+}
+
+const struct cd_stats *chat_discord_stats(const struct chat_discord *c)
+{
+    return &c->st;
+}

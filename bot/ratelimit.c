@@ -1,0 +1,279 @@
+/* ratelimit.c - REST rate-limit arithmetic (ratelimit.h). Pure over `now`; the
+ * tables are small arrays searched linearly (a bot touches tens of routes). */
+#include "bot/ratelimit.h"
+#include "bot/err.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define RL_MAX_STATES 2048
+#define RL_UNKNOWN_POLL_MS 50
+
+struct rl_map {
+    char route[RL_ROUTE_MAX];
+    char bucket[64];
+};
+
+struct rl_state {
+    char key[64 + RL_ROUTE_MAX + RL_MAJOR_MAX];
+    bool learned;
+    long remaining;
+    int64_t reset_at;
+    int inflight;
+};
+
+struct rl {
+    struct rl_map *map;
+    int nmap, capmap;
+    struct rl_state *st;
+    int nst, capst;
+    int64_t global_until;
+    int64_t gts[RL_GLOBAL_PER_S];
+    int ghead, gn;
+};
+
+static bool all_digits(const char *s, size_t n)
+{
+    if (n == 0)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+    return true;
+}
+
+static int add(char *out, size_t cap, size_t *pos, const char *s, size_t n)
+{
+    if (*pos + n + 1 > cap)
+        return BOT_ETOOBIG;
+    memcpy(out + *pos, s, n);
+    *pos += n;
+    out[*pos] = '\0';
+    return 0;
+}
+
+int rl_route(const char *method, const char *path, char *route, size_t rlen, char *major,
+             size_t mlen)
+{
+    size_t rp = 0, mp = 0, plen = strcspn(path, "?");
+    route[0] = major[0] = '\0';
+    if (add(route, rlen, &rp, method, strlen(method)) < 0 || add(route, rlen, &rp, " ", 1) < 0)
+        return BOT_ETOOBIG;
+    const char *res = NULL;
+    size_t reslen = 0;
+    int idx = 0;
+    for (size_t i = 0; i < plen;) {
+        while (i < plen && path[i] == '/')
+            i++;
+        if (i >= plen)
+            break;
+        size_t n = strcspn(path + i, "/?");
+        const char *seg = path + i;
+        if (idx == 0) {
+            res = seg;
+            reslen = n;
+        }
+        bool is_major_res = res && ((reslen == 8 && !memcmp(res, "channels", 8)) ||
+                                    (reslen == 6 && !memcmp(res, "guilds", 6)) ||
+                                    (reslen == 8 && !memcmp(res, "webhooks", 8)));
+        bool is_ix = res && reslen == 12 && !memcmp(res, "interactions", 12);
+        bool is_wh = res && reslen == 8 && !memcmp(res, "webhooks", 8);
+        bool in_major = is_major_res && (idx == 1 || (is_wh && idx == 2));
+        const char *tmpl = NULL;
+        if ((is_ix && idx == 2) || (is_wh && idx == 2))
+            tmpl = "{token}";
+        else if (all_digits(seg, n) || (is_ix && idx == 1))
+            tmpl = "{id}";
+        if (in_major || (is_ix && idx == 1)) {
+            if ((mp > 0 && add(major, mlen, &mp, "/", 1) < 0) ||
+                (mp == 0 && add(major, mlen, &mp, res, reslen) < 0) ||
+                (idx == 1 && add(major, mlen, &mp, "/", 1) < 0) ||
+                add(major, mlen, &mp, seg, n) < 0)
+                return BOT_ETOOBIG;
+        }
+        if (add(route, rlen, &rp, "/", 1) < 0 ||
+            add(route, rlen, &rp, tmpl ? tmpl : seg, tmpl ? strlen(tmpl) : n) < 0)
+            return BOT_ETOOBIG;
+        i += n;
+        idx++;
+    }
+    return 0;
+}
+
+struct rl *rl_new(void)
+{
+    return calloc(1, sizeof(struct rl));
+}
+
+void rl_free(struct rl *r)
+{
+    if (!r)
+        return;
+    free(r->map);
+    free(r->st);
+    free(r);
+}
+
+int rl_count(const struct rl *r)
+{
+    return r->nst;
+}
+
+static const char *bucket_of(const struct rl *r, const char *route)
+{
+    for (int i = 0; i < r->nmap; i++)
+        if (strcmp(r->map[i].route, route) == 0)
+            return r->map[i].bucket;
+    return NULL;
+}
+
+static void state_key(const struct rl *r, const char *route, const char *major, char *out, size_t n)
+{
+    const char *b = bucket_of(r, route);
+    if (b)
+        snprintf(out, n, "b:%s|%s", b, major);
+    else
+        snprintf(out, n, "r:%s|%s", route, major);
+}
+
+static struct rl_state *find_state(struct rl *r, const char *key)
+{
+    for (int i = 0; i < r->nst; i++)
+        if (strcmp(r->st[i].key, key) == 0)
+            return &r->st[i];
+    return NULL;
+}
+
+static struct rl_state *get_state(struct rl *r, const char *key, int64_t now)
+{
+    struct rl_state *s = find_state(r, key);
+    if (s)
+        return s;
+    if (r->nst >= RL_MAX_STATES) { /* evict idle, expired states */
+        int j = 0;
+        for (int i = 0; i < r->nst; i++)
+            if (r->st[i].inflight > 0 || r->st[i].reset_at > now)
+                r->st[j++] = r->st[i];
+        r->nst = j;
+        if (r->nst >= RL_MAX_STATES)
+            return NULL;
+    }
+    if (r->nst == r->capst) {
+        int cap = r->capst ? r->capst * 2 : 16;
+        struct rl_state *p = realloc(r->st, (size_t)cap * sizeof(*p));
+        if (!p)
+            return NULL;
+        r->st = p;
+        r->capst = cap;
+    }
+    s = &r->st[r->nst++];
+    memset(s, 0, sizeof(*s));
+    snprintf(s->key, sizeof(s->key), "%s", key);
+    return s;
+}
+
+static int64_t global_wait(const struct rl *r, int64_t now)
+{
+    if (now < r->global_until)
+        return r->global_until - now;
+    if (r->gn < RL_GLOBAL_PER_S)
+        return 0;
+    int64_t free_at = r->gts[r->ghead] + 1000;
+    return free_at > now ? free_at - now : 0;
+}
+
+int64_t rl_wait(struct rl *r, const char *route, const char *major, bool exempt, int64_t now)
+{
+    int64_t gw = exempt ? 0 : global_wait(r, now);
+    char key[sizeof(((struct rl_state *)0)->key)];
+    state_key(r, route, major, key, sizeof(key));
+    const struct rl_state *s = find_state(r, key);
+    int64_t bw = 0;
+    if (s && s->reset_at > now && s->remaining <= 0)
+        bw = s->reset_at - now; /* exhausted (or a 429 told us to wait) */
+    else if (s && !s->learned && s->inflight > 0)
+        bw = RL_UNKNOWN_POLL_MS; /* first request still out: learn the limit first */
+    return gw > bw ? gw : bw;
+}
+
+void rl_sent(struct rl *r, const char *route, const char *major, bool exempt, int64_t now)
+{
+    if (!exempt) {
+        while (r->gn > 0 && r->gts[r->ghead] + 1000 <= now) {
+            r->ghead = (r->ghead + 1) % RL_GLOBAL_PER_S;
+            r->gn--;
+        }
+        if (r->gn == RL_GLOBAL_PER_S) {
+            r->ghead = (r->ghead + 1) % RL_GLOBAL_PER_S;
+            r->gn--;
+        }
+        r->gts[(r->ghead + r->gn) % RL_GLOBAL_PER_S] = now;
+        r->gn++;
+    }
+    char key[sizeof(((struct rl_state *)0)->key)];
+    state_key(r, route, major, key, sizeof(key));
+    struct rl_state *s = get_state(r, key, now);
+    if (!s)
+        return;
+    if (s->learned && s->reset_at <= now)
+        s->learned = false; /* window passed: the next response teaches us again */
+    if (s->learned && s->remaining > 0)
+        s->remaining--;
+    s->inflight++;
+}
+
+static void set_bucket(struct rl *r, const char *route, const char *bucket)
+{
+    for (int i = 0; i < r->nmap; i++)
+        if (strcmp(r->map[i].route, route) == 0) {
+            snprintf(r->map[i].bucket, sizeof(r->map[i].bucket), "%s", bucket);
+            return;
+        }
+    if (r->nmap == r->capmap) {
+        int cap = r->capmap ? r->capmap * 2 : 16;
+        if (cap > RL_MAX_STATES)
+            return;
+        struct rl_map *p = realloc(r->map, (size_t)cap * sizeof(*p));
+        if (!p)
+            return;
+        r->map = p;
+        r->capmap = cap;
+    }
+    snprintf(r->map[r->nmap].route, RL_ROUTE_MAX, "%s", route);
+    snprintf(r->map[r->nmap].bucket, 64, "%s", bucket);
+    r->nmap++;
+}
+
+void rl_update(struct rl *r, const char *route, const char *major, const struct rl_resp *resp,
+               int64_t now)
+{
+    char key[sizeof(((struct rl_state *)0)->key)];
+    state_key(r, route, major, key, sizeof(key));
+    struct rl_state *s = find_state(r, key);
+    if (s && s->inflight > 0)
+        s->inflight--;
+    if (resp->status == 429 && resp->global) {
+        r->global_until = now + (int64_t)(resp->retry_after * 1000.0);
+        return;
+    }
+    if (resp->bucket[0]) {
+        set_bucket(r, route, resp->bucket);
+        state_key(r, route, major, key, sizeof(key));
+        s = get_state(r, key, now);
+    }
+    if (!s)
+        return;
+    if (resp->has_remaining && resp->has_reset_after) {
+        s->learned = true;
+        s->remaining = resp->remaining;
+        s->reset_at = now + (int64_t)(resp->reset_after * 1000.0);
+    }
+    if (resp->status == 429) {
+        s->learned = true;
+        s->remaining = 0;
+        int64_t until = now + (int64_t)(resp->retry_after * 1000.0);
+        if (until > s->reset_at)
+            s->reset_at = until;
+    }
+}

@@ -1,0 +1,92 @@
+/* rest.h - the Discord REST client: libcurl multi on ONE worker thread, rate limits
+ * (ratelimit.h), 429/5xx/network retries with backoff and a cap, 401 = stop. The loop
+ * thread submits with rest_submit and runs completions in rest_drain (called from
+ * LWS_CALLBACK_EVENT_WAIT_CANCELLED after the worker's wake callback). The queue
+ * between them (mutex-guarded) is the only shared state; callbacks never run on the
+ * worker. Never logs the token or interaction tokens. */
+#ifndef COHORT_REST_H
+#define COHORT_REST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum {
+    REST_F_INTERACTION = 1 << 0, /* interaction callback/webhook: exempt from the global
+                                    limit; never re-sent when the outcome is unknown */
+    REST_F_NO_AUTH = 1 << 1,     /* send no Authorization header */
+};
+
+/* One request. All pointers are borrowed for the call only (copied). */
+struct rest_call {
+    const char *method;    /* "GET", "POST", "PUT", "PATCH", "DELETE" */
+    const char *path;      /* after api_base, e.g. "/channels/1/messages" */
+    const char *body;      /* JSON text or NULL; the payload_json part when file_* is set */
+    const char *file_name; /* multipart upload as files[0] when non-NULL */
+    const char *file_data;
+    size_t file_len;
+    unsigned flags;
+};
+
+/* Outcome, borrowed for the callback only. rc 0 = 2xx; else BOT_EAUTH (401),
+ * BOT_EDENIED (403), BOT_ENOTFOUND (404), BOT_EPROTO (other 4xx), BOT_EIO (5xx or
+ * network after retries, or unknown outcome of an interaction callback), BOT_EFULL. */
+struct rest_result {
+    int rc;
+    int status; /* HTTP status, 0 when none */
+    const char *body;
+    size_t len;
+    int discord_code;    /* JSON "code" of an error body, 0 when absent */
+    const char *message; /* JSON "message" or a transport reason; "" when none */
+    int attempts;
+};
+typedef void (*rest_done_fn)(void *arg, const struct rest_result *res);
+
+struct rest_opts {
+    const char *api_base;    /* e.g. https://discord.com/api/v10 (copied) */
+    const char *token;       /* copied; registered with log_add_secret */
+    const char *user_agent;  /* "DiscordBot (url, version)" */
+    int queue_max;           /* bound on queued + in-flight requests; 0 = 1000 */
+    int max_attempts;        /* retries cap for 429/5xx/network; 0 = 5 */
+    long timeout_ms;         /* per transfer; 0 = 30000 */
+    void (*wake)(void *arg); /* called on the worker when results are ready */
+    void *wake_arg;
+};
+
+struct rest_stats {
+    uint64_t requests, ok, retries, rate_limited, failed;
+};
+
+struct rest;
+
+/* Creates the client and starts its worker thread. NULL on failure. */
+struct rest *rest_new(const struct rest_opts *o);
+/* Stops the worker (in-flight transfers are abandoned, queued ones completed with
+ * BOT_EIO by the final drain) and frees. NULL is a no-op. Loop thread. */
+void rest_free(struct rest *r);
+/* Queues a request; done (may be NULL) runs later on the loop thread in rest_drain.
+ * 0, BOT_EFULL (queue bound), BOT_EAUTH (a 401 was seen: nothing more is sent),
+ * BOT_ENOMEM. Loop thread. */
+int rest_submit(struct rest *r, const struct rest_call *c, rest_done_fn done, void *arg);
+/* Runs completion callbacks of finished requests. Returns how many. Loop thread. */
+int rest_drain(struct rest *r);
+/* Requests queued or in flight. */
+int rest_pending(struct rest *r);
+bool rest_auth_failed(struct rest *r);
+void rest_get_stats(struct rest *r, struct rest_stats *out);
+
+/* Per (route, status) counters for /metrics: calls fn for each. Loop thread. */
+void rest_each_route(struct rest *r,
+                     void (*fn)(void *arg, const char *route, int status, uint64_t n), void *arg);
+
+/* Pure policy: what to do with a finished attempt. Returns the delay in ms before a
+ * retry, or -1 to finish now. curl_ok = the transfer completed with an HTTP status;
+ * sent_maybe = the request may have reached the server. */
+int64_t rest_retry_ms(int status, bool curl_ok, bool sent_maybe, unsigned flags, int attempts,
+                      int max_attempts, double retry_after_s);
+/* Parses a 429's wait in seconds: JSON body retry_after when the body is JSON,
+ * else the Retry-After header value (hdr may be NULL), else 5 s. Pure. */
+double rest_parse_retry_after(const char *body, size_t len, const char *content_type,
+                              const char *hdr);
+
+#endif

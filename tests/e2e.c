@@ -1,0 +1,288 @@
+/* e2e.c - end-to-end harness (e2e.h). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "e2e.h"
+
+#include <curl/curl.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define TOKEN "test-token-not-real-0000"
+
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void sleep_ms(int ms)
+{
+    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+void e2e_start_fake(struct e2e *e, const char *fake_config)
+{
+    memset(e, 0, sizeof(*e));
+    snprintf(e->dir, sizeof(e->dir), "/tmp/cohortbot-e2e-XXXXXX");
+    assert_non_null(mkdtemp(e->dir));
+    snprintf(e->db, sizeof(e->db), "%s/bot.db", e->dir);
+    snprintf(e->botlog, sizeof(e->botlog), "%s/bot.log", e->dir);
+    snprintf(e->config, sizeof(e->config), "%s/config.json", e->dir);
+    const char *bin = getenv("FAKEDISCORD_BIN");
+    assert_non_null(bin);
+    int fds[2];
+    assert_int_equal(pipe(fds), 0);
+    e->fake = fork();
+    assert_true(e->fake >= 0);
+    if (e->fake == 0) {
+        dup2(fds[1], 1);
+        close(fds[0]);
+        execl(bin, bin, "--port", "0", (char *)NULL);
+        _exit(127);
+    }
+    close(fds[1]);
+    char line[64] = "";
+    ssize_t n = read(fds[0], line, sizeof(line) - 1);
+    close(fds[0]);
+    assert_true(n > 5);
+    line[n] = '\0';
+    assert_int_equal(sscanf(line, "PORT %d", &e->port), 1);
+    if (fake_config)
+        json_decref(e2e_ctl(e, "config", fake_config));
+}
+
+void e2e_start_bot(struct e2e *e, const char *config_json)
+{
+    FILE *f = fopen(e->config, "w");
+    assert_non_null(f);
+    fputs(config_json ? config_json : "{}", f);
+    fclose(f);
+    const char *bin = getenv("COHORTBOT_BIN");
+    assert_non_null(bin);
+    char base[80];
+    snprintf(base, sizeof(base), "http://127.0.0.1:%d/api/v10", e->port);
+    e->bot = fork();
+    assert_true(e->bot >= 0);
+    if (e->bot == 0) {
+        int fd = open(e->botlog, O_WRONLY | O_CREAT | O_APPEND, 0600);
+        if (fd >= 0) {
+            dup2(fd, 2);
+            dup2(fd, 1);
+        }
+        setenv("DISCORD_TOKEN", TOKEN, 1);
+        setenv("COHORTBOT_API_BASE", base, 1);
+        execl(bin, bin, "--config", e->config, "--db", e->db, "--log-level", "debug", (char *)NULL);
+        _exit(127);
+    }
+}
+
+static size_t on_body(char *p, size_t s, size_t n, void *arg)
+{
+    struct {
+        char *p;
+        size_t len;
+    } *b = arg;
+    char *np = realloc(b->p, b->len + s * n + 1);
+    if (!np)
+        return 0;
+    memcpy(np + b->len, p, s * n);
+    b->p = np;
+    b->len += s * n;
+    b->p[b->len] = '\0';
+    return s * n;
+}
+
+static json_t *http(struct e2e *e, const char *verb, const char *body)
+{
+    char url[128];
+    snprintf(url, sizeof(url), "http://127.0.0.1:%d/_ctl/%s", e->port, verb);
+    struct {
+        char *p;
+        size_t len;
+    } b = {NULL, 0};
+    CURL *c = curl_easy_init();
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, 10L);
+    struct curl_slist *h = curl_slist_append(NULL, "Content-Type: application/json");
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+    if (body)
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+    CURLcode rc = curl_easy_perform(c);
+    curl_slist_free_all(h);
+    curl_easy_cleanup(c);
+    json_t *j = rc == CURLE_OK && b.p ? json_loads(b.p, 0, NULL) : NULL;
+    free(b.p);
+    return j;
+}
+
+json_t *e2e_ctl(struct e2e *e, const char *verb, const char *body)
+{
+    json_t *j = http(e, verb, body ? body : "{}");
+    assert_non_null(j);
+    return j;
+}
+
+json_t *e2e_log(struct e2e *e)
+{
+    json_t *j = http(e, "log", NULL);
+    assert_non_null(j);
+    return j;
+}
+
+json_t *e2e_wait(struct e2e *e, bool (*cond)(json_t *, void *), void *arg, int ms)
+{
+    int64_t end = now_ms() + ms;
+    for (;;) {
+        json_t *log = e2e_log(e);
+        if (cond(log, arg))
+            return log;
+        json_decref(log);
+        if (now_ms() >= end)
+            return NULL;
+        sleep_ms(50);
+    }
+}
+
+int e2e_bot_exit(struct e2e *e, int ms)
+{
+    int64_t end = now_ms() + ms;
+    int st;
+    while (now_ms() < end) {
+        pid_t r = waitpid(e->bot, &st, WNOHANG);
+        if (r == e->bot) {
+            e->bot = 0;
+            return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+        }
+        sleep_ms(20);
+    }
+    kill(e->bot, SIGKILL);
+    waitpid(e->bot, &st, 0);
+    e->bot = 0;
+    return -1;
+}
+
+int e2e_stop_bot(struct e2e *e)
+{
+    if (e->bot <= 0)
+        return -1;
+    kill(e->bot, SIGTERM);
+    return e2e_bot_exit(e, 5000);
+}
+
+bool e2e_botlog_has(struct e2e *e, const char *s)
+{
+    FILE *f = fopen(e->botlog, "r");
+    if (!f)
+        return false;
+    char line[4096];
+    bool found = false;
+    while (!found && fgets(line, sizeof(line), f))
+        found = strstr(line, s) != NULL;
+    fclose(f);
+    return found;
+}
+
+void e2e_finish(struct e2e *e)
+{
+    if (e->bot > 0)
+        e2e_stop_bot(e);
+    json_t *log = e2e_log(e);
+    size_t i;
+    json_t *r;
+    json_array_foreach(json_object_get(log, "rest"), i, r)
+    {
+        json_t *probs = json_object_get(r, "problems");
+        if (json_array_size(probs) > 0) {
+            char *s = json_dumps(r, JSON_COMPACT);
+            fprintf(stderr, "request broke Discord's limits: %.2000s\n", s ? s : "?");
+            free(s);
+        }
+        assert_int_equal(json_array_size(probs), 0);
+    }
+    /* the token must never reach the log */
+    assert_false(e2e_botlog_has(e, TOKEN));
+    json_decref(log);
+    json_decref(http(e, "quit", "{}"));
+    int st;
+    waitpid(e->fake, &st, 0);
+    if (getenv("E2E_KEEP") == NULL) {
+        unlink(e->db);
+        char p[160];
+        snprintf(p, sizeof(p), "%s-wal", e->db);
+        unlink(p);
+        snprintf(p, sizeof(p), "%s-shm", e->db);
+        unlink(p);
+        unlink(e->botlog);
+        unlink(e->config);
+        rmdir(e->dir);
+    }
+}
+
+int e2e_count_rest(json_t *log, const char *method, const char *prefix, int status)
+{
+    int n = 0;
+    size_t i;
+    json_t *r;
+    json_array_foreach(json_object_get(log, "rest"), i, r)
+    {
+        const char *m = json_string_value(json_object_get(r, "method"));
+        const char *p = json_string_value(json_object_get(r, "path"));
+        int st = (int)json_integer_value(json_object_get(r, "status"));
+        if (m && p && !strcmp(m, method) && !strncmp(p, prefix, strlen(prefix)) &&
+            (status == 0 || st == status))
+            n++;
+    }
+    return n;
+}
+
+json_t *e2e_nth_rest(json_t *log, const char *method, const char *prefix, int nth)
+{
+    size_t i;
+    json_t *r;
+    json_array_foreach(json_object_get(log, "rest"), i, r)
+    {
+        const char *m = json_string_value(json_object_get(r, "method"));
+        const char *p = json_string_value(json_object_get(r, "path"));
+        if (m && p && !strcmp(m, method) && !strncmp(p, prefix, strlen(prefix)) && nth-- == 0)
+            return r;
+    }
+    return NULL;
+}
+
+int e2e_count_op(json_t *log, int op)
+{
+    int n = 0;
+    size_t i;
+    json_t *g;
+    json_array_foreach(json_object_get(log, "gw"), i, g) n +=
+        json_integer_value(json_object_get(g, "op")) == op;
+    return n;
+}
+
+void e2e_interaction(struct e2e *e, const char *id, const char *name)
+{
+    char body[1024];
+    snprintf(body, sizeof(body),
+             "{\"t\":\"INTERACTION_CREATE\",\"d\":{\"id\":\"%s\",\"application_id\":"
+             "\"800000000000000001\",\"type\":2,\"token\":\"itok-%s\",\"guild_id\":"
+             "\"1000000000000000001\",\"channel_id\":\"1100000000000000001\",\"member\":{"
+             "\"user\":{\"id\":\"42\",\"username\":\"learner\"},\"permissions\":\"0\"},"
+             "\"data\":{\"id\":\"1\",\"name\":\"%s\",\"type\":1}}}",
+             id, id, name);
+    json_decref(e2e_ctl(e, "dispatch", body));
+}

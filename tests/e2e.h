@@ -1,0 +1,46 @@
+/* e2e.h - the end-to-end harness: starts tests/fakediscord and the real cohortbot
+ * binary (COHORTBOT_BIN) against it on 127.0.0.1 with a fake token and a temporary
+ * database, drives the fake through its control API and reads back what the bot
+ * did. Test code only. */
+#ifndef COHORT_E2E_H
+#define COHORT_E2E_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+struct e2e {
+    pid_t fake, bot;
+    int port;
+    char dir[64];
+    char db[128], botlog[128], config[128];
+};
+
+/* Starts the fake (and applies fake_config JSON if non-NULL). */
+void e2e_start_fake(struct e2e *e, const char *fake_config);
+/* Writes config_json to a file (NULL = "{}") and starts the bot. */
+void e2e_start_bot(struct e2e *e, const char *config_json);
+/* POST /_ctl/<verb> with body; returns the parsed answer (caller decrefs). */
+json_t *e2e_ctl(struct e2e *e, const char *verb, const char *body);
+/* GET /_ctl/log (caller decrefs). */
+json_t *e2e_log(struct e2e *e);
+/* Polls the log until cond(log, arg) is true; returns it (caller decrefs) or NULL. */
+json_t *e2e_wait(struct e2e *e, bool (*cond)(json_t *log, void *arg), void *arg, int ms);
+/* Waits for the bot to exit; exit status, or -1 on timeout (then kills it). */
+int e2e_bot_exit(struct e2e *e, int ms);
+/* SIGTERM the bot and wait. */
+int e2e_stop_bot(struct e2e *e);
+/* Stops everything and removes the temporary directory. Asserts that no REST body
+ * the bot sent broke Discord's documented limits. */
+void e2e_finish(struct e2e *e);
+/* Does the bot's log contain s? */
+bool e2e_botlog_has(struct e2e *e, const char *s);
+
+/* Log queries. */
+int e2e_count_rest(json_t *log, const char *method, const char *path_prefix, int status);
+int e2e_count_op(json_t *log, int op);
+json_t *e2e_nth_rest(json_t *log, const char *method, const char *path_prefix, int n);
+/* Injects an INTERACTION_CREATE for /name with interaction id `id`. */
+void e2e_interaction(struct e2e *e, const char *id, const char *name);
+
+#endif

@@ -1,0 +1,103 @@
+/* fake.h - the fake Discord server for end-to-end tests and benchmarks: one lws
+ * vhost on 127.0.0.1 serving the gateway (any ws upgrade), the REST routes the bot
+ * uses (with realistic rate-limit headers and scripted faults) and a control API
+ * under /_ctl/ for the test driver. Single-threaded (the lws loop). Test code only. */
+#ifndef FAKE_H
+#define FAKE_H
+
+#include <jansson.h>
+#include <libwebsockets.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "bot/buf.h"
+
+#define FAKE_MAX_EVENTS 4096
+#define FAKE_TOKEN "test-token-not-real-0000" /* what the e2e tests give the bot */
+#define FAKE_MAX_FAULTS 16
+
+struct fake_frame {
+    struct fake_frame *next;
+    size_t len;
+    int flags; /* lws_write protocol flags */
+    unsigned char data[];
+};
+
+struct fake_fault {
+    char match[96]; /* substring of "METHOD /path" */
+    int status, count;
+    int code; /* Discord JSON error code to answer with (0 = by status) */
+    double retry_after;
+    bool html, global, no_retry_after;
+    int delay_ms;
+};
+
+/* one session for both roles (HTTP request or gateway socket) */
+struct fake_pss {
+    bool is_ws;
+    /* http */
+    char method[8], path[512];
+    struct buf body;
+    int status, stage;
+    struct buf resp;
+    char extra_hdrs[512];
+    const char *ctype;
+    lws_sorted_usec_list_t sul;
+    struct lws *wsi;
+    /* ws */
+    struct fake_frame *q_head, *q_tail;
+    bool closing;
+    int close_code;
+};
+
+struct fake {
+    struct lws_context *ctx;
+    struct lws_vhost *vh;
+    int port;
+    bool quit;
+    /* gateway */
+    struct lws *conn; /* the current gateway socket */
+    struct fake_pss *conn_pss;
+    int hb_interval;
+    bool ack, identified;
+    int close_on_identify; /* 0 = send READY */
+    int start_remaining, start_reset_after;
+    char session_id[32];
+    int64_t seq;
+    char *events[FAKE_MAX_EVENTS]; /* dispatched payloads, index = seq - 1 */
+    int nevents;
+    int connections, identifies, resumes, heartbeats, invalid_frames;
+    /* REST */
+    struct fake_fault faults[FAKE_MAX_FAULTS];
+    int nfaults;
+    uint64_t next_id;
+    json_t *log_rest;   /* [{method, path, body, t, status, problems}] */
+    json_t *log_gw;     /* [{op, t, d}] */
+    json_t *log_closes; /* [{code, t}] close frames the bot sent */
+    json_t *nonces;     /* nonce -> message id */
+    int bucket_remaining;
+    /* interaction flood (benchmark): one INTERACTION_CREATE per tick */
+    lws_sorted_usec_list_t ix_sul;
+    int ix_total, ix_sent, ix_tick_us;
+    int64_t *ix_sent_us; /* per interaction, when it was queued */
+    json_t *ix_lat_us;   /* callback latencies in microseconds */
+    int64_t t0;
+};
+
+int64_t fake_ms(struct fake *f);
+/* REST: fills status, headers and body for one request (fake_rest.c). */
+void fake_rest(struct fake *f, struct fake_pss *p);
+/* Control API (fake_ctl.c). */
+void fake_ctl(struct fake *f, struct fake_pss *p);
+/* Gateway (fakediscord.c). */
+void fake_ws_queue(struct fake *f, struct fake_pss *p, const char *text, size_t len, int flags);
+int fake_dispatch(struct fake *f, const char *t, json_t *d); /* steals d */
+void fake_ws_close(struct fake *f, int code);
+/* Start an interaction flood: n interactions, one every tick_us (fake_ctl.c). */
+void fake_ix_flood(struct fake *f, int n, int tick_us);
+/* A callback for interaction `id` arrived (fake_ctl.c). */
+void fake_ix_answered(struct fake *f, const char *path);
+/* Checks a request body against Discord's documented limits; appends problems. */
+void fake_validate(const char *method, const char *path, json_t *body, json_t *problems);
+
+#endif

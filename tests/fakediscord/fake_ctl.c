@@ -1,0 +1,220 @@
+/* fake_ctl.c - the control API of the fake Discord server (POST /_ctl/<verb> with a
+ * JSON body; GET /_ctl/log): inject events, raw or fragmented frames, opcodes and
+ * closes; script REST faults; change gateway settings; read back everything the
+ * bot sent; flood events for the benchmark. Test code only. */
+#include "fake.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void ok(struct fake_pss *p)
+{
+    p->status = 200;
+    buf_puts(&p->resp, "{\"ok\":true}");
+}
+
+static void ctl_log(struct fake *f, struct fake_pss *p)
+{
+    json_t *j =
+        json_pack("{s:O, s:O, s:O, s:O, s:i, s:i, s:i, s:i, s:I, s:i, s:b, s:I}", "rest",
+                  f->log_rest, "gw", f->log_gw, "closes", f->log_closes, "ix_lat_us", f->ix_lat_us,
+                  "connections", f->connections, "identifies", f->identifies, "resumes", f->resumes,
+                  "heartbeats", f->heartbeats, "seq", (json_int_t)f->seq, "invalid_frames",
+                  f->invalid_frames, "connected", f->conn != NULL, "now", (json_int_t)fake_ms(f));
+    char *s = j ? json_dumps(j, JSON_COMPACT) : NULL;
+    json_decref(j);
+    p->status = s ? 200 : 500;
+    if (s)
+        buf_puts(&p->resp, s);
+    free(s);
+}
+
+/* A GUILD_CREATE of about `bytes`, sent as fragments of `frag` bytes. */
+static void ctl_big(struct fake *f, json_t *b)
+{
+    size_t bytes = (size_t)json_integer_value(json_object_get(b, "bytes"));
+    size_t frag = (size_t)json_integer_value(json_object_get(b, "fragment"));
+    if (!f->conn_pss || bytes < 256 || frag < 16)
+        return;
+    struct buf s;
+    buf_init(&s, bytes + 4096);
+    f->seq++;
+    buf_printf(&s,
+               "{\"op\":0,\"s\":%lld,\"t\":\"GUILD_CREATE\",\"d\":{\"id\":"
+               "\"1000000000000000002\",\"name\":\"Big Guild\",\"channels\":[",
+               (long long)f->seq);
+    for (int i = 0; s.len + 200 < bytes; i++)
+        buf_printf(&s,
+                   "%s{\"id\":\"%d\",\"type\":0,\"name\":\"week-%d\",\"guild_id\":"
+                   "\"1000000000000000002\",\"topic\":\"padding padding padding padding "
+                   "padding padding padding padding padding padding\"}",
+                   i ? "," : "", 1500000000 + i, i % 99 + 1);
+    buf_puts(&s, "]}}");
+    for (size_t off = 0; off < s.len; off += frag) {
+        size_t n = s.len - off < frag ? s.len - off : frag;
+        int fl = off == 0 ? LWS_WRITE_TEXT : LWS_WRITE_CONTINUATION;
+        if (off + n < s.len)
+            fl |= LWS_WRITE_NO_FIN;
+        fake_ws_queue(f, f->conn_pss, s.p + off, n, fl);
+    }
+    buf_free(&s);
+}
+
+/* n events of type t with a ~size byte d, straight onto the socket queue. */
+static void ctl_flood(struct fake *f, json_t *b)
+{
+    int n = (int)json_integer_value(json_object_get(b, "n"));
+    const char *t = json_string_value(json_object_get(b, "t"));
+    int size = (int)json_integer_value(json_object_get(b, "size"));
+    if (!f->conn_pss || !t || n <= 0 || size < 100 || size > 65536)
+        return;
+    char *pad = malloc((size_t)size);
+    char *frame = malloc((size_t)size + 512);
+    if (!pad || !frame)
+        goto out;
+    memset(pad, 'x', (size_t)size - 1);
+    pad[size - 300] = '\0';
+    bool guild = strcmp(t, "GUILD_CREATE") == 0;
+    for (int i = 0; i < n; i++) {
+        f->seq++;
+        unsigned long long id = 1400000000000000000ULL + (unsigned long long)i;
+        int len;
+        if (guild) /* a guild with three channels; the topic carries the padding */
+            len = snprintf(frame, (size_t)size + 512,
+                           "{\"t\":\"GUILD_CREATE\",\"s\":%lld,\"op\":0,\"d\":{\"id\":\"%llu\","
+                           "\"name\":\"guild %d\",\"member_count\":40,\"channels\":["
+                           "{\"id\":\"%llu1\",\"type\":0,\"name\":\"general\",\"topic\":\"%s\"},"
+                           "{\"id\":\"%llu2\",\"type\":0,\"name\":\"week-1\"},"
+                           "{\"id\":\"%llu3\",\"type\":4,\"name\":\"Cohort\"}]}}",
+                           (long long)f->seq, id, i, id / 10, pad, id / 10, id / 10);
+        else
+            len = snprintf(frame, (size_t)size + 512,
+                           "{\"t\":\"%s\",\"s\":%lld,\"op\":0,\"d\":{\"id\":\"%llu\","
+                           "\"channel_id\":\"1100000000000000001\",\"guild_id\":"
+                           "\"1000000000000000001\",\"author\":{\"id\":\"42\",\"username\":"
+                           "\"learner\"},\"content\":\"%s\",\"channels\":[]}}",
+                           t, (long long)f->seq, id, pad);
+        if (len > 0)
+            fake_ws_queue(f, f->conn_pss, frame, (size_t)len, LWS_WRITE_TEXT);
+    }
+out:
+    free(pad);
+    free(frame);
+}
+
+#define IX_FLOOD_BASE 1600000000000000000ULL
+
+static void ix_tick(lws_sorted_usec_list_t *sul)
+{
+    struct fake *f = lws_container_of(sul, struct fake, ix_sul);
+    if (f->ix_sent >= f->ix_total)
+        return;
+    int i = f->ix_sent++;
+    char id[24];
+    snprintf(id, sizeof(id), "%llu", IX_FLOOD_BASE + (unsigned long long)i);
+    json_t *d =
+        json_pack("{s:s, s:s, s:i, s:s, s:s, s:s, s:{s:{s:s, s:s}, s:s}, s:{s:s, s:s, "
+                  "s:i}}",
+                  "id", id, "application_id", "800000000000000001", "type", 2, "token",
+                  "itok-bench", "guild_id", "1000000000000000001", "channel_id",
+                  "1100000000000000001", "member", "user", "id", "42", "username", "learner",
+                  "permissions", "0", "data", "id", "1", "name", "help", "type", 1);
+    f->ix_sent_us[i] = lws_now_usecs();
+    fake_dispatch(f, "INTERACTION_CREATE", d);
+    lws_sul_schedule(f->ctx, 0, &f->ix_sul, ix_tick, f->ix_tick_us);
+}
+
+void fake_ix_flood(struct fake *f, int n, int tick_us)
+{
+    if (n <= 0 || n > 1000000 || f->ix_sent_us)
+        return;
+    f->ix_sent_us = calloc((size_t)n, sizeof(int64_t));
+    if (!f->ix_sent_us)
+        return;
+    f->ix_total = n;
+    f->ix_sent = 0;
+    f->ix_tick_us = tick_us > 0 ? tick_us : 1000;
+    lws_sul_schedule(f->ctx, 0, &f->ix_sul, ix_tick, 1);
+}
+
+void fake_ix_answered(struct fake *f, const char *path)
+{
+    unsigned long long id = 0;
+    if (!f->ix_sent_us || sscanf(path, "/interactions/%llu/", &id) != 1 || id < IX_FLOOD_BASE ||
+        id - IX_FLOOD_BASE >= (unsigned long long)f->ix_sent)
+        return;
+    int64_t lat = lws_now_usecs() - f->ix_sent_us[id - IX_FLOOD_BASE];
+    json_array_append_new(f->ix_lat_us, json_integer(lat));
+}
+
+static void ctl_config(struct fake *f, json_t *b)
+{
+    json_t *v;
+    if ((v = json_object_get(b, "heartbeat_interval")))
+        f->hb_interval = (int)json_integer_value(v);
+    if ((v = json_object_get(b, "ack")))
+        f->ack = json_is_true(v);
+    if ((v = json_object_get(b, "close_on_identify")))
+        f->close_on_identify = (int)json_integer_value(v);
+    if ((v = json_object_get(b, "remaining")))
+        f->start_remaining = (int)json_integer_value(v);
+    if ((v = json_object_get(b, "reset_after")))
+        f->start_reset_after = (int)json_integer_value(v);
+}
+
+static void ctl_fault(struct fake *f, json_t *b)
+{
+    if (f->nfaults == FAKE_MAX_FAULTS)
+        return;
+    struct fake_fault *ft = &f->faults[f->nfaults++];
+    memset(ft, 0, sizeof(*ft));
+    const char *match = json_string_value(json_object_get(b, "match"));
+    snprintf(ft->match, sizeof(ft->match), "%s", match ? match : "");
+    ft->status = (int)json_integer_value(json_object_get(b, "status"));
+    ft->code = (int)json_integer_value(json_object_get(b, "code"));
+    ft->count =
+        json_object_get(b, "count") ? (int)json_integer_value(json_object_get(b, "count")) : 1;
+    ft->retry_after = json_number_value(json_object_get(b, "retry_after"));
+    ft->html = json_is_true(json_object_get(b, "html"));
+    ft->global = json_is_true(json_object_get(b, "global"));
+    ft->no_retry_after = json_is_true(json_object_get(b, "no_retry_after"));
+    ft->delay_ms = (int)json_integer_value(json_object_get(b, "delay_ms"));
+}
+
+void fake_ctl(struct fake *f, struct fake_pss *p)
+{
+    const char *verb = p->path + 6;
+    if (!strcmp(verb, "log")) {
+        ctl_log(f, p);
+        return;
+    }
+    json_t *b = p->body.len ? json_loadb(p->body.p, p->body.len, 0, NULL) : json_object();
+    const char *t = json_string_value(json_object_get(b, "t"));
+    if (!strcmp(verb, "dispatch") && b)
+        fake_dispatch(f, t ? t : "UNKNOWN", json_incref(json_object_get(b, "d")));
+    else if (!strcmp(verb, "send") && f->conn_pss)
+        fake_ws_queue(f, f->conn_pss, buf_str(&p->body), p->body.len, LWS_WRITE_TEXT);
+    else if (!strcmp(verb, "op") && b && f->conn_pss) {
+        char *s = json_dumps(b, JSON_COMPACT);
+        if (s)
+            fake_ws_queue(f, f->conn_pss, s, strlen(s), LWS_WRITE_TEXT);
+        free(s);
+    } else if (!strcmp(verb, "close") && b)
+        fake_ws_close(f, (int)json_integer_value(json_object_get(b, "code")));
+    else if (!strcmp(verb, "big") && b)
+        ctl_big(f, b);
+    else if (!strcmp(verb, "flood") && b)
+        ctl_flood(f, b);
+    else if (!strcmp(verb, "config") && b)
+        ctl_config(f, b);
+    else if (!strcmp(verb, "fault") && b)
+        ctl_fault(f, b);
+    else if (!strcmp(verb, "ix_flood") && b)
+        fake_ix_flood(f, (int)json_integer_value(json_object_get(b, "n")),
+                      (int)json_integer_value(json_object_get(b, "tick_us")));
+    else if (!strcmp(verb, "quit"))
+        f->quit = true;
+    json_decref(b);
+    ok(p);
+}
