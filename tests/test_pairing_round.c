@@ -23,6 +23,7 @@
 #include "bot/tz.h"
 #include "config/config.h"
 #include "config/curriculum.h"
+#include "commands/mentorship_util.h"
 #include "schedules/pairing_round.h"
 
 #define GUILD "111111111111111111"
@@ -566,11 +567,46 @@ static void test_away_past_the_window_skips(void **state)
     assert_int_equal(r.round_no, 2);
 }
 
+/* ---- track lists of /mentor join and /mentee join ---- */
+
+static void test_track_lists(void **state)
+{
+    struct fx *f = *state;
+    static const struct {
+        const char *in;
+        bool one;
+        const char *out; /* NULL = refused */
+    } cases[] = {
+        {"streaming", false, "streaming"},
+        {" Streaming , ML-Platform,streaming", false, "streaming,ml-platform"},
+        {"governance,multi-cloud", false, "governance,multi-cloud"},
+        {"governance,multi-cloud", true, NULL},
+        {"ml-platform", true, "ml-platform"},
+        {"bogus", false, NULL},
+        {"streaming,bogus", false, NULL},
+        {"", false, NULL},
+        {" , ,", false, NULL},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char out[256], why[400] = "";
+        int rc =
+            mship_tracks(f->cur, cases[i].in, cases[i].one, out, sizeof(out), why, sizeof(why));
+        if (cases[i].out) {
+            assert_int_equal(rc, 0);
+            assert_string_equal(out, cases[i].out);
+        } else {
+            assert_int_equal(rc, BOT_EINVAL);
+            assert_non_null(strstr(why, "streaming, ml-platform, governance, multi-cloud"));
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_schedule_from_start_date, setup, teardown),
         cmocka_unit_test_setup_teardown(test_signups_pause_leave, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_track_lists, setup, teardown),
         cmocka_unit_test_setup_teardown(test_round_stored_and_rerun, setup, teardown),
         cmocka_unit_test_setup_teardown(test_leaving_and_joining_mid_cohort, setup, teardown),
         cmocka_unit_test_setup_teardown(test_inputs_parse_rejects_bad_json, setup, teardown),
