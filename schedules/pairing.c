@@ -9,14 +9,18 @@
  * whole matching, so a repeat happens only when needed to match someone.
  *
  * Pruning and exactness: the network holds, per mentee, its k_best cheapest mentors
- * and, per mentor, its 2 * capacity + 2 cheapest mentees. After solving, every pair
- * left out is priced against the flow's potentials; if some pair has a negative
- * reduced cost it could improve the flow, so the best such pairs are added and the
- * network is solved again, until none is left. The final flow then satisfies the
- * optimality conditions of the complete network: the result is exact over all
- * pairs, not just the candidates. Ties: people are ranked by a seeded hash of their
- * id, and the network's arcs are laid out in that order, which decides among equal-
- * cost optima only. Input order does not matter. */
+ * and, per mentor, its 2 * capacity + 2 cheapest mentees (equal costs ordered by a
+ * seeded pair hash, so ties spread). After solving, every pair left out is priced
+ * against the flow's potentials (tightened first, see tighten()); a pair with a
+ * negative reduced cost could improve the flow, so the best such pairs are added,
+ * saturated, and the imbalance they leave is repaired along shortest paths (see
+ * repair()), until no pair is left. The final flow then meets the optimality
+ * conditions of the complete network (potentials with no negative reduced cost on
+ * any residual arc, present or left out): the result is exact over all pairs, not
+ * just the candidates. Ties: people are ranked by a seeded hash of their id and the
+ * arcs are laid out in that order, which decides among equal-cost optima only;
+ * input order does not matter. Pricing a whole row of mentors for one mentee
+ * evaluates each class of alike mentors once (mentor_classes()). */
 #include "schedules/pairing.h"
 #include "schedules/pairing_cost.h"
 #include "schedules/pairing_flow.h"

@@ -26,7 +26,7 @@
 #define PAIR_DEFAULT_START 540 /* 09:00 local */
 #define PAIR_DEFAULT_END 1080  /* 18:00 local */
 
-/* The cost, all integers (documented in pairing.c too):
+/* The cost, all integers:
  *   pair cost = time + track + repeat, where
  *   time   = 10 per 15 min that the daily overlap of the two working windows falls
  *            short of 6 h (0..240), + 200 if no 45-min slot fits in the overlap;
@@ -35,9 +35,11 @@
  *            the pair met `age` rounds ago, 1 <= age <= PAIR_REPEAT_WINDOW, else 0;
  *   load   = per mentor with k mentees, PAIR_LOAD_STEP * k * (k - 1) / 2 (convex:
  *            the k-th mentee adds PAIR_LOAD_STEP * (k - 1), so load spreads).
- * Objective, lexicographic: most mentees matched; then fewest repeats (one repeat
- * costs more than all other terms of any matching together); then the sum of the
- * pair costs and the load costs. Ties are broken by the seed. */
+ * Objective, lexicographic: most mentees matched (an unmatched mentee costs more
+ * than any whole matching); then fewest repeats (PAIR_REPEAT_BASE exceeds all other
+ * terms of any matching together, up to PAIR_MAX_PEOPLE), so a repeat happens only
+ * when it is the only way to match someone, and older repeats are preferred; then
+ * the sum of pair costs and load costs. The seed only picks among equal optima. */
 #define PAIR_TIME_STEP 10
 #define PAIR_TIME_FULL 360
 #define PAIR_NO_SLOT 200
@@ -125,12 +127,13 @@ struct pair_result {
     long phases;  /* shortest-path phases over all solves */
 };
 
-/* Matches one round. Exact over all mentor-mentee pairs (not only the pruned
- * candidates): the result is checked against the flow's dual prices and re-solved
- * with any pair that could improve it. On success fills *out (free it with
- * pair_result_free) and returns 0. BOT_EINVAL with a message in err (may be NULL)
- * for malformed input: capacity out of range, duplicate or empty ids, bad windows,
- * track indices, history rounds. BOT_ENOMEM. On error *out is left empty. */
+/* Matches one round. Exact over all mentor-mentee pairs, not only the pruned
+ * candidates: the flow is checked against its dual prices, and any pair that could
+ * improve it is added and the flow repaired, until none is left. Same input and
+ * seed give the same result, whatever the order of the input arrays. On success fills *out (free it
+ * with pair_result_free) and returns 0. BOT_EINVAL with a message in err (may be NULL) for
+ * malformed input: capacity out of range, duplicate or empty ids, bad windows, track indices,
+ * history rounds. BOT_ENOMEM. On error *out is left empty. */
 int pair_match(const struct pair_input *in, struct pair_result *out, char err[BOT_ERR_LEN]);
 /* Frees what pair_match allocated; NULL and empty results are fine. */
 void pair_result_free(struct pair_result *r);
