@@ -402,6 +402,10 @@ static int tick_cohort(void *arg, const struct cohort *co)
     x->co = co;
     if (cur)
         maybe_run(x, cur);
+    /* nothing can be sent while backing off or with every slot in flight: skip the
+     * scan (it reads every pair of the round) */
+    if (x->now < x->ps->retry_at || !free_flight(x->ps))
+        return 0;
     if (store_round_latest(x->app->store, co->id, &r) != 0)
         return 0;
     if (r.round_no > 1 && store_round_by_no(x->app->store, co->id, r.round_no - 1, &prev) == 0)
