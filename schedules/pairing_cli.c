@@ -1,4 +1,5 @@
-/* pairing_cli.c - the dry run of the next mentorship round (see pairing_cli.h). The
+/* pairing_cli.c - the dry run of the next mentorship round and the re-run of a stored
+ * one (see pairing_cli.h). The
  * clock is the wall clock, or COHORTBOT_FAKE_NOW (YYYY-MM-DDTHH:MM:SSZ) as in the bot.
  * With several cohorts each CSV is preceded by a "# guild <id> round <n>" line. */
 #include "schedules/pairing_cli.h"
@@ -20,8 +21,41 @@ struct cli {
     const struct curricula *set;
     const char *guild;
     int64_t now;
-    int cohorts, shown, failed;
+    int round; /* --round N: re-run stored round N instead of a dry run */
+    int cohorts, shown, failed, differ;
 };
+
+/* --round N: the stored round re-run from its stored inputs, compared with its
+ * stored result. */
+static int rerun_cohort(struct cli *c, const struct cohort *co)
+{
+    struct store_round r;
+    struct buf csv;
+    char err[BOT_ERR_LEN] = "";
+    bool same = false;
+    if (store_round_by_no(c->store, co->id, c->round, &r)) {
+        fprintf(stderr, "pairs: guild %s has no stored round %d\n", co->guild_id, c->round);
+        c->failed++;
+        return 0;
+    }
+    buf_init(&csv, 64 << 20);
+    int rc = pairing_rerun(c->store, r.id, &same, &csv, err);
+    if (rc) {
+        fprintf(stderr, "pairs: guild %s round %d: %s\n", co->guild_id, c->round,
+                err[0] ? err : bot_strerror(rc));
+        c->failed++;
+    } else {
+        if (c->cohorts > 1)
+            printf("# guild %s round %d\n", co->guild_id, c->round);
+        fwrite(csv.p ? csv.p : "", 1, csv.len, stdout);
+        fprintf(stderr, "pairs: guild %s round %d re-run (seed %016llx): %s the stored result\n",
+                co->guild_id, c->round, (unsigned long long)r.seed,
+                same ? "identical to" : "DIFFERENT from");
+        c->differ += !same;
+    }
+    buf_free(&csv);
+    return 0;
+}
 
 static int count_cohort(void *arg, const struct cohort *co)
 {
@@ -39,6 +73,8 @@ static int print_cohort(void *arg, const struct cohort *co)
     int k;
     if (c->guild && strcmp(c->guild, co->guild_id) != 0)
         return 0;
+    if (c->round)
+        return rerun_cohort(c, co);
     if (!cur || pairing_next_round(c->store, co, cur, c->now, &k) ||
         pairing_run_round(c->store, co, cur, k, c->now, true, false, &run, err)) {
         fprintf(stderr, "pairs: guild %s: %s\n", co->guild_id,
@@ -64,7 +100,11 @@ static int print_cohort(void *arg, const struct cohort *co)
 
 static int usage(void)
 {
-    fprintf(stderr, "usage: cohortbot pairs --dry-run [--db FILE] [--guild ID] [--config FILE]\n");
+    fprintf(stderr, "usage: cohortbot pairs --dry-run [--db FILE] [--guild ID] [--config FILE]\n"
+                    "       cohortbot pairs --round N [--db FILE] [--guild ID]\n"
+                    "  --dry-run  the next round as CSV, nothing stored or sent\n"
+                    "  --round N  re-run stored round N from its stored inputs and seed;\n"
+                    "             exit 4 if it differs from the stored result\n");
     return 1;
 }
 
@@ -94,16 +134,25 @@ static int run(struct cli *c, const struct config *cfg)
     if (c->cohorts == 0)
         fprintf(stderr, "pairs: no cohort%s%s in %s\n", c->guild ? " for guild " : "",
                 c->guild ? c->guild : "", cfg->db_path);
-    return c->failed || c->cohorts == 0 ? 1 : 0;
+    return c->failed || c->cohorts == 0 ? 1 : c->differ ? 4 : 0;
+}
+
+static int parse_round(const char *s, int *out)
+{
+    char *end;
+    long v = strtol(s, &end, 10);
+    if (*s == '\0' || *end || v < 1 || v > 100000)
+        return BOT_EINVAL;
+    *out = (int)v;
+    return 0;
 }
 
 int pairing_cli_main(int argc, char **argv)
 {
-    static const struct option opts[] = {{"dry-run", no_argument, NULL, 'n'},
-                                         {"db", required_argument, NULL, 'd'},
-                                         {"guild", required_argument, NULL, 'g'},
-                                         {"config", required_argument, NULL, 'C'},
-                                         {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {
+        {"dry-run", no_argument, NULL, 'n'},     {"db", required_argument, NULL, 'd'},
+        {"guild", required_argument, NULL, 'g'}, {"config", required_argument, NULL, 'C'},
+        {"round", required_argument, NULL, 'r'}, {NULL, 0, NULL, 0}};
     struct config cfg;
     struct cli c = {0};
     const char *conf = NULL, *db = NULL, *fake = getenv("COHORTBOT_FAKE_NOW");
@@ -120,10 +169,12 @@ int pairing_cli_main(int argc, char **argv)
             c.guild = optarg;
         else if (ch == 'C')
             conf = optarg;
+        else if (ch == 'r' && parse_round(optarg, &c.round) == 0)
+            continue;
         else
             goto out_usage;
     }
-    if (!dry || optind != argc)
+    if (dry == (c.round > 0) || optind != argc)
         goto out_usage;
     struct buf errs;
     buf_init(&errs, 1 << 16);

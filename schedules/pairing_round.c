@@ -480,7 +480,8 @@ void pairing_run_free(struct pairing_run *r)
     pair_result_free(&r->res);
 }
 
-int pairing_rerun(struct store *st, int64_t round_id, bool *same, char err[BOT_ERR_LEN])
+int pairing_rerun(struct store *st, int64_t round_id, bool *same, struct buf *csv,
+                  char err[BOT_ERR_LEN])
 {
     char *inputs, *result;
     struct pairing_inputs pi;
@@ -499,6 +500,8 @@ int pairing_rerun(struct store *st, int64_t round_id, bool *same, char err[BOT_E
         if (!rc && !text)
             rc = BOT_ENOMEM;
         *same = text && strcmp(text, result) == 0;
+        if (!rc && csv)
+            rc = pair_format_csv(&pi.in, &res, csv);
         free(text);
         json_decref(again);
         pair_result_free(&res);

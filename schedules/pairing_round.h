@@ -82,8 +82,10 @@ int pairing_run_round(struct store *st, const struct cohort *co, const struct cu
                       struct pairing_run *out, char err[BOT_ERR_LEN]);
 void pairing_run_free(struct pairing_run *r);
 /* Re-runs a stored round from its stored inputs; *same = the result JSON matches the
- * stored one exactly. 0 or BOT_E* with err. */
-int pairing_rerun(struct store *st, int64_t round_id, bool *same, char err[BOT_ERR_LEN]);
+ * stored one exactly. csv (may be NULL) gets the re-run as pair_format_csv text.
+ * 0 or BOT_E* with err. */
+int pairing_rerun(struct store *st, int64_t round_id, bool *same, struct buf *csv,
+                  char err[BOT_ERR_LEN]);
 
 /* ---- messages (pure builders) ---- */
 /* Delivery key prefix of a round: "pair/<guild>/<round>/". */

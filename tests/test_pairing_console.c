@@ -184,6 +184,8 @@ static void test_round_end_to_end(void **state)
     }
     free(ps);
     store_close(s);
+    /* re-run from the stored inputs and seed: the same CSV as the dry run predicted */
+    assert_string_equal(run("2027-03-20T00:00:00Z", NULL, "pairs --round 1"), csv);
 
     /* restart mid-round: the tick finds everything sent */
     out = run("2027-03-08T15:00:20Z", "/as alice\n/pairs\n/quit\n", NULL);

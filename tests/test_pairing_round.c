@@ -291,7 +291,7 @@ static void test_round_stored_and_rerun(void **state)
     assert_int_equal(
         pairing_run_round(f->app.store, &f->co, f->cur, 1, now, false, true, &run, err), BOT_EBUSY);
     bool same = false;
-    assert_int_equal(pairing_rerun(f->app.store, id, &same, err), 0);
+    assert_int_equal(pairing_rerun(f->app.store, id, &same, NULL, err), 0);
     assert_true(same);
     struct store_pair *ps;
     size_t n;
@@ -344,8 +344,15 @@ static void test_leaving_and_joining_mid_cohort(void **state)
             assert_string_equal(r3.res.assign[i].mentor_id, "203"); /* same track */
     }
     bool same = false;
-    assert_int_equal(pairing_rerun(f->app.store, r3.round.id, &same, err), 0);
+    struct buf csv, want;
+    buf_init(&csv, 1 << 16);
+    buf_init(&want, 1 << 16);
+    assert_int_equal(pairing_rerun(f->app.store, r3.round.id, &same, &csv, err), 0);
     assert_true(same);
+    assert_int_equal(pair_format_csv(&r3.pi.in, &r3.res, &want), 0);
+    assert_string_equal(buf_str(&csv), buf_str(&want)); /* the same explanation */
+    buf_free(&csv);
+    buf_free(&want);
     pairing_run_free(&r1);
     pairing_run_free(&r2);
     pairing_run_free(&r3);
