@@ -91,7 +91,10 @@ static int met_run(struct cmd_ctx *c, const struct cmd_args *a)
         return msg_set_content(c->reply, "You have no pairing in round %d.", r.round_no);
     if (rc)
         return rc;
-    c->reply->kind = MSG_KIND_UPDATE;
+    if (!c->ix->guild_id[0]) { /* in the DM: replace the question with the answer */
+        c->reply->kind = MSG_KIND_UPDATE;
+        c->reply->ephemeral = false;
+    } /* in the mentors channel (DMs closed) the shared message stays; answer privately */
     return msg_set_content(c->reply, "Round %d: recorded \"%s\". Thank you!%s", r.round_no,
                            yes ? "we met" : "we did not meet",
                            yes ? "" : " If something got in the way, try the next round.");
