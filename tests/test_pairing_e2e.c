@@ -5,7 +5,8 @@
  * fake answers the first DM with 403 / code 50007 (DMs closed), and the round must
  * send: the mentee's DM, the mentor's message as a mention in #mentors (recorded as
  * delivered by fallback) and the admin summary, each once with its nonce. After a
- * SIGTERM and a restart nothing is sent again. */
+ * SIGTERM and a restart nothing is sent again; the mentee's "did you meet?" button,
+ * clicked in a DM, updates that DM and is recorded. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -82,6 +83,12 @@ static bool connected(json_t *log, void *arg)
            e2e_count_rest(log, "PUT", "/applications/", 0) >= 1;
 }
 
+static bool answered(json_t *log, void *arg)
+{
+    (void)arg;
+    return e2e_count_rest(log, "POST", "/interactions/1300000000000000001/", 0) >= 1;
+}
+
 static void sleep_s(int s)
 {
     struct timespec ts = {s, 0};
@@ -138,6 +145,24 @@ static void test_round_dms_with_50007_fallback(void **state)
     assert_int_equal(dm_posts(log, 0), 2);
     assert_int_equal(posts_to(log, MENTORS, "Mentorship round 1"), 2);
     json_decref(log);
+
+    /* bob answers "did you meet?" from his DM (no guild): the DM is updated (type 7) */
+    char bob[IX_ID_LEN], ix[1024];
+    console_user_id("bob", bob);
+    snprintf(ix, sizeof(ix),
+             "{\"t\":\"INTERACTION_CREATE\",\"d\":{\"id\":\"1300000000000000001\","
+             "\"application_id\":\"800000000000000001\",\"type\":3,\"token\":\"itok-met\","
+             "\"channel_id\":\"1200000000000000009\",\"user\":{\"id\":\"%s\","
+             "\"username\":\"bob\"},\"data\":{\"custom_id\":\"met:1:yes\","
+             "\"component_type\":2}}}",
+             bob);
+    json_decref(e2e_ctl(&e, "dispatch", ix));
+    log = e2e_wait(&e, answered, NULL, 10000);
+    assert_non_null(log);
+    json_t *cb = e2e_nth_rest(log, "POST", "/interactions/1300000000000000001/", 0);
+    assert_non_null(cb);
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(cb, "body"), "type")), 7);
+    json_decref(log);
     assert_int_equal(e2e_stop_bot(&e), 0);
     unsetenv("COHORTBOT_FAKE_NOW");
 
@@ -152,6 +177,10 @@ static void test_round_dms_with_50007_fallback(void **state)
     struct delivery dl;
     assert_int_equal(store_delivery_get(s, key, &dl), 0);
     assert_int_equal(dl.state, DLV_SENT);
+    struct store_round_stats st;
+    assert_int_equal(store_round_stats(s, 1, "pair/" GUILD "/1/", &st), 0);
+    assert_int_equal(st.met_yes, 1);
+    assert_int_equal(st.fallbacks, 1);
     store_close(s);
     e2e_finish(&e);
 }
