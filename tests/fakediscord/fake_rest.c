@@ -121,10 +121,11 @@ static bool apply_fault(struct fake *f, struct fake_pss *p, const char *key)
             return true;
         }
         const char *msg = ft->status == 401   ? "401: Unauthorized"
+                          : ft->code == 50007 ? "Cannot send messages to this user"
                           : ft->status == 403 ? "Missing Permissions"
                           : ft->status == 404 ? "Unknown Channel"
                                               : "Internal Server Error";
-        int code = ft->status == 403 ? 50013 : ft->status == 404 ? 10003 : 0;
+        int code = ft->code ? ft->code : ft->status == 403 ? 50013 : ft->status == 404 ? 10003 : 0;
         reply_json(p, ft->status, json_pack("{s:s, s:i}", "message", msg, "code", code));
         return true;
     }
