@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -48,6 +49,10 @@ void e2e_start_fake(struct e2e *e, const char *fake_config)
     e->fake = fork();
     assert_true(e->fake >= 0);
     if (e->fake == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGTERM); /* never outlive a failed test */
+        int null = open("/dev/null", O_WRONLY);
+        if (null >= 0)
+            dup2(null, 2);
         dup2(fds[1], 1);
         close(fds[0]);
         execl(bin, bin, "--port", "0", (char *)NULL);
@@ -77,6 +82,7 @@ void e2e_start_bot(struct e2e *e, const char *config_json)
     e->bot = fork();
     assert_true(e->bot >= 0);
     if (e->bot == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGTERM);
         int fd = open(e->botlog, O_WRONLY | O_CREAT | O_APPEND, 0600);
         if (fd >= 0) {
             dup2(fd, 2);

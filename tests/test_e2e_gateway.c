@@ -446,7 +446,7 @@ static void test_sigterm_during_traffic(void **state)
     }
     usleep(200000);
     assert_int_equal(e2e_stop_bot(&e), 0);
-    json_t *log = e2e_log(&e);
+    json_t *log = wait_for(&e, (struct want){.closes = 1}, 5000);
     assert_int_equal(last_close(log), 1000);
     json_decref(log);
     assert_true(e2e_botlog_has(&e, "stopped exit=0"));
