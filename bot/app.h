@@ -15,6 +15,7 @@ struct store;
 struct guilds;
 struct curricula;
 struct sched;
+struct gc;
 
 struct app {
     struct config *cfg;
@@ -23,6 +24,7 @@ struct app {
     struct guilds *guilds;
     struct sched *sched;
     struct chat chat;
+    struct gc *gc;               /* group commit of acknowledged writes (Discord mode), or NULL */
     int64_t clock_offset;        /* added to the wall clock (COHORTBOT_CLOCK_OFFSET, tests) */
     volatile sig_atomic_t *stop; /* set by SIGINT/SIGTERM */
     bool console;

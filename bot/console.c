@@ -3,6 +3,7 @@
 #include "bot/console.h"
 #include "bot/app.h"
 #include "bot/err.h"
+#include "bot/gcommit.h"
 #include "bot/guilds.h"
 #include "bot/log.h"
 #include "commands/registry.h"
@@ -29,6 +30,7 @@ struct console {
         char id[IX_ID_LEN], name[64];
     } users[MAX_USERS];
     int nusers;
+    struct gc *gc;       /* group commit: replies of one read() chunk share a commit */
     struct message last; /* last message with buttons (for /press) */
     char modal_id[101];  /* last modal opened (for /submit) */
 };
@@ -235,6 +237,16 @@ static void submit(struct console *c, const char *args)
     c->modal_id[0] = '\0';
 }
 
+/* Commits the batch so far and prints its replies (before anything is printed
+ * directly, and before /press or /submit, which need the last reply on screen). */
+static void sync_batch(struct console *c)
+{
+    if (c->gc) {
+        gc_flush(c->gc);
+        gc_begin(c->gc);
+    }
+}
+
 /* Returns 1 to quit. */
 static int handle_line(struct console *c, char *line)
 {
@@ -245,6 +257,10 @@ static int handle_line(struct console *c, char *line)
         line++;
     if (!*line || line[0] == '#')
         return 0;
+    if (line[0] != '/' || strncmp(line, "/as ", 4) == 0 || strncmp(line, "/admin", 6) == 0 ||
+        strncmp(line, "/press", 6) == 0 || strncmp(line, "/submit", 7) == 0 ||
+        strcmp(line, "/quit") == 0 || strcmp(line, "/exit") == 0)
+        sync_batch(c);
     if (strcmp(line, "/quit") == 0 || strcmp(line, "/exit") == 0)
         return 1;
     if (strncmp(line, "/as ", 4) == 0 && line[4]) {
@@ -269,6 +285,7 @@ static int handle_line(struct console *c, char *line)
     json_t *data = NULL;
     char err[256];
     if (cmd_console_parse(c->app, line, &data, err, sizeof(err))) {
+        sync_batch(c);
         fprintf(c->out, "%s\n", err);
         return 0;
     }
@@ -294,10 +311,13 @@ int console_run(struct app *app, FILE *in, FILE *out)
     setup_guild(app);
     app->chat.ops = &console_ops;
     app->chat.impl = &c;
+    if (app->store && (c.gc = gc_new(app->store, app->chat)))
+        app->chat = gc_chat(c.gc);
     banner(&c);
     struct buf line;
     buf_init(&line, 8192);
     int fd = fileno(in), quit = 0;
+    bool skipping = false; /* inside a line that was too long: drop up to its newline */
     while (!quit && !*app->stop) {
         int wait_s = app->sched ? sched_tick(app->sched, app_now(app)) : 1;
         struct pollfd p = {.fd = fd, .events = POLLIN};
@@ -309,21 +329,30 @@ int console_run(struct app *app, FILE *in, FILE *out)
         char chunk[4096];
         ssize_t got = read(fd, chunk, sizeof(chunk));
         if (got <= 0) {
-            if (line.len) /* a last line without newline */
+            if (line.len && !skipping) /* a last line without newline */
                 handle_line(&c, line.p);
             break;
         }
+        if (c.gc)
+            gc_begin(c.gc);
         for (ssize_t i = 0; i < got && !quit; i++) {
             if (chunk[i] != '\n') {
-                if (buf_append(&line, &chunk[i], 1))
+                if (!skipping && buf_append(&line, &chunk[i], 1)) {
+                    sync_batch(&c); /* earlier replies of this chunk print first */
                     fprintf(out, "line too long, ignored\n");
+                    skipping = true; /* the buffer is freed; its tail must not run */
+                }
                 continue;
             }
-            if (line.len)
+            if (line.len && !skipping)
                 quit = handle_line(&c, line.p);
+            skipping = false;
             buf_reset(&line);
         }
+        if (c.gc)
+            gc_flush(c.gc);
     }
+    gc_free(c.gc);
     buf_free(&line);
     msg_free(&c.last);
     app->chat.ops = NULL;

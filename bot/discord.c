@@ -3,6 +3,7 @@
  * (stop flag, scheduler), the health endpoint. Loop thread only, except the REST
  * wake hook (lws_cancel_service, safe from any thread). */
 #include "bot/discord.h"
+#include "bot/gcommit.h"
 #include "bot/app.h"
 #include "bot/chat_discord.h"
 #include "bot/discord_int.h"
@@ -289,8 +290,11 @@ static void on_second(lws_sorted_usec_list_t *sul)
             lws_cancel_service(d->ctx); /* suls may run before the poll: wake it */
             return;
         }
-    } else if (d->app->sched && d->ever_ready)
+    } else if (d->app->sched && d->ever_ready) {
+        if (d->app->gc) /* schedules write their ledger rows outside any batch */
+            gc_flush(d->app->gc);
         sched_tick(d->app->sched, app_now(d->app));
+    }
     lws_sul_schedule(d->ctx, 0, &d->sul_sec, on_second, d->stopping ? 100000 : 1000000);
 }
 
@@ -397,6 +401,10 @@ int discord_run(struct app *app)
         return 1;
     }
     chat_discord_install(d.cd, app);
+    /* Group commit: replies to interactions wait for one commit per service pass. */
+    app->gc = gc_new(app->store, app->chat);
+    if (app->gc)
+        app->chat = gc_chat(app->gc);
     d.started_ms = app_mono_ms();
     gw_start(d.gw, d.started_ms);
     kick(&d);
@@ -404,10 +412,14 @@ int discord_run(struct app *app)
     while (!d.done) {
         if (lws_service(d.ctx, 0) < 0)
             break;
+        if (app->gc)
+            gc_flush(app->gc);
         if (*app->stop && !d.stopping) /* a signal interrupted the poll: act now */
             begin_stop(&d, app_mono_ms());
     }
     int code = d.exit_code;
+    gc_free(app->gc); /* flushes what is held while the transport still exists */
+    app->gc = NULL;
     teardown(&d);
     app->chat.ops = NULL;
     app->chat.impl = NULL;

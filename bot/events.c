@@ -1,5 +1,6 @@
 /* events.c - gateway event dispatch (events.h). Loop thread only. */
 #include "bot/events.h"
+#include "bot/gcommit.h"
 #include "bot/app.h"
 #include "bot/err.h"
 #include "bot/guilds.h"
@@ -164,6 +165,8 @@ static void on_interaction(struct events *e, json_t *d)
         return;
     }
     ix.received_ms = t0;
+    if (e->app->gc) /* the handler's writes join the batch committed before replies leave */
+        gc_begin(e->app->gc);
     cmd_dispatch(e->app, &ix);
     ix_free(&ix);
 }

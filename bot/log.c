@@ -3,6 +3,7 @@
 #include "bot/err.h"
 
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,8 +68,10 @@ void log_clear_secrets(void)
     pthread_mutex_unlock(&g_lock);
 }
 
-/* Replaces every registered secret in line[] (in place, shrinking). */
-static void redact(char *line)
+/* Replaces every registered secret in line[] (in place, shrinking). When the line
+ * was cut by the buffer (truncated), a secret may have been cut too: a tail of the
+ * line that is the start of a secret (4 characters or more) is replaced as well. */
+static void redact(char *line, bool truncated)
 {
     for (int i = 0; i < MAX_SECRETS && g_secrets[i]; i++) {
         size_t n = strlen(g_secrets[i]);
@@ -76,6 +79,13 @@ static void redact(char *line)
         while ((hit = strstr(line, g_secrets[i])) != NULL) {
             memcpy(hit, "***", 3);
             memmove(hit + 3, hit + n, strlen(hit + n) + 1);
+        }
+        size_t len = strlen(line);
+        for (size_t k = n - 1; truncated && k >= 4; k--) {
+            if (k <= len && memcmp(line + len - k, g_secrets[i], k) == 0) {
+                memcpy(line + len - k, "***", 4);
+                break;
+            }
         }
     }
 }
@@ -89,13 +99,14 @@ void log_vmsg(enum log_level lvl, const char *module, const char *fmt, va_list a
     int n = snprintf(line, sizeof(line), "%s %s: ", names[lvl], module ? module : "-");
     if (n < 0 || (size_t)n >= sizeof(line))
         return;
-    vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
+    int m = vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
+    bool truncated = m < 0 || (size_t)m >= sizeof(line) - (size_t)n;
     /* one event per line: fold embedded newlines */
     for (char *p = line; *p; p++)
         if (*p == '\n' || *p == '\r')
             *p = ' ';
     pthread_mutex_lock(&g_lock);
-    redact(line);
+    redact(line, truncated);
     fprintf(stderr, "%s\n", line);
     pthread_mutex_unlock(&g_lock);
 }

@@ -38,25 +38,64 @@ size_t msg_utf8_prefix(const char *s, size_t max_chars)
     return i;
 }
 
-/* Replaces every byte that is not part of valid UTF-8 with '?', in place. */
+/* Length of the well-formed UTF-8 sequence at p (RFC 3629: no overlongs, no
+ * surrogates, nothing above U+10FFFF), or 0 when the byte at p does not start one. */
+static int utf8_seq_len(const unsigned char *p)
+{
+    unsigned char c = p[0], lo = 0x80, hi = 0xBF;
+    int n;
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xC2 && c <= 0xDF)
+        n = 2;
+    else if (c >= 0xE0 && c <= 0xEF)
+        n = 3;
+    else if (c >= 0xF0 && c <= 0xF4)
+        n = 4;
+    else
+        return 0;
+    if (c == 0xE0)
+        lo = 0xA0; /* overlong 3-byte */
+    else if (c == 0xED)
+        hi = 0x9F; /* surrogates */
+    else if (c == 0xF0)
+        lo = 0x90; /* overlong 4-byte */
+    else if (c == 0xF4)
+        hi = 0x8F; /* above U+10FFFF */
+    if (p[1] < lo || p[1] > hi)
+        return 0;
+    for (int i = 2; i < n; i++)
+        if (!is_cont(p[i]))
+            return 0;
+    return n;
+}
+
+/* Replaces every byte that is not part of well-formed UTF-8 with '?', in place, so
+ * jansson (which refuses ill-formed strings) never drops a field. */
 static void sanitize_utf8(char *s)
 {
     unsigned char *p = (unsigned char *)s;
     while (*p) {
-        int n = *p < 0x80             ? 1
-                : (*p & 0xE0) == 0xC0 ? 2
-                : (*p & 0xF0) == 0xE0 ? 3
-                : (*p & 0xF8) == 0xF0 ? 4
-                                      : 0;
-        bool ok = n > 0 && !(n == 2 && *p < 0xC2);
-        for (int i = 1; ok && i < n; i++)
-            ok = is_cont(p[i]);
-        if (!ok) {
+        int n = utf8_seq_len(p);
+        if (!n) {
             *p++ = '?';
             continue;
         }
         p += n;
     }
+}
+
+/* An identifier (custom_id) cut to MSG_CUSTOM_ID_MAX characters at a character
+ * boundary, without ellipsis; fallback when s is NULL or empty. New reference. */
+static json_t *cut_id(const char *s, const char *fallback)
+{
+    char *tmp = strdup(s && *s ? s : fallback);
+    if (!tmp)
+        return NULL;
+    sanitize_utf8(tmp);
+    json_t *v = json_stringn(tmp, msg_utf8_prefix(tmp, MSG_CUSTOM_ID_MAX));
+    free(tmp);
+    return v;
 }
 
 /* Whitespace-trimmed copy of s cut to max characters (with an ellipsis when cut).
@@ -153,32 +192,44 @@ static json_t *embed_json(const struct msg_embed *e, size_t *total)
     return o;
 }
 
-/* Shrinks the embeds (descriptions first, then field values, last embed first) until
- * the message-wide total is within 6000 characters. */
+/* Cuts obj.key so that the running total drops towards the 6000 maximum; returns the
+ * new total. */
+static size_t shrink(json_t *obj, const char *key, size_t total)
+{
+    size_t have = jlen(obj, key);
+    if (!have || total <= MSG_EMBED_TOTAL_MAX)
+        return total;
+    size_t excess = total - MSG_EMBED_TOTAL_MAX;
+    size_t keep = have > excess + 1 ? have - excess : 1;
+    if (keep >= have)
+        return total;
+    json_t *v = cut_string(json_string_value(json_object_get(obj, key)), keep);
+    if (!v)
+        v = json_string("-");
+    size_t now = v ? msg_utf8_len(json_string_value(v)) : 0;
+    json_object_set_new(obj, key, v);
+    return total - have + now;
+}
+
+/* Shrinks the embeds until the message-wide total is within 6000 characters: first
+ * descriptions, then field values, footers, field names and titles, last embed
+ * first. Every part can shrink to one character, and 10 embeds of 25 fields at one
+ * character each stay far below 6000, so this always fits. */
 static void fit_total(json_t *embeds, size_t total)
 {
-    for (size_t i = json_array_size(embeds); i-- > 0 && total > MSG_EMBED_TOTAL_MAX;) {
-        json_t *e = json_array_get(embeds, i);
-        const char *keys[] = {"description"};
-        for (int k = 0; k < 1 && total > MSG_EMBED_TOTAL_MAX; k++) {
-            size_t have = jlen(e, keys[k]);
-            size_t excess = total - MSG_EMBED_TOTAL_MAX;
-            if (!have)
-                continue;
-            size_t keep = have > excess + 1 ? have - excess : 1;
-            json_t *v = cut_string(json_string_value(json_object_get(e, keys[k])), keep);
-            total -= have - (v ? msg_utf8_len(json_string_value(v)) : 0);
-            json_object_set_new(e, keys[k], v ? v : json_string("-"));
-        }
-        json_t *fields = json_object_get(e, "fields");
-        for (size_t f = json_array_size(fields); f-- > 0 && total > MSG_EMBED_TOTAL_MAX;) {
-            json_t *fo = json_array_get(fields, f);
-            size_t have = jlen(fo, "value");
-            size_t excess = total - MSG_EMBED_TOTAL_MAX;
-            size_t keep = have > excess + 1 ? have - excess : 1;
-            json_t *v = cut_string(json_string_value(json_object_get(fo, "value")), keep);
-            total -= have - (v ? msg_utf8_len(json_string_value(v)) : 0);
-            json_object_set_new(fo, "value", v ? v : json_string("-"));
+    for (int pass = 0; pass < 5 && total > MSG_EMBED_TOTAL_MAX; pass++) {
+        for (size_t i = json_array_size(embeds); i-- > 0 && total > MSG_EMBED_TOTAL_MAX;) {
+            json_t *e = json_array_get(embeds, i);
+            json_t *fields = json_object_get(e, "fields");
+            if (pass == 0)
+                total = shrink(e, "description", total);
+            else if (pass == 2)
+                total = shrink(json_object_get(e, "footer"), "text", total);
+            else if (pass == 4)
+                total = shrink(e, "title", total);
+            for (size_t f = json_array_size(fields);
+                 (pass == 1 || pass == 3) && f-- > 0 && total > MSG_EMBED_TOTAL_MAX;)
+                total = shrink(json_array_get(fields, f), pass == 1 ? "value" : "name", total);
         }
     }
 }
@@ -203,11 +254,7 @@ static json_t *components_json(const struct message *m)
             set_cut(o, "url", b->url, 512);
         } else {
             /* custom_ids are built by us; an over-long one is cut, not rejected */
-            size_t n = b->custom_id ? strlen(b->custom_id) : 0;
-            json_object_set_new(o, "custom_id",
-                                json_stringn(n ? b->custom_id : "none", n > MSG_CUSTOM_ID_MAX
-                                                                            ? MSG_CUSTOM_ID_MAX
-                                                                            : (n ? n : 4)));
+            json_object_set_new(o, "custom_id", cut_id(b->custom_id, "none"));
         }
         json_array_append_new(json_object_get(row, "components"), o);
     }
@@ -263,20 +310,19 @@ json_t *msg_to_json(const struct message *m, const char *nonce)
 static json_t *modal_data(const struct message *m)
 {
     json_t *o = json_object();
-    size_t n = m->modal_id ? strlen(m->modal_id) : 0;
-    json_object_set_new(o, "custom_id",
-                        json_stringn(n ? m->modal_id : "modal", n > 100 ? 100 : (n ? n : 5)));
+    json_object_set_new(o, "custom_id", cut_id(m->modal_id, "modal"));
     set_cut(o, "title", m->modal_title ? m->modal_title : "Form", 45);
     json_t *comps = json_array();
     for (int i = 0; i < m->ninputs; i++) {
         const struct msg_input *in = &m->inputs[i];
         json_t *ti = json_object();
         json_object_set_new(ti, "type", json_integer(4));
-        json_object_set_new(ti, "custom_id", json_string(in->custom_id ? in->custom_id : "input"));
+        json_object_set_new(ti, "custom_id", cut_id(in->custom_id, "input"));
         json_object_set_new(ti, "style", json_integer(in->paragraph ? 2 : 1));
         json_object_set_new(ti, "required", json_boolean(in->required));
         if (in->max_len > 0)
-            json_object_set_new(ti, "max_length", json_integer(in->max_len));
+            json_object_set_new(ti, "max_length",
+                                json_integer(in->max_len > 4000 ? 4000 : in->max_len));
         set_cut(ti, "placeholder", in->placeholder, 100);
         json_t *label = json_object();
         json_object_set_new(label, "type", json_integer(18));

@@ -99,23 +99,32 @@ int store_schema_version(struct store *s)
     return v;
 }
 
-static int migrate(struct store *s, const char *path, char *err, size_t errlen)
+/* Reads user_version; refuses a schema newer than this binary knows. */
+static int read_version(struct store *s, const char *path, int *v, char *err, size_t errlen)
 {
-    int v = 0;
-    int rc = query_int(s, "PRAGMA user_version", &v);
+    int rc = query_int(s, "PRAGMA user_version", v);
     if (rc) {
         snprintf(err, errlen, "%s: cannot read the schema version: %s", path,
                  rc == BOT_ECORRUPT ? "not a cohortbot database (or corrupt)"
                                     : sqlite3_errmsg(s->db));
         return rc;
     }
-    if (v > STORE_NMIGRATIONS) {
+    if (*v > STORE_NMIGRATIONS) {
         snprintf(err, errlen,
                  "%s: database schema version %d is newer than this cohortbot understands "
                  "(%d); upgrade cohortbot or use a backup",
-                 path, v, STORE_NMIGRATIONS);
+                 path, *v, STORE_NMIGRATIONS);
         return BOT_ESCHEMA;
     }
+    return 0;
+}
+
+static int migrate(struct store *s, const char *path, char *err, size_t errlen)
+{
+    int v = 0;
+    int rc = read_version(s, path, &v, err, errlen);
+    if (rc)
+        return rc;
     for (; v < STORE_NMIGRATIONS; v++) {
         char sql[64], why[BOT_ERR_LEN];
         snprintf(sql, sizeof(sql), "PRAGMA user_version=%d", v + 1);
@@ -207,6 +216,10 @@ static int open_common(const char *path, bool shared, struct store **out, char *
     sqlite3_busy_timeout(s->db, 2000);
     sqlite3_extended_result_codes(s->db, 0);
     if ((rc = check_integrity(s, path, err, errlen)))
+        goto fail;
+    /* refuse a newer schema before anything below writes to the file (journal_mode) */
+    int version;
+    if ((rc = read_version(s, path, &version, err, errlen)))
         goto fail;
     /* FULL: every commit is fsynced to the WAL before it returns, so an acknowledged
      * check-in survives kill -9 and power loss (NORMAL would survive only the former). */

@@ -71,4 +71,34 @@ int store_week_channel_set(struct store *s, int64_t cohort_id, int week, const c
 /* 0 with out filled, or BOT_ENOTFOUND. */
 int store_week_channel_get(struct store *s, int64_t cohort_id, int week, char *out, size_t outlen);
 
+/* ---- calendar feeds (bot/store_feed.c) ---- */
+struct feed_row {
+    int64_t id;
+    char guild_id[24]; /* "" for feeds from the config file */
+    char source[512];  /* https URL, file path, or "study-groups" (generated) */
+    char channel_id[24];
+    char leads[64]; /* "1440,60,10" */
+    char etag[256], last_modified[64];
+    char content_hash[24]; /* hex of feed_hash */
+    int64_t last_ok_at;    /* 0 = never fetched successfully */
+    char last_error[256];  /* "" when the last refresh worked */
+    bool error_notified;
+};
+/* Adds a feed; an identical (guild, source, channel) returns the existing id with
+ * BOT_EBUSY. */
+int store_feed_add(struct store *s, const char *guild, const char *source, const char *channel,
+                   const char *leads, int64_t now, int64_t *id);
+int store_feed_remove(struct store *s, const char *guild, int64_t id);
+int store_feed_get(struct store *s, int64_t id, struct feed_row *out);
+/* All feeds (guild NULL) or one guild's, ordered by id: *out malloc'd (free()). */
+int store_feed_list(struct store *s, const char *guild, struct feed_row **out, size_t *n);
+/* The last good body (malloc'd, NUL-terminated; NULL with len 0 when none). */
+int store_feed_body(struct store *s, int64_t id, char **body, size_t *len);
+/* A successful refresh: new validators; body NULL = unchanged. Clears the error. */
+int store_feed_ok(struct store *s, int64_t id, const char *etag, const char *last_modified,
+                  const char *hash, const char *body, size_t len, int64_t now);
+/* A failed refresh: keeps the last good copy. *first is true the first time since
+ * the last success (tell admins once). */
+int store_feed_error(struct store *s, int64_t id, const char *err, bool *first);
+
 #endif

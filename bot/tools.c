@@ -1,5 +1,7 @@
 /* tools.c - dispatch of `cohortbot <tool> …` to the module that implements it. */
 #include "bot/tools.h"
+#include "schedules/calendar_cli.h"
+#include "bot/export.h"
 #include "schedules/simulate.h"
 
 #include <stdio.h>
@@ -12,6 +14,8 @@ struct tool {
 };
 
 static const struct tool tools[] = {
+    {"calendar", cal_cli_main, "print a calendar's occurrences or reminders"},
+    {"export", export_main, "export checkins [--guild ID] [--db FILE]"},
     {"simulate", simulate_main, "print every post the schedules would make"},
     {NULL, NULL, NULL},
 };

@@ -4,11 +4,14 @@
 #include "bot/err.h"
 #include "bot/store.h"
 #include "bot/tz.h"
+#include "commands/ckcore.h"
 #include "commands/cohort_util.h"
 #include "commands/commands.h"
 #include "config/config.h"
 #include "config/curriculum.h"
 #include "schedules/daily.h"
+#include "schedules/reminders.h"
+#include "schedules/study_groups.h"
 #include "schedules/scheduler.h"
 
 #include <stdio.h>
@@ -89,6 +92,17 @@ static int start_run(struct cmd_ctx *c, const struct cmd_args *a)
                    "posted at %s %s (first one <t:%lld:F>) into the week's channel.",
                    cur->name, cur->n_days, co.start_date, co.post_time, co.timezone,
                    (long long)first);
+    }
+    const char *sg = args_str(a, "study_groups");
+    int64_t feed = 0;
+    if (sg) {
+        int frc = store_feed_add(c->app->store, co.guild_id, STUDY_GROUPS_SOURCE, sg, "60,10",
+                                 c->now, &feed);
+        if (frc && frc != BOT_EBUSY)
+            return frc;
+        if (c->app->sched)
+            rem_feeds_changed(sched_rem(c->app->sched), feed);
+        buf_printf(&b, "\nStudy-group reminders (calendar %lld) go to <#%s>.", (long long)feed, sg);
     }
     buf_puts(&b, "\nCheck the week channels with /cohort status.");
     int rc = msg_set_content(c->reply, "%s", buf_str(&b));
@@ -209,6 +223,8 @@ static int cohort_run(struct cmd_ctx *c, const struct cmd_args *a)
         return channel_run(c, a);
     if (strcmp(a->sub, "channels create") == 0)
         return cohort_channels_create(c);
+    if (strcmp(a->sub, "report") == 0)
+        return checkin_report(c, a);
     return BOT_EINVAL;
 }
 
@@ -245,6 +261,9 @@ static const struct cmd_opt start_opts[] = {
      .type = OPT_STRING,
      .max_len = 64,
      .autocomplete = true},
+    {.name = "study_groups",
+     .description = "Post study-group session reminders in this channel",
+     .type = OPT_CHANNEL},
 };
 static const struct cmd_opt channel_opts[] = {
     {.name = "week",
@@ -265,18 +284,21 @@ static const struct cmd_opt cohort_opts[] = {
      .description = "Start or update the cohort",
      .type = OPT_SUBCOMMAND,
      .sub = start_opts,
-     .nsub = 4},
+     .nsub = CMD_NOPTS(start_opts)},
     {.name = "status", .description = "Day, week, next post and channels", .type = OPT_SUBCOMMAND},
     {.name = "channel",
      .description = "Use a channel for a week's prompts",
      .type = OPT_SUBCOMMAND,
      .sub = channel_opts,
-     .nsub = 2},
+     .nsub = CMD_NOPTS(channel_opts)},
     {.name = "channels",
      .description = "Week channels",
      .type = OPT_GROUP,
      .sub = create_opts,
-     .nsub = 1},
+     .nsub = CMD_NOPTS(create_opts)},
+    {.name = "report",
+     .description = "Check-ins per week, median hours, learners at risk",
+     .type = OPT_SUBCOMMAND},
 };
 
 const struct cmd_def cmd_cohort_def = {
@@ -284,7 +306,7 @@ const struct cmd_def cmd_cohort_def = {
     .description = "Run the study cohort (admins)",
     .admin_only = true,
     .opts = cohort_opts,
-    .nopts = 4,
+    .nopts = CMD_NOPTS(cohort_opts),
     .run = cohort_run,
     .complete = cohort_complete,
 };

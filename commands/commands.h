@@ -10,9 +10,23 @@ extern const struct cmd_def cmd_cohort_def;
 extern const struct cmd_def cmd_today_def;
 extern const struct cmd_def cmd_day_def;
 extern const struct cmd_def cmd_week_def;
+extern const struct cmd_def cmd_calendar_def;
+extern const struct cmd_def cmd_schedule_def;
+extern const struct cmd_def cmd_checkin_def;
+extern const struct cmd_def cmd_streak_def;
+extern const struct cmd_def cmd_progress_def;
+extern const struct cmd_def cmd_leaderboard_def;
+extern const struct cmd_def cmd_timezone_def;
+extern const struct cmd_def cmd_privacy_def;
+extern const struct cmd_def cmd_mydata_def;
+extern const struct cmd_component cmd_checkin_button;
+extern const struct cmd_component cmd_mydata_button;
 
-#define COMMAND_TABLE &cmd_help_def, &cmd_cohort_def, &cmd_today_def, &cmd_day_def, &cmd_week_def,
-#define COMPONENT_TABLE
+#define COMMAND_TABLE                                                                              \
+    &cmd_help_def, &cmd_cohort_def, &cmd_today_def, &cmd_day_def, &cmd_week_def, &cmd_checkin_def, \
+        &cmd_streak_def, &cmd_progress_def, &cmd_leaderboard_def, &cmd_timezone_def,               \
+        &cmd_privacy_def, &cmd_mydata_def, &cmd_calendar_def, &cmd_schedule_def,
+#define COMPONENT_TABLE &cmd_checkin_button, &cmd_mydata_button,
 
 /* Shared helpers of the command files. */
 /* Autocomplete choices over IANA zone names containing `typed`. */

@@ -8,6 +8,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,8 +70,10 @@ static json_t *typed_value(struct app *app, const struct cmd_opt *o, const char 
         if (*v && !*end && !errno)
             return json_integer(i);
     } else if (o->type == OPT_NUMBER) {
+        /* plain decimal only: strtod also reads "nan", "inf" and hex, and jansson
+         * refuses non-finite reals (the option would silently vanish) */
         double d = strtod(v, &end);
-        if (*v && !*end && !errno)
+        if (*v && !*end && !errno && strspn(v, "0123456789.eE+-") == strlen(v) && isfinite(d))
             return json_real(d);
     } else if (o->type == OPT_BOOLEAN) {
         if (!strcasecmp(v, "true") || !strcasecmp(v, "yes") || !strcasecmp(v, "on"))
@@ -93,20 +96,10 @@ static json_t *typed_value(struct app *app, const struct cmd_opt *o, const char 
     return json_string(v);
 }
 
-int cmd_console_parse(struct app *app, const char *line, json_t **out, char *err, size_t errlen)
+/* Builds the interaction data for def from the tokens after the command word. */
+static int build_data(struct app *app, const struct cmd_def *def, char **tok, int ntok,
+                      json_t **out, char *err, size_t errlen)
 {
-    char buf[4096];
-    char *tok[MAX_TOKENS];
-    int ntok = 0;
-    if (tokenize(line, buf, sizeof(buf), tok, &ntok) || ntok == 0 || tok[0][0] != '/') {
-        snprintf(err, errlen, "could not read that line (unbalanced quotes or too long?)");
-        return BOT_EINVAL;
-    }
-    const struct cmd_def *def = cmd_find(tok[0] + 1);
-    if (!def) {
-        snprintf(err, errlen, "unknown command %s (try /help)", tok[0]);
-        return BOT_EINVAL;
-    }
     json_t *data = json_pack("{s:s,s:i,s:[],s:{s:{}}}", "name", def->name, "type", 1, "options",
                              "resolved", "users");
     json_t *resolved = json_object_get(data, "resolved");
@@ -147,4 +140,34 @@ int cmd_console_parse(struct app *app, const char *line, json_t **out, char *err
     }
     *out = data;
     return 0;
+}
+
+int cmd_console_parse(struct app *app, const char *line, json_t **out, char *err, size_t errlen)
+{
+    char buf[4096];
+    char *tok[MAX_TOKENS];
+    int ntok = 0;
+    if (tokenize(line, buf, sizeof(buf), tok, &ntok) || ntok == 0 || tok[0][0] != '/') {
+        snprintf(err, errlen, "could not read that line (unbalanced quotes or too long?)");
+        return BOT_EINVAL;
+    }
+    const struct cmd_def *def = cmd_find(tok[0] + 1);
+    if (!def) {
+        snprintf(err, errlen, "unknown command %s (try /help)", tok[0]);
+        return BOT_EINVAL;
+    }
+    return build_data(app, def, tok, ntok, out, err, errlen);
+}
+
+int cmd_console_parse_def(struct app *app, const struct cmd_def *def, const char *line,
+                          json_t **out, char *err, size_t errlen)
+{
+    char buf[4096];
+    char *tok[MAX_TOKENS];
+    int ntok = 0;
+    if (tokenize(line, buf, sizeof(buf), tok, &ntok) || ntok == 0) {
+        snprintf(err, errlen, "could not read that line (unbalanced quotes or too long?)");
+        return BOT_EINVAL;
+    }
+    return build_data(app, def, tok, ntok, out, err, errlen);
 }

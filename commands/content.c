@@ -88,10 +88,10 @@ const struct cmd_def cmd_today_def = {
 const struct cmd_def cmd_day_def = {.name = "day",
                                     .description = "Show one day's prompt",
                                     .opts = day_opts,
-                                    .nopts = 1,
+                                    .nopts = CMD_NOPTS(day_opts),
                                     .run = day_run};
 const struct cmd_def cmd_week_def = {.name = "week",
                                      .description = "Show a week's overview",
                                      .opts = week_opts,
-                                     .nopts = 1,
+                                     .nopts = CMD_NOPTS(week_opts),
                                      .run = week_run};

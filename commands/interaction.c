@@ -39,6 +39,20 @@ static int get_id(json_t *obj, const char *key, char dst[IX_ID_LEN], bool requir
     return 0;
 }
 
+/* Copies src into dst[size], cutting at a UTF-8 character boundary when it does not
+ * fit (a display name is up to 32 characters of up to 4 bytes each). */
+static void copy_utf8(char *dst, size_t size, const char *src)
+{
+    size_t n = strlen(src);
+    if (n >= size) {
+        n = size - 1;
+        while (n > 0 && ((unsigned char)src[n] & 0xC0) == 0x80)
+            n--; /* src[n] is now the first byte that does not fit */
+    }
+    memcpy(dst, src, n);
+    dst[n] = '\0';
+}
+
 static int parse_user(json_t *d, struct interaction *ix)
 {
     json_t *member = json_object_get(d, "member");
@@ -50,7 +64,7 @@ static int parse_user(json_t *d, struct interaction *ix)
     json_t *gn = json_object_get(user, "global_name");
     const char *name =
         json_string_value(json_is_string(gn) ? gn : json_object_get(user, "username"));
-    snprintf(ix->user_name, sizeof(ix->user_name), "%s", name ? name : ix->user_id);
+    copy_utf8(ix->user_name, sizeof(ix->user_name), name ? name : ix->user_id);
     const char *perms = json_string_value(json_object_get(member, "permissions"));
     if (perms) {
         char *end;

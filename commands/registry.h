@@ -40,6 +40,9 @@ struct cmd_opt {
     int nsub;
 };
 
+/* Element count of a static option array, for .nopts / .nsub. */
+#define CMD_NOPTS(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
 #define CMD_MAX_ARGS 25
 
 struct cmd_arg {
@@ -118,6 +121,10 @@ void cmd_finish(struct app *app, struct interaction *ix, const struct message *r
  * interaction data JSON using the table (same validation afterwards). 0 or
  * BOT_EINVAL with a readable error. *out is a new reference. */
 int cmd_console_parse(struct app *app, const char *line, json_t **out, char *err, size_t errlen);
+/* The same against one given definition (the line's first word is skipped): lets
+ * tests drive every option type without a command in the table using it. */
+int cmd_console_parse_def(struct app *app, const struct cmd_def *def, const char *line,
+                          json_t **out, char *err, size_t errlen);
 
 /* /help text for a member (admin commands only for admins). */
 int cmd_help(struct message *m, bool is_admin);

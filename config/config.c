@@ -11,7 +11,20 @@
 #include <string.h>
 #include <sys/stat.h>
 
-enum kind { K_STR, K_INT, K_SIZE, K_LEVEL, K_ID, K_ZONE, K_HHMM, K_URL, K_LEADS, K_SHARD, K_FEEDS };
+enum kind {
+    K_TOKEN,
+    K_STR,
+    K_INT,
+    K_SIZE,
+    K_LEVEL,
+    K_ID,
+    K_ZONE,
+    K_HHMM,
+    K_URL,
+    K_LEADS,
+    K_SHARD,
+    K_FEEDS
+};
 
 struct key {
     const char *name;
@@ -22,7 +35,7 @@ struct key {
 
 #define F(f) offsetof(struct config, f)
 static const struct key keys[] = {
-    {"token", K_STR, F(token), 0, 0},
+    {"token", K_TOKEN, F(token), 0, 0},
     {"api_base", K_URL, F(api_base), 0, 0},
     {"db", K_STR, F(db_path), 0, 0},
     {"log_level", K_LEVEL, F(log_level), 0, 0},
@@ -104,12 +117,26 @@ void config_free(struct config *c)
     c->nfeeds = 0;
 }
 
-/* Line of the first occurrence of "key": in the text (1 if not found). */
+/* Line of the first occurrence of "key" used as a key (followed by optional
+ * whitespace and a colon) in the text; 1 if not found. A string value that happens
+ * to equal a key name ("_doc": "db") is skipped. */
 static int line_of(const char *text, size_t len, const char *key)
 {
     char pat[80];
     snprintf(pat, sizeof(pat), "\"%s\"", key);
-    const char *hit = memmem(text, len, pat, strlen(pat));
+    size_t plen = strlen(pat);
+    const char *hit = NULL;
+    for (const char *p = text; !hit && p < text + len;) {
+        const char *h = memmem(p, len - (size_t)(p - text), pat, plen);
+        if (!h)
+            break;
+        const char *q = h + plen;
+        while (q < text + len && (*q == ' ' || *q == '\t' || *q == '\r' || *q == '\n'))
+            q++;
+        if (q < text + len && *q == ':')
+            hit = h;
+        p = h + 1;
+    }
     int line = 1;
     for (const char *p = text; hit && p < hit; p++)
         line += *p == '\n';
@@ -124,11 +151,18 @@ struct ctx {
     int nerr;
 };
 
+/* Appends one problem line. Keys and values come from the file: control characters
+ * are replaced so that one problem is always exactly one line. */
 static void problem(struct ctx *x, const char *key, const char *fmt, const char *detail)
 {
-    buf_printf(x->errs, "%s:%d: %s: ", x->name, line_of(x->text, x->len, key), key);
-    buf_printf(x->errs, fmt, detail ? detail : "");
-    buf_puts(x->errs, "\n");
+    char msg[400], line[700];
+    snprintf(msg, sizeof(msg), fmt, detail ? detail : "");
+    snprintf(line, sizeof(line), "%s:%d: %.64s: %s", x->name, line_of(x->text, x->len, key), key,
+             msg);
+    for (char *p = line; *p; p++)
+        if ((unsigned char)*p < 0x20 || *p == 0x7f)
+            *p = '?';
+    buf_printf(x->errs, "%s\n", line);
     x->nerr++;
 }
 
@@ -189,6 +223,11 @@ static void apply_feeds(struct ctx *x, struct config *c, json_t *v)
     }
 }
 
+static bool token_plausible(const char *t)
+{
+    return strlen(t) >= 20 && !strchr(t, ' ');
+}
+
 static void apply_string(struct ctx *x, struct config *c, const struct key *k, json_t *v)
 {
     const char *s = json_string_value(v);
@@ -207,6 +246,13 @@ static void apply_string(struct ctx *x, struct config *c, const struct key *k, j
         why = "must be a time HH:MM (24-hour), not \"%s\"";
     else if (k->kind == K_URL && strncmp(s, "https://", 8) && strncmp(s, "http://", 7))
         why = "must start with https:// (or http:// for a local test server), not \"%s\"";
+    else if (k->kind == K_TOKEN && !token_plausible(s)) {
+        problem(x, k->name,
+                "does not look like a Discord bot token (no \"Bot \" prefix, "
+                "no spaces)%s",
+                NULL);
+        return;
+    }
     if (why) {
         problem(x, k->name, why, s);
         return;
@@ -265,7 +311,10 @@ int config_load_buffer(struct config *c, const char *data, size_t len, const cha
     json_error_t je;
     json_t *root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &je);
     if (!root) {
-        buf_printf(errs, "%s:%d: syntax: %s\n", name, je.line > 0 ? je.line : 1, je.text);
+        /* jansson appends " near '<text>'": that text can be (part of) the token */
+        const char *near = strstr(je.text, " near ");
+        int n = near ? (int)(near - je.text) : (int)strlen(je.text);
+        buf_printf(errs, "%s:%d: syntax: %.*s\n", name, je.line > 0 ? je.line : 1, n, je.text);
         return 1;
     }
     if (!json_is_object(root)) {
@@ -336,23 +385,38 @@ int config_apply_env(struct config *c)
     return 0;
 }
 
+/* Where a value that failed validation came from: the environment variable when it
+ * supplied the value, else the config file (or the built-in settings). */
+static const char *origin(const struct config *c, const char *var, const char *value, char *out,
+                          size_t outlen)
+{
+    const char *env = getenv(var);
+    if (env && *env && value && strcmp(env, value) == 0)
+        snprintf(out, outlen, "environment %s", var);
+    else
+        snprintf(out, outlen, "%s", c->config_path ? c->config_path : "(settings)");
+    return out;
+}
+
 int config_validate(const struct config *c, struct buf *errs)
 {
     int n = 0;
-    const char *src = c->config_path ? c->config_path : "(settings)";
+    char src[300];
     if (strncmp(c->api_base, "https://", 8) && strncmp(c->api_base, "http://", 7)) {
-        buf_printf(errs, "%s: api_base: must be an http(s) URL\n", src);
+        buf_printf(errs, "%s: api_base: must be an http(s) URL\n",
+                   origin(c, "COHORTBOT_API_BASE", c->api_base, src, sizeof(src)));
         n++;
     }
-    if (c->token && (strlen(c->token) < 20 || strchr(c->token, ' '))) {
+    if (c->token && !token_plausible(c->token)) {
         buf_printf(errs,
                    "%s: token: does not look like a Discord bot token (no \"Bot \" "
                    "prefix, no spaces)\n",
-                   src);
+                   origin(c, "DISCORD_TOKEN", c->token, src, sizeof(src)));
         n++;
     }
     if (!tz_valid(c->default_timezone)) {
-        buf_printf(errs, "%s: default_timezone: unknown zone\n", src);
+        buf_printf(errs, "%s: default_timezone: unknown zone\n",
+                   c->config_path ? c->config_path : "(settings)");
         n++;
     }
     return n;

@@ -4,12 +4,16 @@
 #include "schedules/scheduler.h"
 #include "bot/app.h"
 #include "schedules/daily.h"
+#include "schedules/reminders.h"
+#include "schedules/nudge.h"
 
 #include <stdlib.h>
 
 struct sched {
     struct app *app;
     struct daily_state *daily;
+    struct rem_state *rem;
+    int64_t nudge_at; /* next nudge check (UTC seconds) */
 };
 
 struct sched *sched_new(struct app *app)
@@ -19,7 +23,8 @@ struct sched *sched_new(struct app *app)
         return NULL;
     s->app = app;
     s->daily = daily_new();
-    if (!s->daily)
+    s->rem = rem_new(app);
+    if (!s->daily || !s->rem)
         goto fail;
     return s;
 fail:
@@ -32,6 +37,7 @@ void sched_free(struct sched *s)
     if (!s)
         return;
     daily_free(s->daily);
+    rem_free(s->rem);
     free(s);
 }
 
@@ -40,8 +46,18 @@ struct daily_state *sched_daily(struct sched *s)
     return s->daily;
 }
 
+struct rem_state *sched_rem(struct sched *s)
+{
+    return s->rem;
+}
+
 int sched_tick(struct sched *s, int64_t now)
 {
     daily_tick(s->app, s->daily, now);
+    rem_tick(s->app, s->rem, now);
+    if (now >= s->nudge_at) {
+        nudge_run(s->app, now, NULL);
+        s->nudge_at = now + NUDGE_EVERY_S;
+    }
     return 1;
 }

@@ -18,5 +18,7 @@ int sched_tick(struct sched *s, int64_t now);
 
 /* The daily-prompt state (for /cohort status). Borrowed. */
 struct daily_state *sched_daily(struct sched *s);
+/* The calendar-reminder state (for /calendar and /schedule). Borrowed. */
+struct rem_state *sched_rem(struct sched *s);
 
 #endif

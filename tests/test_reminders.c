@@ -1,0 +1,242 @@
+/* test_reminders.c - calendar reminders end to end below the transport: a real .ics
+ * file fetched by the worker thread, the real store and ledger, a recording struct
+ * chat. Exactly once across a restart, moved and cancelled events, no reminder after
+ * the start, last good copy kept when the feed breaks, the study-group calendar. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bot/app.h"
+#include "bot/err.h"
+#include "bot/guilds.h"
+#include "bot/log.h"
+#include "bot/store.h"
+#include "bot/tz.h"
+#include "config/config.h"
+#include "config/curriculum.h"
+#include "schedules/calendar.h"
+#include "schedules/cohort.h"
+#include "schedules/reminders.h"
+#include "schedules/study_groups.h"
+
+#define GUILD "111111111111111111"
+#define CHAN "222222222222222222"
+
+struct rec {
+    char titles[64][256];
+    char nonces[64][32];
+    int n;
+};
+
+static int rec_post(void *impl, const char *channel, const struct message *m, const char *nonce,
+                    chat_done_fn done, void *arg)
+{
+    struct rec *r = impl;
+    assert_string_equal(channel, CHAN);
+    snprintf(r->titles[r->n], 256, "%s", m->nembeds ? m->embeds[0].title : "");
+    snprintf(r->nonces[r->n], 32, "%s", nonce ? nonce : "");
+    r->n++;
+    struct chat_result res = {.rc = 0, .http_status = 200, .id = "1"};
+    done(arg, &res);
+    return 0;
+}
+
+static const struct chat_ops rec_ops = {.post = rec_post};
+
+struct fx {
+    struct app app;
+    struct config cfg;
+    struct rec rec;
+    struct rem_state *r;
+    char db[64], ics[64];
+    int64_t feed;
+};
+
+static const char *EVENT = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:ev1@test\r\n"
+                           "DTSTART:%s\r\nDURATION:PT1H\r\nSUMMARY:%s\r\n%sEND:VEVENT\r\n"
+                           "END:VCALENDAR\r\n";
+
+static void write_ics(struct fx *f, const char *start, const char *summary, const char *extra)
+{
+    FILE *fp = fopen(f->ics, "w");
+    assert_non_null(fp);
+    fprintf(fp, EVENT, start, summary, extra);
+    fclose(fp);
+}
+
+static int64_t utc(const char *iso)
+{
+    int64_t t = 0;
+    assert_int_equal(tz_parse_iso_utc(iso, &t), 0);
+    return t;
+}
+
+/* Ticks until the worker's fetch result has been applied (feed parsed or failed). */
+static void settle(struct fx *f, int64_t now)
+{
+    for (int i = 0; i < 200; i++) {
+        rem_tick(&f->app, f->r, now);
+        struct feed_row row;
+        assert_int_equal(store_feed_get(f->app.store, f->feed, &row), 0);
+        if (row.last_ok_at == now || row.last_error[0])
+            return;
+        usleep(10000);
+    }
+    fail_msg("feed never settled");
+}
+
+static int setup(void **state)
+{
+    struct fx *f = calloc(1, sizeof(*f));
+    char err[BOT_ERR_LEN];
+    log_set_level(LOGL_OFF);
+    config_defaults(&f->cfg);
+    f->cfg.leads[0] = 60;
+    f->cfg.nleads = 1;
+    snprintf(f->db, sizeof(f->db), "/tmp/test_rem_%d.db", getpid());
+    snprintf(f->ics, sizeof(f->ics), "/tmp/test_rem_%d.ics", getpid());
+    unlink(f->db);
+    assert_int_equal(store_open(f->db, &f->app.store, err, sizeof(err)), 0);
+    f->app.cfg = &f->cfg;
+    f->app.guilds = guilds_new();
+    f->app.chat.ops = &rec_ops;
+    f->app.chat.impl = &f->rec;
+    f->r = rem_new(&f->app);
+    assert_non_null(f->r);
+    write_ics(f, "20270110T150000Z", "Office hours", "");
+    assert_int_equal(store_feed_add(f->app.store, GUILD, f->ics, CHAN, "60", 0, &f->feed), 0);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fx *f = *state;
+    rem_free(f->r);
+    guilds_free(f->app.guilds);
+    store_close(f->app.store);
+    config_free(&f->cfg);
+    char p[80];
+    unlink(f->db);
+    unlink(f->ics);
+    snprintf(p, sizeof(p), "%s-wal", f->db);
+    unlink(p);
+    snprintf(p, sizeof(p), "%s-shm", f->db);
+    unlink(p);
+    free(f);
+    return 0;
+}
+
+static void test_once_across_restart(void **state)
+{
+    struct fx *f = *state;
+    settle(f, utc("2027-01-10T13:00:00Z"));
+    assert_int_equal(rem_feed_events(f->r, f->feed), 1);
+    rem_tick(&f->app, f->r, utc("2027-01-10T13:59:59Z"));
+    assert_int_equal(f->rec.n, 0);
+    rem_tick(&f->app, f->r, utc("2027-01-10T14:00:00Z"));
+    assert_int_equal(f->rec.n, 1);
+    assert_string_equal(f->rec.titles[0], "Office hours");
+    rem_tick(&f->app, f->r, utc("2027-01-10T14:00:30Z"));
+    assert_int_equal(f->rec.n, 1);
+    /* restart: a new state reads the last good copy from the store; no second post */
+    rem_free(f->r);
+    f->r = rem_new(&f->app);
+    rem_tick(&f->app, f->r, utc("2027-01-10T14:01:00Z"));
+    assert_int_equal(rem_feed_events(f->r, f->feed), 1);
+    rem_tick(&f->app, f->r, utc("2027-01-10T14:02:00Z"));
+    assert_int_equal(f->rec.n, 1);
+}
+
+static void test_moved_cancelled_started(void **state)
+{
+    struct fx *f = *state;
+    settle(f, utc("2027-01-10T12:00:00Z"));
+    /* moved two hours later before its reminder: reminded at the new time only */
+    write_ics(f, "20270110T170000Z", "Office hours (moved)", "");
+    rem_feeds_changed(f->r, f->feed);
+    settle(f, utc("2027-01-10T12:30:00Z"));
+    rem_tick(&f->app, f->r, utc("2027-01-10T14:00:00Z"));
+    assert_int_equal(f->rec.n, 0);
+    rem_tick(&f->app, f->r, utc("2027-01-10T16:00:00Z"));
+    assert_int_equal(f->rec.n, 1);
+    assert_string_equal(f->rec.titles[0], "Office hours (moved)");
+    /* a cancelled event is not reminded */
+    write_ics(f, "20270111T170000Z", "Cancelled one", "STATUS:CANCELLED\r\n");
+    rem_feeds_changed(f->r, f->feed);
+    settle(f, utc("2027-01-11T12:00:00Z"));
+    rem_tick(&f->app, f->r, utc("2027-01-11T16:00:00Z"));
+    assert_int_equal(f->rec.n, 1);
+    /* down across the start: the late reminder is not posted */
+    write_ics(f, "20270112T170000Z", "Missed", "");
+    rem_feeds_changed(f->r, f->feed);
+    settle(f, utc("2027-01-12T12:00:00Z"));
+    rem_tick(&f->app, f->r, utc("2027-01-12T17:30:00Z"));
+    assert_int_equal(f->rec.n, 1);
+}
+
+static void test_broken_feed_keeps_last_good(void **state)
+{
+    struct fx *f = *state;
+    settle(f, utc("2027-01-10T12:00:00Z"));
+    write_ics(f, "garbage", "x", "");
+    rem_feeds_changed(f->r, f->feed);
+    settle(f, utc("2027-01-10T12:10:00Z"));
+    struct feed_row row;
+    assert_int_equal(store_feed_get(f->app.store, f->feed, &row), 0);
+    assert_true(row.last_error[0] != '\0');
+    assert_true(row.error_notified);
+    assert_int_equal(rem_feed_events(f->r, f->feed), 1); /* still the good copy */
+    rem_tick(&f->app, f->r, utc("2027-01-10T14:00:00Z"));
+    assert_int_equal(f->rec.n, 1);
+    bool first = true;
+    assert_int_equal(store_feed_error(f->app.store, f->feed, "again", &first), 0);
+    assert_false(first); /* admins are told once, not on every refresh */
+}
+
+static void test_study_groups_calendar(void **state)
+{
+    (void)state;
+    struct curricula *set = NULL;
+    struct buf errs, ics;
+    buf_init(&errs, 4096);
+    buf_init(&ics, 1 << 20);
+    assert_int_equal(curricula_load_dir(COHORTBOT_SRCDIR "/config/curricula", &set, &errs), 0);
+    struct cohort co = {.id = 1};
+    snprintf(co.start_date, sizeof(co.start_date), "2027-03-08");
+    snprintf(co.timezone, sizeof(co.timezone), "America/New_York");
+    assert_int_equal(study_groups_ics(set->items[0], &co, &ics), 0);
+    struct cal_feed *cal = NULL;
+    char err[BOT_ERR_LEN];
+    assert_int_equal(cal_parse(buf_str(&ics), ics.len, "UTC", &cal, err), 0);
+    struct cal_occ *o = NULL;
+    size_t n = 0;
+    assert_int_equal(
+        cal_expand(cal, utc("2027-03-01T00:00:00Z"), utc("2027-06-01T00:00:00Z"), &o, &n), 0);
+    assert_int_equal(n, 20); /* 5 groups x 2 weeks x 2 meetings */
+    /* Mon 2027-03-08 20:00 EST = 01:00Z; after DST (Mar 14) 20:00 EDT = 00:00Z */
+    assert_int_equal(o[0].start, utc("2027-03-09T01:00:00Z"));
+    assert_int_equal(o[2].start, utc("2027-03-16T00:00:00Z"));
+    free(o);
+    cal_feed_free(cal);
+    curricula_free(set);
+    buf_free(&errs);
+    buf_free(&ics);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_once_across_restart, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_moved_cancelled_started, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_broken_feed_keeps_last_good, setup, teardown),
+        cmocka_unit_test(test_study_groups_calendar),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
