@@ -15,6 +15,7 @@
 #include <signal.h>
 #include <sys/socket.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -456,6 +457,8 @@ static void test_sigterm_during_traffic(void **state)
 int main(void)
 {
     signal(SIGPIPE, SIG_IGN);
+    if (getenv("E2E_FILTER")) /* e.g. E2E_FILTER=test_slow_rest */
+        cmocka_set_test_filter(getenv("E2E_FILTER"));
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_identify_ready_help),
         cmocka_unit_test(test_heartbeat_jitter),
