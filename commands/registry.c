@@ -452,7 +452,7 @@ json_t *cmd_registration_json(void)
 int cmd_help(struct message *m, bool is_admin)
 {
     struct buf b;
-    buf_init(&b, 4000);
+    buf_init(&b, 1 << 16); /* the embed is cut to Discord's limit when serialized */
     int rc = 0;
     for (size_t i = 0; i < sizeof(g_table) / sizeof(g_table[0]) && !rc; i++) {
         const struct cmd_def *d = g_table[i];
