@@ -201,7 +201,7 @@ void fake_rest(struct fake *f, struct fake_pss *p)
     char key[600], rt[RL_ROUTE_MAX] = "", major[RL_MAJOR_MAX] = "";
     snprintf(key, sizeof(key), "%s %s", p->method, path);
     rl_route(p->method, path, rt, sizeof(rt), major, sizeof(major));
-    char ctype[64] = "", auth[128] = "", ua[128] = "";
+    char ctype[256] = "", auth[128] = "", ua[128] = "";
     lws_hdr_copy(p->wsi, ctype, sizeof(ctype), WSI_TOKEN_HTTP_CONTENT_TYPE);
     lws_hdr_copy(p->wsi, auth, sizeof(auth), WSI_TOKEN_HTTP_AUTHORIZATION);
     lws_hdr_copy(p->wsi, ua, sizeof(ua), WSI_TOKEN_HTTP_USER_AGENT);
