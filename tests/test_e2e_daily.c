@@ -1,4 +1,5 @@
-/* test_e2e_daily.c - the daily prompt end to end: the real binary against the fake
+/* test_e2e_daily.c - the schedules end to end (daily prompts, /cohort channels create,
+ * calendar reminders). The daily prompt: the real binary against the fake
  * Discord server with a controlled clock (COHORTBOT_FAKE_NOW). An admin starts the
  * cohort with a slash command; the week overview and day 1 appear once, at 09:00
  * New York, with nonce + enforce_nonce; kill -9 and restart gives no second post;
@@ -212,11 +213,56 @@ static void test_channels_create(void **state)
     e2e_finish(&e);
 }
 
+/* Calendar reminders through Discord: the generated study-group calendar attached by
+ * /cohort start study_groups:#general; the Monday 20:00 New York session (01:00Z) is
+ * reminded 60 and 10 minutes before, each once, also across kill -9 and restart. */
+static void test_calendar_reminder(void **state)
+{
+    (void)state;
+    static const char *const general_posts = "/channels/1100000000000000001/messages";
+    struct e2e e;
+    e2e_start_fake(&e, NULL);
+    start_at(&e, "2027-01-04T23:59:57Z");
+    sleep(2);
+    cohort_cmd(&e, "1600000000000000005",
+               "[{\"name\":\"start\",\"type\":1,\"options\":[{\"name\":\"date\",\"type\":3,"
+               "\"value\":\"2027-01-04\"},{\"name\":\"study_groups\",\"type\":7,\"value\":"
+               "\"1100000000000000001\"}]}]");
+    struct want one = {general_posts, 1};
+    json_t *log = e2e_wait(&e, have, &one, 15000);
+    assert_non_null(log);
+    json_t *body = json_object_get(e2e_nth_rest(log, "POST", general_posts, 0), "body");
+    json_t *embed = json_array_get(json_object_get(body, "embeds"), 0);
+    assert_non_null(strstr(json_string_value(json_object_get(embed, "title")), "data-foundations"));
+    const char *starts = json_string_value(
+        json_object_get(json_array_get(json_object_get(embed, "fields"), 0), "value"));
+    assert_non_null(strstr(starts, "<t:1799110800:F>")); /* 2027-01-05T01:00:00Z */
+    assert_true(json_is_true(json_object_get(body, "enforce_nonce")));
+    json_decref(log);
+    kill9(&e);
+    start_at(&e, "2027-01-05T00:00:30Z");
+    sleep(4);
+    assert_int_equal(posts(&e, general_posts), 1);
+    /* the 10-minute reminder comes at 00:50Z, once */
+    kill9(&e);
+    start_at(&e, "2027-01-05T00:50:00Z");
+    struct want two = {general_posts, 2};
+    log = e2e_wait(&e, have, &two, 15000);
+    assert_non_null(log);
+    json_decref(log);
+    sleep(2);
+    assert_int_equal(posts(&e, general_posts), 2);
+    assert_int_equal(e2e_stop_bot(&e), 0);
+    unsetenv("COHORTBOT_FAKE_NOW");
+    e2e_finish(&e);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_daily_post_once),
         cmocka_unit_test(test_channels_create),
+        cmocka_unit_test(test_calendar_reminder),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
