@@ -251,7 +251,10 @@ static void feed_failed(struct app *app, struct feed *f, const char *why)
 {
     bool first = false;
     store_feed_error(app->store, f->id, why, &first);
-    snprintf(f->row.last_error, sizeof(f->row.last_error), "%s", why);
+    size_t n = strlen(why);
+    n = n < sizeof(f->row.last_error) ? n : sizeof(f->row.last_error) - 1;
+    memcpy(f->row.last_error, why, n); /* shown cut; the full text went to the store */
+    f->row.last_error[n] = '\0';
     if (first)
         log_error("calendar", "feed %" PRId64 " failed, keeping its last good copy: %s", f->id,
                   why);
