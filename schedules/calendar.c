@@ -18,7 +18,8 @@
 struct occv {
     struct cal_occ *v;
     size_t n, cap;
-    long steps; /* spent on rule iteration, against MAX_BUDGET */
+    long steps;            /* spent on rule iteration, against MAX_BUDGET */
+    struct cal_zcache *zc; /* offset tables for this expansion */
 };
 
 static int occ_push(struct occv *o, const struct cal_occ *c)
@@ -70,19 +71,21 @@ static int inst_push(struct instv *iv, const struct inst *x)
 }
 
 /* Fills start/end/all-day fields of an occurrence from a start value and a span. */
-static void place(const struct cal_feed *f, const struct cal_ev *span, int64_t wall, int64_t utc,
-                  bool is_date, icaltimezone *tz, struct cal_occ *o)
+static void place(const struct cal_feed *f, struct cal_zcache *zc, const struct cal_ev *span,
+                  int64_t wall, int64_t utc, bool is_date, icaltimezone *tz, struct cal_occ *o)
 {
     o->all_day = is_date;
     if (is_date) {
         o->day = fdiv(wall, DAY);
-        o->start = cal_wall_to_utc(f->floatz, o->day * DAY);
-        o->end = cal_wall_to_utc(f->floatz, (o->day + span->dur_days) * DAY) + span->dur_secs;
+        o->start = cal_zc_wall_to_utc(zc, f->floatz, o->day * DAY);
+        o->end =
+            cal_zc_wall_to_utc(zc, f->floatz, (o->day + span->dur_days) * DAY) + span->dur_secs;
         return;
     }
     o->start = utc;
-    o->end = span->dur_days ? cal_wall_to_utc(tz, wall + span->dur_days * DAY) + span->dur_secs
-                            : utc + span->dur_secs;
+    o->end = span->dur_days
+                 ? cal_zc_wall_to_utc(zc, tz, wall + span->dur_days * DAY) + span->dur_secs
+                 : utc + span->dur_secs;
 }
 
 static bool in_window(const struct cal_occ *o, int64_t from, int64_t to)
@@ -125,8 +128,10 @@ static int cmp_inst(const void *a, const void *b)
 
 /* Instances of RRULEs, RDATEs and DTSTART with UTC start in [lo, hi), sorted, unique. */
 static int instances(const struct cal_feed *f, const struct cal_ev *m, int64_t lo, int64_t hi,
-                     struct instv *iv, long *steps)
+                     struct instv *iv, struct occv *out)
 {
+    long *steps = &out->steps;
+    struct cal_zcache *zc = out->zc;
     const struct cal_tval *s = &m->start;
     icaltimezone *tz = s->is_date ? f->floatz : s->tz;
     int rc = 0;
@@ -138,7 +143,9 @@ static int instances(const struct cal_feed *f, const struct cal_ev *m, int64_t l
             return BOT_ENOMEM;
         int64_t w;
         while (!rc && cal_rr_next(r, &w)) {
-            int64_t u = cal_wall_to_utc(tz, w);
+            if (w + CAL_OFF_BOUND < lo)
+                continue; /* before the window in UTC whatever the offset */
+            int64_t u = cal_zc_wall_to_utc(zc, tz, w);
             if (u >= hi)
                 break;
             if (u >= lo)
@@ -155,13 +162,13 @@ static int instances(const struct cal_feed *f, const struct cal_ev *m, int64_t l
         int64_t day = fdiv(d->start.wall, DAY);
         if (s->is_date) { /* all-day series: the RDATE's own calendar date */
             x.wall = day * DAY;
-            x.utc = cal_wall_to_utc(tz, x.wall);
+            x.utc = cal_zc_wall_to_utc(zc, tz, x.wall);
         } else if (d->start.is_date) { /* a date RDATE on a timed series: DTSTART's time */
             x.wall = day * DAY + (s->wall - fdiv(s->wall, DAY) * DAY);
-            x.utc = cal_wall_to_utc(tz, x.wall);
+            x.utc = cal_zc_wall_to_utc(zc, tz, x.wall);
         } else { /* its own TZID (libical 3.0.16 ignores it) */
-            x.utc = cal_tval_utc(&d->start);
-            x.wall = x.utc + cal_tz_offset(tz, x.utc);
+            x.utc = cal_zc_wall_to_utc(zc, d->start.tz, d->start.wall);
+            x.wall = x.utc + cal_zc_offset(zc, tz, x.utc);
         }
         if (x.utc >= lo && x.utc < hi)
             rc = inst_push(iv, &x);
@@ -231,13 +238,15 @@ static int emit_instance(const struct cal_feed *f, const struct cal_ev *m, const
         int64_t sw = m->start.is_date
                          ? (fdiv(fut->start.wall, DAY) - fdiv(fut->rid.wall, DAY)) * DAY
                          : shift;
-        place(f, p, x->wall + sw, x->utc + shift, m->start.is_date, tz, &o);
+        place(f, out->zc, p, x->wall + sw, x->utc + shift, m->start.is_date, tz, &o);
     } else {
-        place(f, m, x->wall, x->utc, m->start.is_date, tz, &o);
+        place(f, out->zc, m, x->wall, x->utc, m->start.is_date, tz, &o);
         if (x->has_end)
             o.end = x->end_utc;
     }
-    o.orig_start = m->start.is_date ? cal_wall_to_utc(f->floatz, fdiv(x->wall, DAY) * DAY) : x->utc;
+    o.orig_start = m->start.is_date
+                       ? cal_zc_wall_to_utc(out->zc, f->floatz, fdiv(x->wall, DAY) * DAY)
+                       : x->utc;
     o.orig_day = fdiv(x->wall, DAY);
     if (!in_window(&o, from, to))
         return 0;
@@ -261,7 +270,7 @@ static int expand_master(const struct cal_feed *f, const struct cal_ev *m, int64
         (m->start_utc < from - ext || m->start_utc >= to + ext))
         return 0;
     struct instv iv = {0};
-    int rc = instances(f, m, from - ext, to + ext, &iv, &out->steps);
+    int rc = instances(f, m, from - ext, to + ext, &iv, out);
     for (size_t i = 0; i < iv.n && !rc; i++)
         rc = emit_instance(f, m, &iv.v[i], olo, ohi, from, to, out);
     free(iv.v);
@@ -273,9 +282,10 @@ static int emit_override(const struct cal_feed *f, const struct cal_ev *o, int64
 {
     struct cal_occ c = {0};
     set_props(&c, o);
-    place(f, o, o->start.wall, o->start_utc, o->start.is_date, o->start.tz, &c);
-    c.orig_start =
-        o->rid.is_date ? cal_wall_to_utc(f->floatz, fdiv(o->rid.wall, DAY) * DAY) : o->rid_utc;
+    place(f, out->zc, o, o->start.wall, o->start_utc, o->start.is_date, o->start.tz, &c);
+    c.orig_start = o->rid.is_date
+                       ? cal_zc_wall_to_utc(out->zc, f->floatz, fdiv(o->rid.wall, DAY) * DAY)
+                       : o->rid_utc;
     c.orig_day = fdiv(o->rid.wall, DAY);
     if (!in_window(&c, from, to))
         return 0;
@@ -333,7 +343,9 @@ static int sort_occ(struct occv *v)
 
 int cal_expand(const struct cal_feed *f, int64_t from, int64_t to, struct cal_occ **out, size_t *n)
 {
-    struct occv v = {0};
+    struct cal_zcache zc; /* ~13 KB; tables built lazily per zone */
+    cal_zc_init(&zc, from - 8 * DAY, to + 8 * DAY);
+    struct occv v = {.zc = &zc};
     int rc = 0;
     for (size_t i = 0; i < f->nmasters && !rc; i++)
         rc = expand_master(f, &f->ev[f->masters[i]], from, to, &v);

@@ -85,9 +85,39 @@ int cal_tz_offset(icaltimezone *tz, int64_t utc);
  * before the gap; a time in an overlap is the first occurrence. */
 int64_t cal_wall_to_utc(icaltimezone *tz, int64_t wall);
 int64_t cal_tval_utc(const struct cal_tval *v);
+/* |UTC offset| never exceeds this (libical reads TZOFFSETTO as +-HHMM[SS], < 100 h),
+ * so a wall time this far below a bound is before it in UTC too. */
+#define CAL_OFF_BOUND (7 * 86400LL)
 /* Resolves a TZID: in-file VTIMEZONE, builtin IANA, Windows name, trimmed forms.
  * Returns false if nothing matched. *tz = NULL means UTC. */
 bool cal_zone_resolve(struct cal_feed *f, const char *tzid, icaltimezone **tz);
+
+/* Per-expansion UTC-offset tables: each zone's offset changes inside [lo, hi),
+ * found once by sampling libical every CAL_ZC_STEP seconds and bisecting to the
+ * exact second, then read by binary search. Instants outside [lo, hi), zones past
+ * CAL_ZC_ZONES and zones with more than CAL_ZC_CHANGES changes go to libical.
+ * Assumes no zone has two changes closer than CAL_ZC_STEP that cancel out (the
+ * +-1 day probe of cal_wall_to_utc already assumes one change per day). */
+#define CAL_ZC_STEP (6 * 3600)
+#define CAL_ZC_ZONES 16
+#define CAL_ZC_CHANGES 64
+#define CAL_ZC_SPAN (12LL * 366 * 86400) /* wider windows skip the tables */
+struct cal_ztab {
+    icaltimezone *tz;
+    bool ok;
+    int n;
+    int64_t at[CAL_ZC_CHANGES + 1]; /* at[0] = lo; off[i] holds on [at[i], at[i+1]) */
+    int off[CAL_ZC_CHANGES + 1];
+};
+struct cal_zcache {
+    int64_t lo, hi; /* lo == hi: tables disabled */
+    int nz, last;
+    struct cal_ztab z[CAL_ZC_ZONES];
+};
+void cal_zc_init(struct cal_zcache *zc, int64_t lo, int64_t hi);
+/* As cal_tz_offset / cal_wall_to_utc, read through zc (NULL = libical). */
+int cal_zc_offset(struct cal_zcache *zc, icaltimezone *tz, int64_t utc);
+int64_t cal_zc_wall_to_utc(struct cal_zcache *zc, icaltimezone *tz, int64_t wall);
 
 /* calendar_fast.c: native walk of the common RRULE shapes (state is plain data) */
 struct cal_fast {

@@ -289,14 +289,24 @@ static bool grouped_next(struct cal_rr *r, int64_t *wall)
     return true;
 }
 
+/* cal_wall_to_utc(tz, wall) > until, skipping libical when the answer is certain. */
+static bool utc_after(const struct cal_rr *r, int64_t wall, int64_t until)
+{
+    if (wall + CAL_OFF_BOUND < until)
+        return false;
+    if (wall - CAL_OFF_BOUND > until)
+        return true;
+    return cal_wall_to_utc(r->tz, wall) > until;
+}
+
 static bool past_until(const struct cal_rr *r, int64_t wall)
 {
     int64_t day = floor_div(wall, 86400);
     switch (r->until_kind) {
     case U_UTC:
         if (r->is_date) /* all-day series with a UTC UNTIL: compare leniently */
-            return cal_wall_to_utc(r->tz, wall) > r->until && day > floor_div(r->until, 86400);
-        return cal_wall_to_utc(r->tz, wall) > r->until;
+            return utc_after(r, wall, r->until) && day > floor_div(r->until, 86400);
+        return utc_after(r, wall, r->until);
     case U_WALL:
         return wall > r->until;
     case U_DATE:

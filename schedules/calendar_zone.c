@@ -126,18 +126,98 @@ int cal_tz_offset(icaltimezone *tz, int64_t utc)
     return icaltimezone_get_utc_offset_of_utc_time(tz, &tt, &dst);
 }
 
-int64_t cal_wall_to_utc(icaltimezone *tz, int64_t wall)
+void cal_zc_init(struct cal_zcache *zc, int64_t lo, int64_t hi)
+{
+    zc->nz = 0;
+    zc->last = 0;
+    zc->lo = lo;
+    zc->hi = hi > lo && hi - lo <= CAL_ZC_SPAN ? hi : lo;
+}
+
+/* Samples [lo, hi) every CAL_ZC_STEP; each change is bisected to the second. */
+static void ztab_build(struct cal_ztab *t, icaltimezone *tz, int64_t lo, int64_t hi)
+{
+    t->tz = tz;
+    t->ok = true;
+    t->n = 1;
+    t->at[0] = lo;
+    int cur = t->off[0] = cal_tz_offset(tz, lo);
+    int64_t a = lo;
+    while (a < hi - 1) {
+        int64_t b = a + CAL_ZC_STEP < hi - 1 ? a + CAL_ZC_STEP : hi - 1;
+        int ob = cal_tz_offset(tz, b);
+        if (ob == cur) {
+            a = b;
+            continue;
+        }
+        while (b - a > 1) { /* invariant: offset(a) == cur, offset(b) != cur */
+            int64_t mid = a + (b - a) / 2;
+            int om = cal_tz_offset(tz, mid);
+            if (om == cur)
+                a = mid;
+            else {
+                b = mid;
+                ob = om;
+            }
+        }
+        if (t->n > CAL_ZC_CHANGES) {
+            t->ok = false;
+            return;
+        }
+        t->at[t->n] = b;
+        t->off[t->n++] = cur = ob;
+        a = b;
+    }
+}
+
+static const struct cal_ztab *ztab_get(struct cal_zcache *zc, icaltimezone *tz)
+{
+    if (zc->last < zc->nz && zc->z[zc->last].tz == tz)
+        return &zc->z[zc->last];
+    for (int i = 0; i < zc->nz; i++)
+        if (zc->z[i].tz == tz) {
+            zc->last = i;
+            return &zc->z[i];
+        }
+    if (zc->nz == CAL_ZC_ZONES)
+        return NULL;
+    ztab_build(&zc->z[zc->nz], tz, zc->lo, zc->hi);
+    zc->last = zc->nz;
+    return &zc->z[zc->nz++];
+}
+
+int cal_zc_offset(struct cal_zcache *zc, icaltimezone *tz, int64_t utc)
+{
+    if (!tz)
+        return 0;
+    if (!zc || utc < zc->lo || utc >= zc->hi)
+        return cal_tz_offset(tz, utc);
+    const struct cal_ztab *t = ztab_get(zc, tz);
+    if (!t || !t->ok)
+        return cal_tz_offset(tz, utc);
+    int lo = 0, hi = t->n; /* last i with at[i] <= utc; at[0] = zc->lo <= utc */
+    while (hi - lo > 1) {
+        int mid = (lo + hi) / 2;
+        if (t->at[mid] <= utc)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return t->off[lo];
+}
+
+int64_t cal_zc_wall_to_utc(struct cal_zcache *zc, icaltimezone *tz, int64_t wall)
 {
     if (!tz)
         return wall;
     /* Offsets in force a day before and a day after; at most one change between. */
-    int before = cal_tz_offset(tz, wall - 86400);
-    int after = cal_tz_offset(tz, wall + 86400);
+    int before = cal_zc_offset(zc, tz, wall - 86400);
+    int after = cal_zc_offset(zc, tz, wall + 86400);
     if (before == after) /* no change within a day either side */
         return wall - before;
     int64_t t1 = wall - before, t2 = wall - after;
-    bool ok1 = t1 + cal_tz_offset(tz, t1) == wall;
-    bool ok2 = t2 + cal_tz_offset(tz, t2) == wall;
+    bool ok1 = t1 + cal_zc_offset(zc, tz, t1) == wall;
+    bool ok2 = t2 + cal_zc_offset(zc, tz, t2) == wall;
     if (ok1 && ok2)
         return t1 < t2 ? t1 : t2; /* overlap: the first instant */
     if (ok1)
@@ -145,6 +225,11 @@ int64_t cal_wall_to_utc(icaltimezone *tz, int64_t wall)
     if (ok2)
         return t2;
     return t1; /* gap: offset from before the gap, e.g. 02:30 EST -> 03:30 EDT */
+}
+
+int64_t cal_wall_to_utc(icaltimezone *tz, int64_t wall)
+{
+    return cal_zc_wall_to_utc(NULL, tz, wall);
 }
 
 int64_t cal_tval_utc(const struct cal_tval *v)
