@@ -298,15 +298,55 @@ struct okey {
     size_t idx;
 };
 
-static int cmp_okey(const void *a, const void *b)
+/* Total order: start key, UID, original start, then emission order (so the result
+ * equals a stable sort on the first three). */
+static bool okey_less(const struct okey *x, const struct okey *y)
 {
-    const struct okey *x = a, *y = b;
     if (x->key != y->key)
-        return x->key < y->key ? -1 : 1;
+        return x->key < y->key;
     int c = x->uid == y->uid ? 0 : strcmp(x->uid, y->uid);
     if (c)
-        return c;
-    return (x->orig > y->orig) - (x->orig < y->orig);
+        return c < 0;
+    if (x->orig != y->orig)
+        return x->orig < y->orig;
+    return x->idx < y->idx;
+}
+
+/* Merges the ascending runs [a, m) and [m, b) of src into dst. */
+static void merge_runs(const struct okey *src, struct okey *dst, size_t a, size_t m, size_t b)
+{
+    size_t i = a, j = m, k = a;
+    while (i < m && j < b)
+        dst[k++] = okey_less(&src[j], &src[i]) ? src[j++] : src[i++];
+    while (i < m)
+        dst[k++] = src[i++];
+    while (j < b)
+        dst[k++] = src[j++];
+}
+
+/* Natural merge sort: each master emits an ascending run, so few passes are needed.
+ * Returns the buffer (k or tmp) that holds the sorted keys. */
+static struct okey *sort_keys(struct okey *k, struct okey *tmp, size_t n)
+{
+    for (;;) {
+        size_t a = 0, runs = 0;
+        while (a < n) {
+            size_t m = a + 1;
+            while (m < n && !okey_less(&k[m], &k[m - 1]))
+                m++;
+            size_t b = m < n ? m + 1 : n;
+            while (b < n && !okey_less(&k[b], &k[b - 1]))
+                b++;
+            merge_runs(k, tmp, a, m, b);
+            runs++;
+            a = b;
+        }
+        struct okey *t = k;
+        k = tmp;
+        tmp = t;
+        if (runs <= 1)
+            return k;
+    }
 }
 
 /* Sorts by start (all-day: date at 00:00Z), UID, original start: small keys are
@@ -315,14 +355,14 @@ static int sort_occ(struct occv *v)
 {
     if (v->n < 2)
         return 0;
-    struct okey *k = malloc(v->n * sizeof(*k));
-    if (!k)
+    struct okey *buf = malloc(2 * v->n * sizeof(*buf));
+    if (!buf)
         return BOT_ENOMEM;
     for (size_t i = 0; i < v->n; i++) {
         const struct cal_occ *o = &v->v[i];
-        k[i] = (struct okey){o->all_day ? o->day * DAY : o->start, o->orig_start, o->uid, i};
+        buf[i] = (struct okey){o->all_day ? o->day * DAY : o->start, o->orig_start, o->uid, i};
     }
-    qsort(k, v->n, sizeof(*k), cmp_okey);
+    struct okey *k = sort_keys(buf, buf + v->n, v->n);
     for (size_t i = 0; i < v->n; i++) { /* position i takes record k[i].idx */
         if (k[i].idx == i)
             continue;
@@ -337,7 +377,7 @@ static int sort_occ(struct occv *v)
         v->v[j] = tmp;
         k[j].idx = j;
     }
-    free(k);
+    free(buf);
     return 0;
 }
 

@@ -8,6 +8,7 @@
 #include "bot/tz.h"
 
 #include <stdint.h>
+#include <stddef.h>
 #include <string.h>
 
 #define END_MARK ICAL_RECURRENCE_ARRAY_MAX
@@ -75,7 +76,10 @@ static void skip_to(struct cal_fast *fs, int64_t skip_wall)
 bool cal_fast_init(struct cal_fast *fs, const struct icalrecurrencetype *r, int64_t dtwall,
                    bool is_date, int64_t skip_wall, bool may_skip)
 {
-    memset(fs, 0, sizeof(*fs));
+    memset(fs, 0, offsetof(struct cal_fast, days)); /* days[] is read only below n */
+    fs->n = fs->pos = 0;
+    fs->step = 0;
+    fs->hourmask = fs->minmask = fs->secmask = 0;
     bool sub = r->freq < ICAL_DAILY_RECURRENCE;
     if (r->freq > ICAL_YEARLY_RECURRENCE || !empty(r->by_set_pos) || !empty(r->by_week_no) ||
         !empty(r->by_year_day) || (sub && (is_date || !subdaily_init(fs, r))) ||
