@@ -349,34 +349,129 @@ static struct okey *sort_keys(struct okey *k, struct okey *tmp, size_t n)
     }
 }
 
-/* Sorts by start (all-day: date at 00:00Z), UID, original start: small keys are
- * sorted, then the records are permuted in place (no second big buffer). */
+static int64_t occ_key(const struct cal_occ *o)
+{
+    return o->all_day ? o->day * DAY : o->start;
+}
+
+/* Position i takes record idx[i] (a permutation), in place: no second big buffer. */
+static void permute(struct cal_occ *v, size_t n, size_t (*idx_at)(void *, size_t),
+                    void (*idx_set)(void *, size_t, size_t), void *k)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (idx_at(k, i) == i)
+            continue;
+        struct cal_occ tmp = v[i];
+        size_t j = i;
+        while (idx_at(k, j) != i) {
+            size_t next = idx_at(k, j);
+            v[j] = v[next];
+            idx_set(k, j, j);
+            j = next;
+        }
+        v[j] = tmp;
+        idx_set(k, j, j);
+    }
+}
+
+static size_t okey_at(void *k, size_t i)
+{
+    return ((struct okey *)k)[i].idx;
+}
+static void okey_set(void *k, size_t i, size_t idx)
+{
+    ((struct okey *)k)[i].idx = idx;
+}
+static size_t packed_at(void *k, size_t i)
+{
+    return (uint32_t)((uint64_t *)k)[i];
+}
+static void packed_set(void *k, size_t i, size_t idx)
+{
+    uint64_t *p = k;
+    p[i] = (p[i] & ~(uint64_t)UINT32_MAX) | idx;
+}
+
+/* Packed (key - min) << 32 | idx: ties of one key are ordered by UID, original start
+ * and idx (a top-down merge sort; the runs are short in practice). */
+static bool packed_less(const struct cal_occ *v, uint64_t a, uint64_t b)
+{
+    const struct cal_occ *x = &v[(uint32_t)a], *y = &v[(uint32_t)b];
+    int c = x->uid == y->uid ? 0 : strcmp(x->uid, y->uid);
+    if (c)
+        return c < 0;
+    if (x->orig_start != y->orig_start)
+        return x->orig_start < y->orig_start;
+    return (uint32_t)a < (uint32_t)b;
+}
+
+static void tie_sort(const struct cal_occ *v, uint64_t *a, uint64_t *tmp, size_t n)
+{
+    if (n < 2)
+        return;
+    size_t m = n / 2, i = 0, j = m, k = 0;
+    tie_sort(v, a, tmp, m);
+    tie_sort(v, a + m, tmp, n - m);
+    while (i < m && j < n)
+        tmp[k++] = packed_less(v, a[j], a[i]) ? a[j++] : a[i++];
+    while (i < m)
+        tmp[k++] = a[i++];
+    memcpy(a, tmp, k * sizeof(*a)); /* a[j..n) is already in place */
+}
+
+/* LSD radix sort on the high 32 bits (stable, so idx order holds within a key). */
+static void sort_packed(const struct cal_occ *v, uint64_t *k, uint64_t *tmp, size_t n)
+{
+    for (int shift = 32; shift < 64; shift += 8) {
+        size_t cnt[257] = {0};
+        for (size_t i = 0; i < n; i++)
+            cnt[((k[i] >> shift) & 255) + 1]++;
+        if (cnt[((k[0] >> shift) & 255) + 1] == n)
+            continue; /* one digit value: nothing moves */
+        for (int d = 0; d < 256; d++)
+            cnt[d + 1] += cnt[d];
+        for (size_t i = 0; i < n; i++)
+            tmp[cnt[(k[i] >> shift) & 255]++] = k[i];
+        memcpy(k, tmp, n * sizeof(*k));
+    }
+    for (size_t a = 0, b; a < n; a = b) {
+        for (b = a + 1; b < n && k[b] >> 32 == k[a] >> 32;)
+            b++;
+        tie_sort(v, k + a, tmp, b - a);
+    }
+}
+
+/* Sorts by start (all-day: date at 00:00Z), UID, original start, emission order:
+ * 8-byte packed keys when the keys span < 2^32 s, else 32-byte keys. */
 static int sort_occ(struct occv *v)
 {
     if (v->n < 2)
         return 0;
+    int64_t lo = occ_key(&v->v[0]), hi = lo;
+    for (size_t i = 1; i < v->n; i++) {
+        int64_t key = occ_key(&v->v[i]);
+        lo = key < lo ? key : lo;
+        hi = key > hi ? key : hi;
+    }
+    if ((uint64_t)(hi - lo) <= UINT32_MAX && v->n <= UINT32_MAX) {
+        uint64_t *k = malloc(2 * v->n * sizeof(*k));
+        if (!k)
+            return BOT_ENOMEM;
+        for (size_t i = 0; i < v->n; i++)
+            k[i] = (uint64_t)(occ_key(&v->v[i]) - lo) << 32 | i;
+        sort_packed(v->v, k, k + v->n, v->n);
+        permute(v->v, v->n, packed_at, packed_set, k);
+        free(k);
+        return 0;
+    }
     struct okey *buf = malloc(2 * v->n * sizeof(*buf));
     if (!buf)
         return BOT_ENOMEM;
     for (size_t i = 0; i < v->n; i++) {
         const struct cal_occ *o = &v->v[i];
-        buf[i] = (struct okey){o->all_day ? o->day * DAY : o->start, o->orig_start, o->uid, i};
+        buf[i] = (struct okey){occ_key(o), o->orig_start, o->uid, i};
     }
-    struct okey *k = sort_keys(buf, buf + v->n, v->n);
-    for (size_t i = 0; i < v->n; i++) { /* position i takes record k[i].idx */
-        if (k[i].idx == i)
-            continue;
-        struct cal_occ tmp = v->v[i];
-        size_t j = i;
-        while (k[j].idx != i) {
-            size_t next = k[j].idx;
-            v->v[j] = v->v[next];
-            k[j].idx = j;
-            j = next;
-        }
-        v->v[j] = tmp;
-        k[j].idx = j;
-    }
+    permute(v->v, v->n, okey_at, okey_set, sort_keys(buf, buf + v->n, v->n));
     free(buf);
     return 0;
 }
