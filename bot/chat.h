@@ -37,7 +37,7 @@ struct chat_ops {
     /* Answer an interaction: the initial callback, or, if ix->deferred, an edit of
      * @original. Never re-sends a callback whose outcome is unknown. */
     int (*reply)(void *impl, const struct interaction *ix, const struct message *m);
-    /* Acknowledge now and answer later (type 5, or 6 for components). */
+    /* Acknowledge now and answer later (type 5, ephemeral; or 6 for components). */
     int (*defer)(void *impl, struct interaction *ix);
     /* Create a guild channel (type 0 text, 4 category); done gets the new id. */
     int (*create_channel)(void *impl, const char *guild_id, const char *name, int type,

@@ -230,8 +230,12 @@ static int d_defer(void *impl, struct interaction *ix)
     if (!ix->token || strlen(ix->token) > 400 || strchr(ix->token, '/'))
         return BOT_EINVAL;
     snprintf(path, sizeof(path), "/interactions/%s/%s/callback", ix->id, ix->token);
-    int type = ix->type == IX_COMPONENT ? 6 : 5;
-    int rc = answer(c, ix, "POST", path, json_pack("{s:i}", "type", type), NULL, true);
+    /* 6 acknowledges a button quietly; 5 shows "thinking…" only to the member (our slow
+     * answers are all ephemeral, and that is decided at the deferral). */
+    json_t *body = ix->type == IX_COMPONENT
+                       ? json_pack("{s:i}", "type", 6)
+                       : json_pack("{s:i,s:{s:i}}", "type", 5, "data", "flags", 64);
+    int rc = answer(c, ix, "POST", path, body, NULL, true);
     if (rc == 0)
         ix->deferred = true;
     return rc;

@@ -20,7 +20,7 @@
 #define MOD "discord"
 #define STOP_GRACE_MS 3000
 #ifndef COHORTBOT_URL /* the project URL for the User-Agent; the build may override */
-#define COHORTBOT_URL "https://example.invalid/cohortbot"
+#define COHORTBOT_URL "https://github.com/cohortbot/cohortbot"
 #endif
 
 static void kick(struct discord *d);

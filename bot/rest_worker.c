@@ -163,6 +163,29 @@ static void describe_error(struct rreq *q)
         log_warn(MOD, "%s -> %d code=%d message=%s", q->route, q->status, q->dcode, q->msg);
 }
 
+/* What this response teaches the rate limiter (headers, and a 429's wait). */
+static void learn(struct rreq *q, struct rl_resp *rr)
+{
+    memset(rr, 0, sizeof(*rr));
+    rr->status = q->status;
+    memcpy(rr->bucket, q->h_bucket, sizeof(rr->bucket));
+    rr->has_remaining = q->h_has_remaining;
+    rr->remaining = q->h_remaining;
+    rr->has_reset_after = q->h_has_reset;
+    rr->reset_after = q->h_reset_after;
+    if (q->status != 429)
+        return;
+    rr->retry_after =
+        rest_parse_retry_after(buf_str(&q->resp), q->resp.len, q->h_ctype, q->h_retry);
+    json_t *j = strncasecmp(q->h_ctype, "application/json", 16) == 0
+                    ? json_loadb(buf_str(&q->resp), q->resp.len, 0, NULL)
+                    : NULL;
+    rr->global = q->h_global || json_is_true(json_object_get(j, "global"));
+    json_decref(j);
+    log_warn(MOD, "429 on %s: retry after %.3f s%s", q->route, rr->retry_after,
+             rr->global ? " (global)" : "");
+}
+
 static void finished(struct rest *r, struct rreq *q, CURLcode cc, int64_t now)
 {
     long status = 0;
@@ -172,23 +195,8 @@ static void finished(struct rest *r, struct rreq *q, CURLcode cc, int64_t now)
     bool curl_ok = cc == CURLE_OK && status > 0;
     bool sent_maybe = !(cc == CURLE_COULDNT_CONNECT || cc == CURLE_COULDNT_RESOLVE_HOST ||
                         cc == CURLE_COULDNT_RESOLVE_PROXY);
-    struct rl_resp rr = {.status = q->status};
-    memcpy(rr.bucket, q->h_bucket, sizeof(rr.bucket));
-    rr.has_remaining = q->h_has_remaining;
-    rr.remaining = q->h_remaining;
-    rr.has_reset_after = q->h_has_reset;
-    rr.reset_after = q->h_reset_after;
-    if (q->status == 429) {
-        rr.retry_after =
-            rest_parse_retry_after(buf_str(&q->resp), q->resp.len, q->h_ctype, q->h_retry);
-        json_t *j = strncasecmp(q->h_ctype, "application/json", 16) == 0
-                        ? json_loadb(buf_str(&q->resp), q->resp.len, 0, NULL)
-                        : NULL;
-        rr.global = q->h_global || json_is_true(json_object_get(j, "global"));
-        json_decref(j);
-        log_warn(MOD, "429 on %s: retry after %.3f s%s", q->route, rr.retry_after,
-                 rr.global ? " (global)" : "");
-    }
+    struct rl_resp rr;
+    learn(q, &rr);
     if (curl_ok)
         rl_update(r->rl, q->route, q->major, &rr, now);
     int64_t delay = rest_retry_ms(q->status, curl_ok, sent_maybe, q->flags, q->attempts,

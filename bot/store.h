@@ -71,6 +71,96 @@ int store_week_channel_set(struct store *s, int64_t cohort_id, int week, const c
 /* 0 with out filled, or BOT_ENOTFOUND. */
 int store_week_channel_get(struct store *s, int64_t cohort_id, int week, char *out, size_t outlen);
 
+/* ---- mentorship (bot/store_pairing.c) ---- */
+struct store_mentor {
+    char user_id[24];
+    char tracks[256];      /* comma list of track slugs */
+    int capacity;          /* 1..5 */
+    char timezone[64];     /* "" = use the member's /timezone, then the cohort's zone */
+    char paused_until[11]; /* YYYY-MM-DD or "": paused while the local date is before it */
+    bool active;
+    int64_t joined_at;
+};
+struct store_mentee {
+    char user_id[24];
+    char interest[64]; /* track slug or "" */
+    char timezone[64];
+    bool active;
+    int64_t joined_at;
+};
+/* Joining (again) makes the row active and clears a pause; joined_at is kept. */
+int store_mentor_put(struct store *s, int64_t cohort_id, const struct store_mentor *m, int64_t now);
+int store_mentee_put(struct store *s, int64_t cohort_id, const struct store_mentee *m, int64_t now);
+/* 0, or BOT_ENOTFOUND when the member never joined. */
+int store_mentor_get(struct store *s, int64_t cohort_id, const char *user_id,
+                     struct store_mentor *out);
+int store_mentee_get(struct store *s, int64_t cohort_id, const char *user_id,
+                     struct store_mentee *out);
+/* until NULL clears the pause. BOT_ENOTFOUND when not an active mentor. */
+int store_mentor_pause(struct store *s, int64_t cohort_id, const char *user_id, const char *until);
+/* Marks inactive; BOT_ENOTFOUND when not active. */
+int store_mentor_leave(struct store *s, int64_t cohort_id, const char *user_id);
+int store_mentee_leave(struct store *s, int64_t cohort_id, const char *user_id);
+/* Active mentors not paused on local date `today` (YYYY-MM-DD), and active mentees,
+ * ordered by user id. *out is malloc'ed (caller frees; NULL when n = 0). */
+int store_mentors_active(struct store *s, int64_t cohort_id, const char *today,
+                         struct store_mentor **out, size_t *n);
+int store_mentees_active(struct store *s, int64_t cohort_id, struct store_mentee **out, size_t *n);
+/* members.timezone (set by /timezone) into out, "" when unset. */
+int store_pair_member_zone(struct store *s, const char *guild_id, const char *user_id, char *out,
+                           size_t outlen);
+
+struct store_round {
+    int64_t id, cohort_id;
+    int round_no;
+    uint64_t seed;
+    int64_t run_at; /* when it ran: the start of the round for slots and follow-ups */
+    bool manual;    /* run by an admin's /pair run */
+};
+struct store_pair {
+    int64_t round_id;
+    int round_no;
+    char mentor_id[24]; /* "" = the mentee was left unmatched */
+    char mentee_id[24];
+    int64_t cost;
+    char reason[192];
+    int64_t slot_at;
+    bool repeat;
+    int met, mentor_met; /* -1 no answer, 0 no, 1 yes */
+};
+/* Inserts the round, its pairs and unmatched rows in one transaction; sets r->id.
+ * BOT_EBUSY when (cohort, round_no) already exists (nothing written). inputs and
+ * result are JSON text, borrowed. */
+int store_round_insert(struct store *s, struct store_round *r, const char *inputs,
+                       const char *result, const struct store_pair *pairs, size_t n);
+/* 0 or BOT_ENOTFOUND. by_no: the cohort's round round_no; latest: highest round_no. */
+int store_round_by_no(struct store *s, int64_t cohort_id, int round_no, struct store_round *out);
+int store_round_by_id(struct store *s, int64_t round_id, struct store_round *out);
+int store_round_latest(struct store *s, int64_t cohort_id, struct store_round *out);
+/* The stored inputs and result JSON: malloc'ed strings, caller frees. */
+int store_round_json(struct store *s, int64_t round_id, char **inputs, char **result);
+/* Rows of one round (mentor id, then mentee id); of the cohort's rounds before
+ * round_no with a mentor (history); of one member (as mentor or mentee, newest
+ * round first, at most max rows). *out malloc'ed, caller frees. */
+int store_pairs_of_round(struct store *s, int64_t round_id, struct store_pair **out, size_t *n);
+int store_pairs_history(struct store *s, int64_t cohort_id, int before_round,
+                        struct store_pair **out, size_t *n);
+int store_pairs_of_member(struct store *s, int64_t cohort_id, const char *user_id, size_t max,
+                          struct store_pair **out, size_t *n);
+/* Records a "did you meet?" answer: as mentee (met) and as mentor (mentor_met) of
+ * every pair of the round. BOT_ENOTFOUND when the user has no pair in it. */
+int store_pair_met(struct store *s, int64_t round_id, const char *user_id, bool yes, int64_t now);
+
+struct store_round_stats {
+    int pairs, unmatched, repeats;
+    int met_yes, met_no, mentor_yes, mentor_no; /* answers per pair */
+    int fallbacks; /* DMs delivered by a mention in the mentors channel */
+};
+/* key_prefix: the round's delivery keys ("pair/<guild>/<round>/"). */
+int store_round_stats(struct store *s, int64_t round_id, const char *key_prefix,
+                      struct store_round_stats *out);
+/* The detail text of a delivery ("" when none). */
+int store_delivery_detail(struct store *s, const char *key, char *out, size_t outlen);
 /* ---- calendar feeds (bot/store_feed.c) ---- */
 struct feed_row {
     int64_t id;

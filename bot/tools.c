@@ -1,5 +1,6 @@
 /* tools.c - dispatch of `cohortbot <tool> …` to the module that implements it. */
 #include "bot/tools.h"
+#include "schedules/pairing_cli.h"
 #include "schedules/calendar_cli.h"
 #include "bot/export.h"
 #include "schedules/simulate.h"
@@ -17,6 +18,7 @@ static const struct tool tools[] = {
     {"calendar", cal_cli_main, "print a calendar's occurrences or reminders"},
     {"export", export_main, "export checkins [--guild ID] [--db FILE]"},
     {"simulate", simulate_main, "print every post the schedules would make"},
+    {"pairs", pairing_cli_main, "--dry-run: print the next mentorship round as CSV"},
     {NULL, NULL, NULL},
 };
 

@@ -213,6 +213,17 @@ static int channel_run(struct cmd_ctx *c, const struct cmd_args *a)
                            ch);
 }
 
+/* Check-ins per week and learners at risk, then the mentorship round's outcome. */
+static int report_run(struct cmd_ctx *c, const struct cmd_args *a)
+{
+    int rc = checkin_report(c, a);
+    struct cohort co;
+    if (rc || store_cohort_get(c->app->store, c->ix->guild_id, &co))
+        return rc;
+    struct msg_embed *e = msg_add_embed(c->reply, "Mentorship", NULL);
+    return e ? pairing_report(c, &co, e) : BOT_ENOMEM;
+}
+
 static int cohort_run(struct cmd_ctx *c, const struct cmd_args *a)
 {
     if (strcmp(a->sub, "start") == 0)
@@ -224,7 +235,7 @@ static int cohort_run(struct cmd_ctx *c, const struct cmd_args *a)
     if (strcmp(a->sub, "channels create") == 0)
         return cohort_channels_create(c);
     if (strcmp(a->sub, "report") == 0)
-        return checkin_report(c, a);
+        return report_run(c, a);
     return BOT_EINVAL;
 }
 

@@ -10,6 +10,12 @@ extern const struct cmd_def cmd_cohort_def;
 extern const struct cmd_def cmd_today_def;
 extern const struct cmd_def cmd_day_def;
 extern const struct cmd_def cmd_week_def;
+extern const struct cmd_def cmd_mentor_def;
+extern const struct cmd_def cmd_mentee_def;
+extern const struct cmd_def cmd_pairs_def;
+extern const struct cmd_def cmd_pair_def;
+extern const struct cmd_component cmd_met_component;
+
 extern const struct cmd_def cmd_calendar_def;
 extern const struct cmd_def cmd_schedule_def;
 extern const struct cmd_def cmd_checkin_def;
@@ -25,13 +31,20 @@ extern const struct cmd_component cmd_mydata_button;
 #define COMMAND_TABLE                                                                              \
     &cmd_help_def, &cmd_cohort_def, &cmd_today_def, &cmd_day_def, &cmd_week_def, &cmd_checkin_def, \
         &cmd_streak_def, &cmd_progress_def, &cmd_leaderboard_def, &cmd_timezone_def,               \
-        &cmd_privacy_def, &cmd_mydata_def, &cmd_calendar_def, &cmd_schedule_def,
-#define COMPONENT_TABLE &cmd_checkin_button, &cmd_mydata_button,
+        &cmd_privacy_def, &cmd_mydata_def, &cmd_calendar_def, &cmd_schedule_def, &cmd_mentor_def, \
+        &cmd_mentee_def, &cmd_pairs_def, &cmd_pair_def,
+#define COMPONENT_TABLE &cmd_checkin_button, &cmd_mydata_button, &cmd_met_component,
 
 /* Shared helpers of the command files. */
 /* Autocomplete choices over IANA zone names containing `typed`. */
 int tz_complete(struct message *m, const char *typed);
 /* /cohort channels create (commands/cohort_channels.c); may return CMD_DEFER. */
 int cohort_channels_create(struct cmd_ctx *c);
+
+/* The mentorship part of /cohort report (commands/pairs.c): one embed field on the
+ * latest round (matched, unmatched, repeats, "did you meet?" answers, DM fallbacks).
+ * 0 or BOT_E*. */
+struct cohort;
+int pairing_report(struct cmd_ctx *c, const struct cohort *co, struct msg_embed *e);
 
 #endif

@@ -4,6 +4,7 @@
 #include "schedules/scheduler.h"
 #include "bot/app.h"
 #include "schedules/daily.h"
+#include "schedules/pairing_round.h"
 #include "schedules/reminders.h"
 #include "schedules/nudge.h"
 
@@ -12,6 +13,7 @@
 struct sched {
     struct app *app;
     struct daily_state *daily;
+    struct pairing_state *pairing;
     struct rem_state *rem;
     int64_t nudge_at; /* next nudge check (UTC seconds) */
 };
@@ -23,8 +25,9 @@ struct sched *sched_new(struct app *app)
         return NULL;
     s->app = app;
     s->daily = daily_new();
+    s->pairing = pairing_new();
     s->rem = rem_new(app);
-    if (!s->daily || !s->rem)
+    if (!s->daily || !s->pairing || !s->rem)
         goto fail;
     return s;
 fail:
@@ -37,6 +40,7 @@ void sched_free(struct sched *s)
     if (!s)
         return;
     daily_free(s->daily);
+    pairing_free(s->pairing);
     rem_free(s->rem);
     free(s);
 }
@@ -54,6 +58,7 @@ struct rem_state *sched_rem(struct sched *s)
 int sched_tick(struct sched *s, int64_t now)
 {
     daily_tick(s->app, s->daily, now);
+    pairing_tick(s->app, s->pairing, now);
     rem_tick(s->app, s->rem, now);
     if (now >= s->nudge_at) {
         nudge_run(s->app, now, NULL);

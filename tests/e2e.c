@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -48,6 +49,10 @@ void e2e_start_fake(struct e2e *e, const char *fake_config)
     e->fake = fork();
     assert_true(e->fake >= 0);
     if (e->fake == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGTERM); /* never outlive a failed test */
+        int null = getenv("E2E_FAKE_STDERR") ? -1 : open("/dev/null", O_WRONLY);
+        if (null >= 0)
+            dup2(null, 2);
         dup2(fds[1], 1);
         close(fds[0]);
         execl(bin, bin, "--port", "0", (char *)NULL);
@@ -77,6 +82,7 @@ void e2e_start_bot(struct e2e *e, const char *config_json)
     e->bot = fork();
     assert_true(e->bot >= 0);
     if (e->bot == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGTERM);
         int fd = open(e->botlog, O_WRONLY | O_CREAT | O_APPEND, 0600);
         if (fd >= 0) {
             dup2(fd, 2);
@@ -107,7 +113,7 @@ static size_t on_body(char *p, size_t s, size_t n, void *arg)
     return s * n;
 }
 
-static json_t *http(struct e2e *e, const char *verb, const char *body)
+static json_t *http_once(struct e2e *e, const char *verb, const char *body, CURLcode *rc)
 {
     char url[128];
     snprintf(url, sizeof(url), "http://127.0.0.1:%d/_ctl/%s", e->port, verb);
@@ -119,17 +125,31 @@ static json_t *http(struct e2e *e, const char *verb, const char *body)
     curl_easy_setopt(c, CURLOPT_URL, url);
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT, 10L);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, 20L);
     struct curl_slist *h = curl_slist_append(NULL, "Content-Type: application/json");
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
     if (body)
         curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-    CURLcode rc = curl_easy_perform(c);
+    *rc = curl_easy_perform(c);
     curl_slist_free_all(h);
     curl_easy_cleanup(c);
-    json_t *j = rc == CURLE_OK && b.p ? json_loads(b.p, 0, NULL) : NULL;
+    json_t *j = *rc == CURLE_OK && b.p ? json_loads(b.p, 0, NULL) : NULL;
     free(b.p);
     return j;
+}
+
+/* A few tries: a loaded machine may refuse one connection; say why on failure. */
+static json_t *http(struct e2e *e, const char *verb, const char *body)
+{
+    CURLcode rc = CURLE_OK;
+    for (int i = 0; i < 3; i++) {
+        json_t *j = http_once(e, verb, body, &rc);
+        if (j)
+            return j;
+        sleep_ms(100);
+    }
+    fprintf(stderr, "fake control /_ctl/%s failed: %s\n", verb, curl_easy_strerror(rc));
+    return NULL;
 }
 
 json_t *e2e_ctl(struct e2e *e, const char *verb, const char *body)
@@ -219,7 +239,8 @@ void e2e_finish(struct e2e *e)
     /* the token must never reach the log */
     assert_false(e2e_botlog_has(e, TOKEN));
     json_decref(log);
-    json_decref(http(e, "quit", "{}"));
+    CURLcode rc;
+    json_decref(http_once(e, "quit", "{}", &rc)); /* it may exit before answering */
     int st;
     waitpid(e->fake, &st, 0);
     if (getenv("E2E_KEEP") == NULL) {

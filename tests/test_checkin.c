@@ -196,7 +196,8 @@ static void pair(struct fx *f, const char *mentor, const char *mentee)
     snprintf(sql, sizeof(sql),
              "INSERT INTO pair_rounds(id,cohort_id,round_no,seed,run_at,inputs,result)"
              " VALUES(1,%lld,1,7,0,'[\"%s\"]','{}');"
-             "INSERT INTO pairs VALUES(1,'%s','%s',1,'tz',NULL,NULL);"
+             "INSERT INTO pairs(round_id,mentor_id,mentee_id,cost,reason,slot_at,met)"
+             " VALUES(1,'%s','%s',1,'tz',NULL,NULL);"
              "INSERT INTO mentees VALUES(%lld,'%s','streaming',NULL,1,0);",
              (long long)f->co.id, mentee, mentor, mentee, (long long)f->co.id, mentee);
     assert_int_equal(sqlite3_exec(f->app.store->db, sql, NULL, NULL, NULL), SQLITE_OK);

@@ -1,4 +1,5 @@
-/* test_e2e_daily.c - the daily prompt end to end: the real binary against the fake
+/* test_e2e_daily.c - the schedules end to end (daily prompts, /cohort channels create,
+ * calendar reminders). The daily prompt: the real binary against the fake
  * Discord server with a controlled clock (COHORTBOT_FAKE_NOW). An admin starts the
  * cohort with a slash command; the week overview and day 1 appear once, at 09:00
  * New York, with nonce + enforce_nonce; kill -9 and restart gives no second post;
@@ -21,6 +22,20 @@
 /* the fake sends this guild on every READY: #general and #week-1 */
 #define WEEK1 "1100000000000000002"
 #define WEEK1_POSTS "/channels/" WEEK1 "/messages"
+
+/* An admin's /cohort interaction with the given options JSON (the subcommand level). */
+static void cohort_cmd(struct e2e *e, const char *id, const char *options)
+{
+    char body[1024];
+    snprintf(body, sizeof(body),
+             "{\"t\":\"INTERACTION_CREATE\",\"d\":{\"id\":\"%s\",\"application_id\":"
+             "\"800000000000000001\",\"type\":2,\"token\":\"itok-%s\",\"guild_id\":\"" GUILD "\","
+             "\"channel_id\":\"" WEEK1 "\",\"member\":{\"user\":{\"id\":\"42\",\"username\":"
+             "\"admin\"},\"permissions\":\"32\"},\"data\":{\"id\":\"1\",\"name\":\"cohort\","
+             "\"type\":1,\"options\":%s}}}",
+             id, id, options);
+    json_decref(e2e_ctl(e, "dispatch", body));
+}
 
 static void cohort_start(struct e2e *e)
 {
@@ -125,10 +140,129 @@ static void test_daily_post_once(void **state)
     e2e_finish(&e);
 }
 
+static bool have_patch(json_t *log, void *arg)
+{
+    return e2e_count_rest(log, "PATCH", (const char *)arg, 0) >= 1;
+}
+
+static const char *patched_content(json_t *log, const char *prefix)
+{
+    json_t *r = e2e_nth_rest(log, "PATCH", prefix, 0);
+    return json_string_value(json_object_get(json_object_get(r, "body"), "content"));
+}
+
+/* /cohort channels create: a category and the missing week channels through REST, a
+ * deferred (ephemeral) answer listing them; with Manage Channels missing, a clear reply. */
+static void test_channels_create(void **state)
+{
+    (void)state;
+    static const char *const create =
+        "[{\"name\":\"channels\",\"type\":2,\"options\":[{\"name\":\"create\",\"type\":1}]}]";
+    struct e2e e;
+    e2e_start_fake(&e, NULL);
+    start_at(&e, "2027-01-01T12:00:00Z");
+    sleep(2);
+    cohort_start(&e);
+    sleep(1);
+    cohort_cmd(&e, "1600000000000000002", create);
+    const char *orig = "/webhooks/800000000000000001/itok-1600000000000000002/messages/@original";
+    json_t *log = e2e_wait(&e, have_patch, (void *)orig, 15000);
+    assert_non_null(log);
+    /* the category and weeks 2-10 (#week-1 exists) */
+    assert_int_equal(e2e_count_rest(log, "POST", "/guilds/" GUILD "/channels", 0), 10);
+    json_t *cat =
+        json_object_get(e2e_nth_rest(log, "POST", "/guilds/" GUILD "/channels", 0), "body");
+    assert_int_equal(json_integer_value(json_object_get(cat, "type")), 4);
+    json_t *w2 =
+        json_object_get(e2e_nth_rest(log, "POST", "/guilds/" GUILD "/channels", 1), "body");
+    assert_string_equal(json_string_value(json_object_get(w2, "name")), "week-02");
+    assert_non_null(json_string_value(json_object_get(w2, "topic")));
+    assert_non_null(json_string_value(json_object_get(w2, "parent_id")));
+    const char *text = patched_content(log, orig);
+    assert_non_null(text);
+    assert_non_null(strstr(text, "#week-10"));
+    json_t *defer = e2e_nth_rest(log, "POST", "/interactions/1600000000000000002/", 0);
+    json_t *db = json_object_get(defer, "body");
+    assert_int_equal(json_integer_value(json_object_get(db, "type")), 5);
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(db, "data"), "flags")), 64);
+    json_decref(log);
+    /* again: nothing is missing any more */
+    cohort_cmd(&e, "1600000000000000003", create);
+    sleep(3);
+    log = e2e_log(&e);
+    assert_int_equal(e2e_count_rest(log, "POST", "/guilds/" GUILD "/channels", 0), 10);
+    json_decref(log);
+    assert_int_equal(e2e_stop_bot(&e), 0);
+    e2e_finish(&e);
+    /* a server where the bot lacks Manage Channels */
+    e2e_start_fake(&e, NULL);
+    json_decref(e2e_ctl(&e, "fault", "{\"match\":\"POST /guilds/\",\"status\":403,\"count\":100}"));
+    start_at(&e, "2027-01-01T12:00:00Z");
+    sleep(2);
+    cohort_start(&e);
+    sleep(1);
+    cohort_cmd(&e, "1600000000000000004", create);
+    orig = "/webhooks/800000000000000001/itok-1600000000000000004/messages/@original";
+    log = e2e_wait(&e, have_patch, (void *)orig, 15000);
+    assert_non_null(log);
+    assert_int_equal(e2e_count_rest(log, "POST", "/guilds/" GUILD "/channels", 0), 1);
+    assert_non_null(strstr(patched_content(log, orig), "Manage Channels"));
+    json_decref(log);
+    assert_int_equal(e2e_stop_bot(&e), 0);
+    unsetenv("COHORTBOT_FAKE_NOW");
+    e2e_finish(&e);
+}
+
+/* Calendar reminders through Discord: the generated study-group calendar attached by
+ * /cohort start study_groups:#general; the Monday 20:00 New York session (01:00Z) is
+ * reminded 60 and 10 minutes before, each once, also across kill -9 and restart. */
+static void test_calendar_reminder(void **state)
+{
+    (void)state;
+    static const char *const general_posts = "/channels/1100000000000000001/messages";
+    struct e2e e;
+    e2e_start_fake(&e, NULL);
+    start_at(&e, "2027-01-04T23:59:57Z");
+    sleep(2);
+    cohort_cmd(&e, "1600000000000000005",
+               "[{\"name\":\"start\",\"type\":1,\"options\":[{\"name\":\"date\",\"type\":3,"
+               "\"value\":\"2027-01-04\"},{\"name\":\"study_groups\",\"type\":7,\"value\":"
+               "\"1100000000000000001\"}]}]");
+    struct want one = {general_posts, 1};
+    json_t *log = e2e_wait(&e, have, &one, 15000);
+    assert_non_null(log);
+    json_t *body = json_object_get(e2e_nth_rest(log, "POST", general_posts, 0), "body");
+    json_t *embed = json_array_get(json_object_get(body, "embeds"), 0);
+    assert_non_null(strstr(json_string_value(json_object_get(embed, "title")), "data-foundations"));
+    const char *starts = json_string_value(
+        json_object_get(json_array_get(json_object_get(embed, "fields"), 0), "value"));
+    assert_non_null(strstr(starts, "<t:1799110800:F>")); /* 2027-01-05T01:00:00Z */
+    assert_true(json_is_true(json_object_get(body, "enforce_nonce")));
+    json_decref(log);
+    kill9(&e);
+    start_at(&e, "2027-01-05T00:00:30Z");
+    sleep(4);
+    assert_int_equal(posts(&e, general_posts), 1);
+    /* the 10-minute reminder comes at 00:50Z, once */
+    kill9(&e);
+    start_at(&e, "2027-01-05T00:50:00Z");
+    struct want two = {general_posts, 2};
+    log = e2e_wait(&e, have, &two, 15000);
+    assert_non_null(log);
+    json_decref(log);
+    sleep(2);
+    assert_int_equal(posts(&e, general_posts), 2);
+    assert_int_equal(e2e_stop_bot(&e), 0);
+    unsetenv("COHORTBOT_FAKE_NOW");
+    e2e_finish(&e);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_daily_post_once),
+        cmocka_unit_test(test_channels_create),
+        cmocka_unit_test(test_calendar_reminder),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -320,7 +320,8 @@ static void check_options(json_t *opts, const char *where, int depth)
             if (type == 1 && depth > 1)
                 fail_msg("%s: subcommands nested too deep", where);
             char sub[128];
-            snprintf(sub, sizeof(sub), "%s %s", where, name);
+            int w = snprintf(sub, sizeof(sub), "%s %s", where, name);
+            assert_true(w > 0 && (size_t)w < sizeof(sub));
             check_options(json_object_get(o, "options"), sub, depth + 1);
             continue;
         }

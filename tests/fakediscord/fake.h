@@ -26,6 +26,7 @@ struct fake_frame {
 struct fake_fault {
     char match[96]; /* substring of "METHOD /path" */
     int status, count;
+    int code; /* Discord JSON error code to answer with (0 = by status) */
     double retry_after;
     bool html, global, no_retry_after;
     int delay_ms;

@@ -201,6 +201,7 @@ static void ctl_fault(struct fake *f, json_t *b)
     const char *match = json_string_value(json_object_get(b, "match"));
     snprintf(ft->match, sizeof(ft->match), "%s", match ? match : "");
     ft->status = (int)json_integer_value(json_object_get(b, "status"));
+    ft->code = (int)json_integer_value(json_object_get(b, "code"));
     ft->count =
         json_object_get(b, "count") ? (int)json_integer_value(json_object_get(b, "count")) : 1;
     ft->retry_after = json_number_value(json_object_get(b, "retry_after"));

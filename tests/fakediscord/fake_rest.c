@@ -121,10 +121,11 @@ static bool apply_fault(struct fake *f, struct fake_pss *p, const char *key)
             return true;
         }
         const char *msg = ft->status == 401   ? "401: Unauthorized"
+                          : ft->code == 50007 ? "Cannot send messages to this user"
                           : ft->status == 403 ? "Missing Permissions"
                           : ft->status == 404 ? "Unknown Channel"
                                               : "Internal Server Error";
-        int code = ft->status == 403 ? 50013 : ft->status == 404 ? 10003 : 0;
+        int code = ft->code ? ft->code : ft->status == 403 ? 50013 : ft->status == 404 ? 10003 : 0;
         reply_json(p, ft->status, json_pack("{s:s, s:i}", "message", msg, "code", code));
         return true;
     }
@@ -200,7 +201,7 @@ void fake_rest(struct fake *f, struct fake_pss *p)
     char key[600], rt[RL_ROUTE_MAX] = "", major[RL_MAJOR_MAX] = "";
     snprintf(key, sizeof(key), "%s %s", p->method, path);
     rl_route(p->method, path, rt, sizeof(rt), major, sizeof(major));
-    char ctype[64] = "", auth[128] = "", ua[128] = "";
+    char ctype[256] = "", auth[128] = "", ua[128] = "";
     lws_hdr_copy(p->wsi, ctype, sizeof(ctype), WSI_TOKEN_HTTP_CONTENT_TYPE);
     lws_hdr_copy(p->wsi, auth, sizeof(auth), WSI_TOKEN_HTTP_AUTHORIZATION);
     lws_hdr_copy(p->wsi, ua, sizeof(ua), WSI_TOKEN_HTTP_USER_AGENT);

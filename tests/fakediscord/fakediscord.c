@@ -259,7 +259,7 @@ static void respond_now(lws_sorted_usec_list_t *sul)
 
 static void handle(struct fake *f, struct lws *wsi, struct fake_pss *p)
 {
-    buf_init(&p->resp, (size_t)256 << 20); /* the log after a benchmark flood is large */
+    buf_init(&p->resp, (size_t)256 << 20); /* /_ctl/log can be large after floods */
     p->ctype = "application/json";
     p->extra_hdrs[0] = '\0';
     int delay_ms = 0;
