@@ -245,6 +245,17 @@ static void set_bucket(struct rl *r, const char *route, const char *bucket)
     r->nmap++;
 }
 
+/* An interaction's callback is answered once: once nothing is in flight and the bucket
+ * is not holding, its state (keyed by the interaction id) would only fill the table. */
+static void forget_answered(struct rl *r, struct rl_state *s, const char *major, int64_t now)
+{
+    bool holding = s->reset_at > now && s->remaining <= 0;
+    if (strncmp(major, "interactions/", 13) != 0 || s->inflight > 0 || holding)
+        return;
+    *s = r->st[r->nst - 1];
+    r->nst--;
+}
+
 void rl_update(struct rl *r, const char *route, const char *major, const struct rl_resp *resp,
                int64_t now)
 {
@@ -260,6 +271,8 @@ void rl_update(struct rl *r, const char *route, const char *major, const struct 
     if (resp->bucket[0]) {
         set_bucket(r, route, resp->bucket);
         state_key(r, route, major, key, sizeof(key));
+        if (s && strcmp(s->key, key) != 0) /* the route-keyed state it learned under */
+            forget_answered(r, s, major, now);
         s = get_state(r, key, now);
     }
     if (!s)
@@ -276,4 +289,5 @@ void rl_update(struct rl *r, const char *route, const char *major, const struct 
         if (until > s->reset_at)
             s->reset_at = until;
     }
+    forget_answered(r, s, major, now);
 }

@@ -50,6 +50,33 @@ int store_step_done(struct store *s, sqlite3_stmt *st)
     return rc == SQLITE_BUSY ? BOT_EBUSY : BOT_EIO;
 }
 
+int store_collect(sqlite3_stmt *st, size_t size, void (*row)(sqlite3_stmt *st, void *elem),
+                  void **out, size_t *n)
+{
+    size_t cap = 0;
+    int rc;
+    *out = NULL;
+    *n = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (*n == cap) {
+            size_t nc = cap ? cap * 2 : 16;
+            void *p = realloc(*out, nc * size);
+            if (!p)
+                break;
+            *out = p;
+            cap = nc;
+        }
+        row(st, (char *)*out + (*n)++ * size);
+    }
+    sqlite3_reset(st);
+    if (rc == SQLITE_DONE)
+        return 0;
+    free(*out);
+    *out = NULL;
+    *n = 0;
+    return rc == SQLITE_ROW ? BOT_ENOMEM : BOT_EIO;
+}
+
 void store_bind_text(sqlite3_stmt *st, int idx, const char *v)
 {
     if (v)

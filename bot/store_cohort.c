@@ -25,6 +25,11 @@ static void row_to_cohort(sqlite3_stmt *st, struct cohort *c)
     c->updated_at = sqlite3_column_int64(st, 9);
 }
 
+static void row_to_cohort_v(sqlite3_stmt *st, void *elem)
+{
+    row_to_cohort(st, elem);
+}
+
 int store_cohort_get(struct store *s, const char *guild_id, struct cohort *out)
 {
     static const char sql[] = "SELECT " COHORT_COLS " FROM cohorts WHERE guild_id=?1";
@@ -82,27 +87,13 @@ int store_cohort_each(struct store *s, int (*fn)(void *arg, const struct cohort 
         return BOT_EIO;
     /* Copy rows first: fn may run other statements (even this one). */
     struct cohort *rows = NULL;
-    size_t n = 0, cap = 0;
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (n == cap) {
-            cap = cap ? cap * 2 : 8;
-            struct cohort *p = realloc(rows, cap * sizeof(*p));
-            if (!p) {
-                free(rows);
-                sqlite3_reset(st);
-                return BOT_ENOMEM;
-            }
-            rows = p;
-        }
-        row_to_cohort(st, &rows[n++]);
-    }
-    sqlite3_reset(st);
-    for (size_t i = 0; rc == SQLITE_DONE && i < n; i++)
+    size_t n = 0;
+    int rc = store_collect(st, sizeof(*rows), row_to_cohort_v, (void **)&rows, &n);
+    for (size_t i = 0; !rc && i < n; i++)
         if (fn(arg, &rows[i]))
             break;
     free(rows);
-    return rc == SQLITE_DONE ? 0 : BOT_EIO;
+    return rc;
 }
 
 int store_week_channel_set(struct store *s, int64_t cohort_id, int week, const char *channel_id)

@@ -26,6 +26,11 @@ static void row_to_feed(sqlite3_stmt *st, struct feed_row *f)
     f->error_notified = sqlite3_column_int(st, 10) != 0;
 }
 
+static void row_to_feed_v(sqlite3_stmt *st, void *elem)
+{
+    row_to_feed(st, elem);
+}
+
 int store_feed_add(struct store *s, const char *guild, const char *source, const char *channel,
                    const char *leads, int64_t now, int64_t *id)
 {
@@ -92,28 +97,13 @@ int store_feed_list(struct store *s, const char *guild, struct feed_row **out, s
     static const char one[] = "SELECT " FEED_COLS " FROM calendar_feeds WHERE guild_id=?1 OR "
                               "guild_id='' ORDER BY id";
     sqlite3_stmt *st = store_stmt(s, guild ? one : all);
-    size_t cap = 0;
-    int rc;
     *out = NULL;
     *n = 0;
     if (!st)
         return BOT_EIO;
     if (guild)
         store_bind_text(st, 1, guild);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 8;
-            struct feed_row *p = realloc(*out, cap * sizeof(*p));
-            if (!p) {
-                sqlite3_reset(st);
-                return BOT_ENOMEM;
-            }
-            *out = p;
-        }
-        row_to_feed(st, &(*out)[(*n)++]);
-    }
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? 0 : BOT_EIO;
+    return store_collect(st, sizeof(**out), row_to_feed_v, (void **)out, n);
 }
 
 int store_feed_body(struct store *s, int64_t id, char **body, size_t *len)

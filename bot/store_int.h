@@ -26,6 +26,11 @@ sqlite3_stmt *store_stmt(struct store *s, const char *sql);
 int store_step_done(struct store *s, sqlite3_stmt *st);
 /* Binds text or NULL. */
 void store_bind_text(sqlite3_stmt *st, int idx, const char *v);
+/* Steps a bound statement to the end, appending one element of `size` bytes per row
+ * (filled by `row`) to a malloc'd array: *out (caller free()s) and *n. Resets st.
+ * 0, BOT_ENOMEM or BOT_EIO (then *out is NULL and *n 0). */
+int store_collect(sqlite3_stmt *st, size_t size, void (*row)(sqlite3_stmt *st, void *elem),
+                  void **out, size_t *n);
 /* Copies column text into out (empty for NULL). */
 void store_col_text(sqlite3_stmt *st, int col, char *out, size_t outlen);
 

@@ -13,19 +13,6 @@ static const char *nz(const char *s)
 }
 
 /* Grows *rows by one element of size sz; returns the new slot or NULL. */
-static void *grow(void **rows, size_t *n, size_t *cap, size_t sz)
-{
-    if (*n == *cap) {
-        size_t nc = *cap ? *cap * 2 : 16;
-        void *p = realloc(*rows, nc * sz);
-        if (!p)
-            return NULL;
-        *rows = p;
-        *cap = nc;
-    }
-    return (char *)*rows + (*n)++ * sz;
-}
-
 int store_mentor_put(struct store *s, int64_t cohort_id, const struct store_mentor *m, int64_t now)
 {
     static const char sql[] =
@@ -77,6 +64,11 @@ static void row_mentor(sqlite3_stmt *st, struct store_mentor *m)
     m->joined_at = sqlite3_column_int64(st, 6);
 }
 
+static void row_mentor_v(sqlite3_stmt *st, void *elem)
+{
+    row_mentor(st, elem);
+}
+
 static void row_mentee(sqlite3_stmt *st, struct store_mentee *m)
 {
     memset(m, 0, sizeof(*m));
@@ -85,6 +77,11 @@ static void row_mentee(sqlite3_stmt *st, struct store_mentee *m)
     store_col_text(st, 2, m->timezone, sizeof(m->timezone));
     m->active = sqlite3_column_int(st, 3) != 0;
     m->joined_at = sqlite3_column_int64(st, 4);
+}
+
+static void row_mentee_v(sqlite3_stmt *st, void *elem)
+{
+    row_mentee(st, elem);
 }
 
 static int one_row(sqlite3_stmt *st, int64_t cohort_id, const char *user_id)
@@ -169,28 +166,13 @@ int store_mentors_active(struct store *s, int64_t cohort_id, const char *today,
                               "active=1 AND (paused_until IS NULL OR paused_until<=?2) "
                               "ORDER BY user_id";
     sqlite3_stmt *st = store_stmt(s, sql);
-    size_t cap = 0;
-    int rc;
     *out = NULL;
     *n = 0;
     if (!st)
         return BOT_EIO;
     sqlite3_bind_int64(st, 1, cohort_id);
     store_bind_text(st, 2, today);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        struct store_mentor *m = grow((void **)out, n, &cap, sizeof(**out));
-        if (!m)
-            break;
-        row_mentor(st, m);
-    }
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE) {
-        free(*out);
-        *out = NULL;
-        *n = 0;
-        return rc == SQLITE_ROW ? BOT_ENOMEM : BOT_EIO;
-    }
-    return 0;
+    return store_collect(st, sizeof(**out), row_mentor_v, (void **)out, n);
 }
 
 int store_mentees_active(struct store *s, int64_t cohort_id, struct store_mentee **out, size_t *n)
@@ -198,27 +180,12 @@ int store_mentees_active(struct store *s, int64_t cohort_id, struct store_mentee
     static const char sql[] = "SELECT " MENTEE_COLS " FROM mentees WHERE cohort_id=?1 AND "
                               "active=1 ORDER BY user_id";
     sqlite3_stmt *st = store_stmt(s, sql);
-    size_t cap = 0;
-    int rc;
     *out = NULL;
     *n = 0;
     if (!st)
         return BOT_EIO;
     sqlite3_bind_int64(st, 1, cohort_id);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        struct store_mentee *m = grow((void **)out, n, &cap, sizeof(**out));
-        if (!m)
-            break;
-        row_mentee(st, m);
-    }
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE) {
-        free(*out);
-        *out = NULL;
-        *n = 0;
-        return rc == SQLITE_ROW ? BOT_ENOMEM : BOT_EIO;
-    }
-    return 0;
+    return store_collect(st, sizeof(**out), row_mentee_v, (void **)out, n);
 }
 
 int store_pair_member_zone(struct store *s, const char *guild_id, const char *user_id, char *out,
@@ -404,13 +371,16 @@ static void row_pair(sqlite3_stmt *st, struct store_pair *p)
     p->mentor_met = sqlite3_column_int(st, 9);
 }
 
+static void row_pair_v(sqlite3_stmt *st, void *elem)
+{
+    row_pair(st, elem);
+}
+
 /* Binds (a, b, text) as ?1 ?2 ?3 where the statement has them, then collects rows. */
 static int pair_rows(struct store *s, const char *sql, int64_t a, int64_t b, const char *text,
                      struct store_pair **out, size_t *n)
 {
     sqlite3_stmt *st = store_stmt(s, sql);
-    size_t cap = 0;
-    int rc;
     *out = NULL;
     *n = 0;
     if (!st)
@@ -421,20 +391,7 @@ static int pair_rows(struct store *s, const char *sql, int64_t a, int64_t b, con
         sqlite3_bind_int64(st, 2, b);
     if (np >= 3)
         store_bind_text(st, 3, text);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        struct store_pair *p = grow((void **)out, n, &cap, sizeof(**out));
-        if (!p)
-            break;
-        row_pair(st, p);
-    }
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE) {
-        free(*out);
-        *out = NULL;
-        *n = 0;
-        return rc == SQLITE_ROW ? BOT_ENOMEM : BOT_EIO;
-    }
-    return 0;
+    return store_collect(st, sizeof(**out), row_pair_v, (void **)out, n);
 }
 
 int store_pairs_of_round(struct store *s, int64_t round_id, struct store_pair **out, size_t *n)

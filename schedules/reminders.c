@@ -59,8 +59,8 @@ struct rem_state {
     bool started, quit;
     pthread_mutex_t mu;
     pthread_cond_t cv;
-    struct job *todo[MAX_JOBS], *done[MAX_JOBS];
-    int ntodo, ndone;
+    struct job *queued[MAX_JOBS], *done[MAX_JOBS];
+    int nqueued, ndone;
 };
 
 static void *worker(void *arg)
@@ -68,12 +68,12 @@ static void *worker(void *arg)
     struct rem_state *r = arg;
     pthread_mutex_lock(&r->mu);
     while (!r->quit) {
-        if (r->ntodo == 0) {
+        if (r->nqueued == 0) {
             pthread_cond_wait(&r->cv, &r->mu);
             continue;
         }
-        struct job *j = r->todo[0];
-        memmove(r->todo, r->todo + 1, (size_t)(--r->ntodo) * sizeof(r->todo[0]));
+        struct job *j = r->queued[0];
+        memmove(r->queued, r->queued + 1, (size_t)(--r->nqueued) * sizeof(r->queued[0]));
         struct feed_opts opts = {.max_bytes = r->app->cfg->feed_max_bytes,
                                  .timeout_ms = r->app->cfg->feed_timeout_s * 1000L};
         pthread_mutex_unlock(&r->mu);
@@ -118,8 +118,8 @@ void rem_free(struct rem_state *r)
         pthread_mutex_unlock(&r->mu);
         pthread_join(r->thread, NULL); /* a fetch in progress ends by its timeout */
     }
-    for (int i = 0; i < r->ntodo; i++)
-        free(r->todo[i]);
+    for (int i = 0; i < r->nqueued; i++)
+        free(r->queued[i]);
     for (int i = 0; i < r->ndone; i++) {
         feed_result_free(&r->done[i]->res);
         free(r->done[i]);
@@ -354,8 +354,8 @@ static void start_refreshes(struct app *app, struct rem_state *r, int64_t now)
         j->prev.have_hash = f->row.content_hash[0] && f->cal;
         j->prev.hash = strtoull(f->row.content_hash, NULL, 16);
         pthread_mutex_lock(&r->mu);
-        if (r->ntodo < MAX_JOBS) {
-            r->todo[r->ntodo++] = j;
+        if (r->nqueued < MAX_JOBS) {
+            r->queued[r->nqueued++] = j;
             f->fetching = true;
             pthread_cond_signal(&r->cv);
         } else {

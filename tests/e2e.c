@@ -90,7 +90,9 @@ void e2e_start_bot(struct e2e *e, const char *config_json)
         }
         setenv("DISCORD_TOKEN", TOKEN, 1);
         setenv("COHORTBOT_API_BASE", base, 1);
-        execl(bin, bin, "--config", e->config, "--db", e->db, "--log-level", "debug", (char *)NULL);
+        const char *level = getenv("E2E_LOG_LEVEL"); /* benchmarks: less logging */
+        execl(bin, bin, "--config", e->config, "--db", e->db, "--log-level",
+              level && *level ? level : "debug", (char *)NULL);
         _exit(127);
     }
 }

@@ -290,7 +290,7 @@ static void test_syntax_and_shape(void **state)
         /* no part of the token is echoed back, even when it is where parsing failed */
         for (size_t k = 0; k + 6 <= strlen(TOKEN); k++) {
             char piece[7];
-            memcpy(piece, TOKEN + k, 6);
+            memcpy(piece, &TOKEN[k], 6);
             piece[6] = '\0';
             if (strstr(buf_str(&errs), piece))
                 fail_msg("case %zu: error text shows token piece \"%s\": %s", i, piece,

@@ -107,7 +107,7 @@ static void test_redaction(void **state)
     /* no piece of the secret longer than a few characters, anywhere */
     for (size_t k = 0; k + 6 <= strlen(SECRET); k++) {
         char piece[7];
-        memcpy(piece, SECRET + k, 6);
+        memcpy(piece, &SECRET[k], 6);
         piece[6] = '\0';
         const char *hit = strstr(out, piece);
         if (hit) {

@@ -92,6 +92,39 @@ static void test_buckets(void **state)
     rl_free(NULL);
 }
 
+/* One state per interaction id would fill the table at thousands of callbacks a second
+ * (and make every lookup scan it): answered ones are forgotten, held ones are kept. */
+static void test_interaction_states_forgotten(void **state)
+{
+    (void)state;
+    struct rl *r = rl_new();
+    const char *R = "POST /interactions/{id}/{token}/callback";
+    struct rl_resp ok = {.status = 204,
+                         .bucket = "ix",
+                         .has_remaining = true,
+                         .remaining = 4,
+                         .has_reset_after = true,
+                         .reset_after = 1.0};
+    char major[64];
+    for (int i = 0; i < 5000; i++) {
+        snprintf(major, sizeof(major), "interactions/%d", 1000 + i);
+        assert_int_equal(rl_wait(r, R, major, true, i), 0);
+        rl_sent(r, R, major, true, i);
+        rl_update(r, R, major, &ok, i);
+    }
+    assert_int_equal(rl_count(r), 0);
+    struct rl_resp r429 = {.status = 429, .bucket = "ix", .retry_after = 0.5};
+    rl_sent(r, R, "interactions/1", true, 6000);
+    rl_update(r, R, "interactions/1", &r429, 6000);
+    assert_int_equal(rl_count(r), 1);
+    assert_int_equal(rl_wait(r, R, "interactions/1", true, 6100), 400);
+    /* other routes keep what they learned */
+    rl_sent(r, "POST /channels/{id}/messages", "channels/1", false, 7000);
+    rl_update(r, "POST /channels/{id}/messages", "channels/1", &ok, 7000);
+    assert_int_equal(rl_count(r), 3); /* + its route-keyed and bucket-keyed states */
+    rl_free(r);
+}
+
 static void test_retry_policy(void **state)
 {
     (void)state;
@@ -302,8 +335,11 @@ static void test_worker_errors(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_routes),        cmocka_unit_test(test_buckets),
-        cmocka_unit_test(test_retry_policy),  cmocka_unit_test(test_worker_429_then_ok),
+        cmocka_unit_test(test_routes),
+        cmocka_unit_test(test_buckets),
+        cmocka_unit_test(test_interaction_states_forgotten),
+        cmocka_unit_test(test_retry_policy),
+        cmocka_unit_test(test_worker_429_then_ok),
         cmocka_unit_test(test_worker_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

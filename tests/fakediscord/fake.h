@@ -76,10 +76,13 @@ struct fake {
     json_t *log_closes; /* [{code, t}] close frames the bot sent */
     json_t *nonces;     /* nonce -> message id */
     int bucket_remaining;
-    /* interaction flood (benchmark): one INTERACTION_CREATE per tick */
+    /* interaction flood (benchmark): one INTERACTION_CREATE every tick, open loop (a late
+     * timer sends everything that fell due); /help, or /checkin from a distinct user each */
     lws_sorted_usec_list_t ix_sul;
     int ix_total, ix_sent, ix_tick_us;
-    int64_t *ix_sent_us; /* per interaction, when it was queued */
+    bool ix_checkin;
+    int64_t ix_start_us, ix_last_answer_us;
+    int64_t *ix_sent_us; /* per interaction, when it fell due (latency counts from there) */
     json_t *ix_lat_us;   /* callback latencies in microseconds */
     int64_t t0;
 };
@@ -93,8 +96,9 @@ void fake_ctl(struct fake *f, struct fake_pss *p);
 void fake_ws_queue(struct fake *f, struct fake_pss *p, const char *text, size_t len, int flags);
 int fake_dispatch(struct fake *f, const char *t, json_t *d); /* steals d */
 void fake_ws_close(struct fake *f, int code);
-/* Start an interaction flood: n interactions, one every tick_us (fake_ctl.c). */
-void fake_ix_flood(struct fake *f, int n, int tick_us);
+/* Start an interaction flood: n interactions, one every tick_us; /checkin (hours, note)
+ * from user 7000000000000000000+i when checkin, else /help (fake_ctl.c). */
+void fake_ix_flood(struct fake *f, int n, int tick_us, bool checkin);
 /* A callback for interaction `id` arrived (fake_ctl.c). */
 void fake_ix_answered(struct fake *f, const char *path);
 /* Checks a request body against Discord's documented limits; appends problems. */

@@ -16,12 +16,16 @@ static void ok(struct fake_pss *p)
 
 static void ctl_log(struct fake *f, struct fake_pss *p)
 {
-    json_t *j =
-        json_pack("{s:O, s:O, s:O, s:O, s:i, s:i, s:i, s:i, s:I, s:i, s:b, s:I}", "rest",
-                  f->log_rest, "gw", f->log_gw, "closes", f->log_closes, "ix_lat_us", f->ix_lat_us,
-                  "connections", f->connections, "identifies", f->identifies, "resumes", f->resumes,
-                  "heartbeats", f->heartbeats, "seq", (json_int_t)f->seq, "invalid_frames",
-                  f->invalid_frames, "connected", f->conn != NULL, "now", (json_int_t)fake_ms(f));
+    json_t *j = json_pack("{s:O, s:O, s:O, s:O, s:I, s:i, s:i, s:i, s:i, s:i, s:I, s:i, s:b, s:I}",
+                          "rest", f->log_rest, "gw", f->log_gw, "closes", f->log_closes,
+                          "ix_lat_us", f->ix_lat_us, "ix_span_us",
+                          (json_int_t)(f->ix_last_answer_us > f->ix_start_us
+                                           ? f->ix_last_answer_us - f->ix_start_us
+                                           : 0),
+                          "ix_sent", f->ix_sent, "connections", f->connections, "identifies",
+                          f->identifies, "resumes", f->resumes, "heartbeats", f->heartbeats, "seq",
+                          (json_int_t)f->seq, "invalid_frames", f->invalid_frames, "connected",
+                          f->conn != NULL, "now", (json_int_t)fake_ms(f));
     char *s = j ? json_dumps(j, JSON_COMPACT) : NULL;
     json_decref(j);
     p->status = s ? 200 : 500;
@@ -105,27 +109,49 @@ out:
 
 #define IX_FLOOD_BASE 1600000000000000000ULL
 
+static json_t *ix_data(bool checkin)
+{
+    if (!checkin)
+        return json_pack("{s:s, s:s, s:i}", "id", "1", "name", "help", "type", 1);
+    return json_pack("{s:s, s:s, s:i, s:[{s:s, s:i, s:f}, {s:s, s:i, s:s}]}", "id", "2", "name",
+                     "checkin", "type", 1, "options", "name", "hours", "type", 10, "value", 1.5,
+                     "name", "note", "type", 3, "value", "bench check-in");
+}
+
+static void ix_send(struct fake *f, int i, int64_t due)
+{
+    char id[24], user[24];
+    snprintf(id, sizeof(id), "%llu", IX_FLOOD_BASE + (unsigned long long)i);
+    snprintf(user, sizeof(user), "%llu",
+             f->ix_checkin ? 7000000000000000000ULL + (unsigned long long)i : 42ULL);
+    json_t *d = json_pack("{s:s, s:s, s:i, s:s, s:s, s:s, s:{s:{s:s, s:s}, s:s}, s:o}", "id", id,
+                          "application_id", "800000000000000001", "type", 2, "token", "itok-bench",
+                          "guild_id", "1000000000000000001", "channel_id", "1100000000000000001",
+                          "member", "user", "id", user, "username", "learner", "permissions", "0",
+                          "data", ix_data(f->ix_checkin));
+    f->ix_sent_us[i] = due;
+    fake_dispatch(f, "INTERACTION_CREATE", d);
+}
+
+/* Sends every interaction that has fallen due, then sleeps until the next one. */
 static void ix_tick(lws_sorted_usec_list_t *sul)
 {
     struct fake *f = lws_container_of(sul, struct fake, ix_sul);
+    int64_t now = lws_now_usecs();
+    while (f->ix_sent < f->ix_total) {
+        int64_t due = f->ix_start_us + (int64_t)f->ix_sent * f->ix_tick_us;
+        if (due > now)
+            break;
+        ix_send(f, f->ix_sent, due);
+        f->ix_sent++;
+    }
     if (f->ix_sent >= f->ix_total)
         return;
-    int i = f->ix_sent++;
-    char id[24];
-    snprintf(id, sizeof(id), "%llu", IX_FLOOD_BASE + (unsigned long long)i);
-    json_t *d =
-        json_pack("{s:s, s:s, s:i, s:s, s:s, s:s, s:{s:{s:s, s:s}, s:s}, s:{s:s, s:s, "
-                  "s:i}}",
-                  "id", id, "application_id", "800000000000000001", "type", 2, "token",
-                  "itok-bench", "guild_id", "1000000000000000001", "channel_id",
-                  "1100000000000000001", "member", "user", "id", "42", "username", "learner",
-                  "permissions", "0", "data", "id", "1", "name", "help", "type", 1);
-    f->ix_sent_us[i] = lws_now_usecs();
-    fake_dispatch(f, "INTERACTION_CREATE", d);
-    lws_sul_schedule(f->ctx, 0, &f->ix_sul, ix_tick, f->ix_tick_us);
+    int64_t next = f->ix_start_us + (int64_t)f->ix_sent * f->ix_tick_us;
+    lws_sul_schedule(f->ctx, 0, &f->ix_sul, ix_tick, next - now > 0 ? next - now : 1);
 }
 
-void fake_ix_flood(struct fake *f, int n, int tick_us)
+void fake_ix_flood(struct fake *f, int n, int tick_us, bool checkin)
 {
     if (n <= 0 || n > 1000000 || f->ix_sent_us)
         return;
@@ -135,7 +161,9 @@ void fake_ix_flood(struct fake *f, int n, int tick_us)
     f->ix_total = n;
     f->ix_sent = 0;
     f->ix_tick_us = tick_us > 0 ? tick_us : 1000;
-    lws_sul_schedule(f->ctx, 0, &f->ix_sul, ix_tick, 1);
+    f->ix_checkin = checkin;
+    f->ix_start_us = lws_now_usecs() + 1000;
+    lws_sul_schedule(f->ctx, 0, &f->ix_sul, ix_tick, 1000);
 }
 
 void fake_ix_answered(struct fake *f, const char *path)
@@ -144,7 +172,8 @@ void fake_ix_answered(struct fake *f, const char *path)
     if (!f->ix_sent_us || sscanf(path, "/interactions/%llu/", &id) != 1 || id < IX_FLOOD_BASE ||
         id - IX_FLOOD_BASE >= (unsigned long long)f->ix_sent)
         return;
-    int64_t lat = lws_now_usecs() - f->ix_sent_us[id - IX_FLOOD_BASE];
+    f->ix_last_answer_us = lws_now_usecs();
+    int64_t lat = f->ix_last_answer_us - f->ix_sent_us[id - IX_FLOOD_BASE];
     json_array_append_new(f->ix_lat_us, json_integer(lat));
 }
 
@@ -212,7 +241,8 @@ void fake_ctl(struct fake *f, struct fake_pss *p)
         ctl_fault(f, b);
     else if (!strcmp(verb, "ix_flood") && b)
         fake_ix_flood(f, (int)json_integer_value(json_object_get(b, "n")),
-                      (int)json_integer_value(json_object_get(b, "tick_us")));
+                      (int)json_integer_value(json_object_get(b, "tick_us")),
+                      json_is_true(json_object_get(b, "checkin")));
     else if (!strcmp(verb, "quit"))
         f->quit = true;
     json_decref(b);

@@ -1,0 +1,265 @@
+/* test_e2e_checkin.c - check-ins end to end: the real binary against the fake Discord
+ * server with a fixed clock. An admin starts a cohort by slash command; a learner
+ * checks in with /checkin (options), with the daily post's "Check in" button, then
+ * its "Add hours & note" modal; /timezone autocompletes; a future day is refused.
+ * Every callback arrives within 3 s, is ephemeral, and the rows show up in
+ * `cohortbot export checkins` run on the same database beside the running bot. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "bot/buf.h"
+#include "e2e.h"
+
+#define GUILD "1000000000000000001"
+#define WEEK1 "1100000000000000002"
+#define WEEK1_POSTS "/channels/" WEEK1 "/messages"
+#define LEARNER "501000000000000001"
+#define CLICKER "502000000000000002"
+
+/* Injects an INTERACTION_CREATE of `type` from `user` whose data is data_json. */
+static void inject(struct e2e *e, const char *id, int type, const char *user, const char *perms,
+                   const char *data_json)
+{
+    struct buf b;
+    buf_init(&b, 1 << 16);
+    buf_printf(&b,
+               "{\"t\":\"INTERACTION_CREATE\",\"d\":{\"id\":\"%s\",\"application_id\":"
+               "\"800000000000000001\",\"type\":%d,\"token\":\"itok-%s\",\"guild_id\":\"" GUILD
+               "\",\"channel_id\":\"" WEEK1 "\",\"member\":{\"user\":{\"id\":\"%s\","
+               "\"username\":\"u%s\"},\"permissions\":\"%s\"},\"data\":%s}}",
+               id, type, id, user, user, perms, data_json);
+    json_decref(e2e_ctl(e, "dispatch", buf_str(&b)));
+    buf_free(&b);
+}
+
+struct cb_want {
+    char prefix[96];
+};
+
+static bool has_callback(json_t *log, void *arg)
+{
+    const struct cb_want *w = arg;
+    return e2e_count_rest(log, "POST", w->prefix, 0) > 0;
+}
+
+/* Waits at most 3 s for interaction id's callback; returns its body (a new ref). */
+static json_t *callback(struct e2e *e, const char *id)
+{
+    struct cb_want w;
+    snprintf(w.prefix, sizeof(w.prefix), "/interactions/%s/", id);
+    json_t *log = e2e_wait(e, has_callback, &w, 3000);
+    if (!log)
+        fail_msg("no callback for interaction %s within 3 s", id);
+    json_t *r = e2e_nth_rest(log, "POST", w.prefix, 0);
+    assert_int_equal(json_integer_value(json_object_get(r, "status")), 204);
+    assert_int_equal(json_array_size(json_object_get(r, "problems")), 0);
+    json_t *body = json_incref(json_object_get(r, "body"));
+    json_decref(log);
+    assert_non_null(body);
+    return body;
+}
+
+static const char *content_of(json_t *cb)
+{
+    const char *s = json_string_value(json_object_get(json_object_get(cb, "data"), "content"));
+    return s ? s : "";
+}
+
+/* A type 4 ephemeral message callback whose content contains want. */
+static json_t *expect_message(struct e2e *e, const char *id, const char *want)
+{
+    json_t *cb = callback(e, id);
+    assert_int_equal(json_integer_value(json_object_get(cb, "type")), 4);
+    json_t *data = json_object_get(cb, "data");
+    assert_int_equal(json_integer_value(json_object_get(data, "flags")) & 64, 64);
+    if (!strstr(content_of(cb), want))
+        fail_msg("interaction %s: expected \"%s\" in \"%s\"", id, want, content_of(cb));
+    return cb;
+}
+
+/* `cohortbot export checkins --db` on the live database; returns stdout (malloc'd). */
+static char *export_csv(struct e2e *e)
+{
+    char cmd[512];
+    snprintf(cmd, sizeof(cmd), "'%s' export checkins --db '%s'", getenv("COHORTBOT_BIN"), e->db);
+    FILE *p = popen(cmd, "r");
+    assert_non_null(p);
+    struct buf b;
+    buf_init(&b, 1 << 20);
+    char chunk[4096];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof(chunk), p)) > 0)
+        buf_append(&b, chunk, n);
+    assert_int_equal(pclose(p), 0);
+    buf_append(&b, "", 0);
+    return buf_take(&b);
+}
+
+/* The export's line for user and day, or fail. */
+static void expect_row(struct e2e *e, const char *row)
+{
+    char *csv = export_csv(e);
+    assert_non_null(csv);
+    if (!strstr(csv, row))
+        fail_msg("export lacks \"%s\":\n%s", row, csv);
+    free(csv);
+}
+
+static bool has_put(json_t *log, void *arg)
+{
+    (void)arg;
+    return e2e_count_rest(log, "PUT", "/applications/", 200) > 0;
+}
+
+static bool has_day_post(json_t *log, void *arg)
+{
+    (void)arg;
+    return e2e_count_rest(log, "POST", WEEK1_POSTS, 200) >= 2; /* week overview + day 1 */
+}
+
+/* The custom_id of the first button of the day post. */
+static void day_button(struct e2e *e, char *out, size_t n)
+{
+    json_t *log = e2e_wait(e, has_day_post, NULL, 10000);
+    assert_non_null(log);
+    json_t *post = json_object_get(e2e_nth_rest(log, "POST", WEEK1_POSTS, 1), "body");
+    json_t *row = json_array_get(json_object_get(post, "components"), 0);
+    json_t *button = json_array_get(json_object_get(row, "components"), 0);
+    const char *cid = json_string_value(json_object_get(button, "custom_id"));
+    assert_non_null(cid);
+    snprintf(out, n, "%s", cid);
+    json_decref(log);
+}
+
+static void start_cohort(struct e2e *e)
+{
+    inject(e, "1700000000000000001", 2, "42", "32",
+           "{\"id\":\"1\",\"name\":\"cohort\",\"type\":1,\"options\":[{\"name\":\"start\","
+           "\"type\":1,\"options\":[{\"name\":\"date\",\"type\":3,\"value\":\"2027-01-06\"},"
+           "{\"name\":\"timezone\",\"type\":3,\"value\":\"UTC\"}]}]}");
+    json_decref(callback(e, "1700000000000000001"));
+}
+
+static void slash_checkin(struct e2e *e)
+{
+    inject(e, "1700000000000000002", 2, LEARNER, "0",
+           "{\"id\":\"2\",\"name\":\"checkin\",\"type\":1,\"options\":[{\"name\":\"hours\","
+           "\"type\":10,\"value\":2.5},{\"name\":\"note\",\"type\":3,\"value\":\"read, then "
+           "\\\"SQL\\\" lab\"}]}");
+    json_decref(expect_message(e, "1700000000000000002", "Checked in for day 1"));
+    expect_row(e, GUILD ",2027-01-06," LEARNER ",1,2.5,\"read, then \"\"SQL\"\" lab\",,");
+}
+
+/* Button -> confirmation with "Add hours & note" -> modal -> submit. */
+static void button_and_modal(struct e2e *e)
+{
+    char cid[64], data[512];
+    day_button(e, cid, sizeof(cid));
+    assert_string_equal(cid, "checkin:1:1");
+    snprintf(data, sizeof(data), "{\"custom_id\":\"%s\",\"component_type\":2}", cid);
+    inject(e, "1700000000000000003", 3, CLICKER, "0", data);
+    json_t *cb = expect_message(e, "1700000000000000003", "Checked in for day 1");
+    json_t *row = json_array_get(json_object_get(json_object_get(cb, "data"), "components"), 0);
+    json_t *add = json_array_get(json_object_get(row, "components"), 0);
+    assert_string_equal(json_string_value(json_object_get(add, "label")), "Add hours & note");
+    char form[64];
+    snprintf(form, sizeof(form), "%s", json_string_value(json_object_get(add, "custom_id")));
+    json_decref(cb);
+    expect_row(e, GUILD ",2027-01-06," CLICKER ",1,,,,");
+
+    snprintf(data, sizeof(data), "{\"custom_id\":\"%s\",\"component_type\":2}", form);
+    inject(e, "1700000000000000004", 3, CLICKER, "0", data);
+    cb = callback(e, "1700000000000000004");
+    assert_int_equal(json_integer_value(json_object_get(cb, "type")), 9);
+    const char *save = json_string_value(json_object_get(json_object_get(cb, "data"), "custom_id"));
+    assert_string_equal(save, "checkin:1:1:save");
+    json_decref(cb);
+
+    inject(e, "1700000000000000005", 5, CLICKER, "0",
+           "{\"custom_id\":\"checkin:1:1:save\",\"components\":["
+           "{\"type\":1,\"components\":[{\"type\":4,\"custom_id\":\"hours\",\"value\":\"3,5\"}]},"
+           "{\"type\":1,\"components\":[{\"type\":4,\"custom_id\":\"note\",\"value\":\"lab 1\"}]}"
+           "]}");
+    json_decref(expect_message(e, "1700000000000000005", "Updated your check-in for day 1"));
+    expect_row(e, GUILD ",2027-01-06," CLICKER ",1,3.5,lab 1,,");
+}
+
+static void autocomplete(struct e2e *e)
+{
+    inject(e, "1700000000000000006", 4, LEARNER, "0",
+           "{\"id\":\"3\",\"name\":\"timezone\",\"type\":1,\"options\":[{\"name\":\"zone\","
+           "\"type\":3,\"value\":\"berl\",\"focused\":true}]}");
+    json_t *cb = callback(e, "1700000000000000006");
+    assert_int_equal(json_integer_value(json_object_get(cb, "type")), 8);
+    json_t *choices = json_object_get(json_object_get(cb, "data"), "choices");
+    assert_true(json_array_size(choices) >= 1 && json_array_size(choices) <= 25);
+    bool berlin = false;
+    size_t i;
+    json_t *c;
+    json_array_foreach(choices, i, c) berlin |=
+        !strcmp(json_string_value(json_object_get(c, "value")), "Europe/Berlin");
+    assert_true(berlin);
+    json_decref(cb);
+}
+
+static void refusal(struct e2e *e)
+{
+    inject(e, "1700000000000000007", 2, LEARNER, "0",
+           "{\"id\":\"2\",\"name\":\"checkin\",\"type\":1,\"options\":[{\"name\":\"day\","
+           "\"type\":4,\"value\":5}]}");
+    json_decref(expect_message(e, "1700000000000000007",
+                               "Day 5 hasn't started yet: today is day 1 in your time zone"));
+    char *csv = export_csv(e);
+    assert_null(strstr(csv, LEARNER ",5,"));
+    free(csv);
+}
+
+static struct e2e g_e;
+
+/* After a failed assertion: stop the bot and the fake so nothing outlives the test. */
+static int teardown(void **state)
+{
+    (void)state;
+    if (g_e.bot > 0)
+        kill(g_e.bot, SIGKILL);
+    if (g_e.fake > 0 && kill(g_e.fake, 0) == 0)
+        kill(g_e.fake, SIGKILL);
+    while (waitpid(-1, NULL, WNOHANG) > 0)
+        ;
+    return 0;
+}
+
+static void test_checkin_through_discord(void **state)
+{
+    (void)state;
+    struct e2e *ep = &g_e;
+    e2e_start_fake(ep, NULL);
+    setenv("COHORTBOT_FAKE_NOW", "2027-01-06T08:59:57Z", 1);
+    e2e_start_bot(ep, "{\"guild_id\":\"" GUILD "\"}");
+    json_decref(e2e_wait(ep, has_put, NULL, 10000));
+    start_cohort(ep);
+    slash_checkin(ep);
+    button_and_modal(ep);
+    autocomplete(ep);
+    refusal(ep);
+    assert_int_equal(e2e_stop_bot(ep), 0);
+    unsetenv("COHORTBOT_FAKE_NOW");
+    e2e_finish(ep); /* asserts no callback broke Discord's limits */
+    g_e.fake = g_e.bot = 0;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_teardown(test_checkin_through_discord, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
