@@ -203,8 +203,12 @@ static int answer(struct chat_discord *c, const struct interaction *ix, const ch
     j->t0_ms = timed ? ix->received_ms : 0;
     c->st.callbacks++;
     int rc = submit_json(c, method, path, body, file, REST_F_INTERACTION, on_callback, j);
-    if (rc < 0)
+    if (rc < 0) {
+        /* the member will see "did not respond"; anything the handler stored is kept */
+        log_error("chat", "could not answer interaction id=%s user=%s: %s", ix->id, ix->user_id,
+                  bot_strerror(rc));
         job_free(j);
+    }
     return rc;
 }
 
