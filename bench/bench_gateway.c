@@ -11,8 +11,8 @@
 #include <cmocka.h>
 
 #include "bot/app.h"
-#include "bot/events.h"
-#include "bot/gateway.h"
+#include "bot/discord/events.h"
+#include "bot/discord/gateway.h"
 #include "bot/guilds.h"
 #include "bot/log.h"
 #include "config/config.h"

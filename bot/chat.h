@@ -1,6 +1,6 @@
 /* chat.h - the seam between domain code and transport. Commands and schedules only
  * see struct chat: post to a channel, DM a user, reply to an interaction, create a
- * channel. Two implementations: Discord (REST, bot/chat_discord.c) and console
+ * channel. Two implementations: Discord (REST, bot/discord/chat_discord.c) and console
  * (stdout, bot/console.c). Loop thread only. Completion callbacks run on the loop
  * thread, possibly before the call returns (console) or later (Discord). */
 #ifndef COHORT_CHAT_H

@@ -4,7 +4,7 @@
  * 2 Discord refused us (bad token, disallowed intents), 3 database problem. */
 #include "bot/app.h"
 #include "bot/console.h"
-#include "bot/discord.h"
+#include "bot/discord/discord.h"
 #include "bot/err.h"
 #include "bot/guilds.h"
 #include "bot/log.h"

@@ -3,7 +3,7 @@
  * through gw_on_fragment, then whole as one frame; hooks accept everything, and
  * handled events are parsed with jansson as in the bot. Must never crash, leak or
  * grow without bound. */
-#include "bot/gateway.h"
+#include "bot/discord/gateway.h"
 #include "bot/log.h"
 
 #include <stdint.h>

@@ -14,11 +14,11 @@
 #include <unistd.h>
 
 #include "bot/app.h"
-#include "bot/chat_discord.h"
+#include "bot/discord/chat_discord.h"
 #include "bot/err.h"
-#include "bot/events.h"
+#include "bot/discord/events.h"
 #include "bot/guilds.h"
-#include "bot/rest.h"
+#include "bot/discord/rest.h"
 #include "commands/interaction.h"
 #include "e2e.h"
 

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "bot/err.h"
-#include "bot/gateway.h"
+#include "bot/discord/gateway.h"
 
 struct rec {
     char sent[16][512];

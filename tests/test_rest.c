@@ -17,8 +17,8 @@
 #include <unistd.h>
 
 #include "bot/err.h"
-#include "bot/ratelimit.h"
-#include "bot/rest.h"
+#include "bot/discord/ratelimit.h"
+#include "bot/discord/rest.h"
 
 static void test_routes(void **state)
 {

@@ -4,7 +4,7 @@
  * or Cloudflare-style HTML 429, delays), nonce de-duplication, and a log of every
  * request with the problems fake_validate found. Test code only. */
 #include "fake.h"
-#include "bot/ratelimit.h"
+#include "bot/discord/ratelimit.h"
 
 #include <stdarg.h>
 #include <stdio.h>

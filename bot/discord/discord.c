@@ -2,13 +2,13 @@
  * socket feeding the gw_ state machine, the REST worker and its drain, the 1 s tick
  * (stop flag, scheduler), the health endpoint. Loop thread only, except the REST
  * wake hook (lws_cancel_service, safe from any thread). */
-#include "bot/discord.h"
+#include "bot/discord/discord.h"
 #include "bot/gcommit.h"
 #include "bot/app.h"
-#include "bot/chat_discord.h"
-#include "bot/discord_int.h"
+#include "bot/discord/chat_discord.h"
+#include "bot/discord/discord_int.h"
 #include "bot/err.h"
-#include "bot/events.h"
+#include "bot/discord/events.h"
 #include "bot/log.h"
 #include "config/config.h"
 #include "schedules/scheduler.h"

@@ -4,7 +4,7 @@
  * (then calls the wake hook, i.e. lws_cancel_service). Never touches bot state. */
 #include "bot/err.h"
 #include "bot/log.h"
-#include "bot/rest_internal.h"
+#include "bot/discord/rest_internal.h"
 
 #include <jansson.h>
 #include <stdio.h>

@@ -3,14 +3,14 @@
  * zombie check. Loop thread only. Malformed frames are logged and skipped. */
 #include "bot/buf.h"
 #include "bot/err.h"
-#include "bot/gateway.h"
+#include "bot/discord/gateway.h"
 #include "bot/log.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 /* The struct is private to the gateway; gw_frame.c shares it through this header. */
-#include "bot/gw_internal.h"
+#include "bot/discord/gw_internal.h"
 
 #define MOD "gateway"
 

@@ -1,6 +1,6 @@
 /* rest_policy.c - pure REST decisions (rest.h): retry delays and 429 wait parsing.
  * No I/O, no clock; any thread. */
-#include "bot/rest.h"
+#include "bot/discord/rest.h"
 
 #include <jansson.h>
 #include <stdlib.h>

@@ -1,6 +1,6 @@
 /* health.c - the /healthz and /metrics HTTP endpoint (health.h). Loop thread only.
  * Each request's body is rendered into a bounded buffer owned by the session. */
-#include "bot/health.h"
+#include "bot/discord/health.h"
 #include "bot/err.h"
 #include "bot/log.h"
 

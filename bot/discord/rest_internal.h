@@ -8,8 +8,8 @@
 #include <stdbool.h>
 
 #include "bot/buf.h"
-#include "bot/ratelimit.h"
-#include "bot/rest.h"
+#include "bot/discord/ratelimit.h"
+#include "bot/discord/rest.h"
 
 #define REST_BODY_MAX ((size_t)8 << 20)
 #define REST_MAX_ROUTES 128

@@ -1,11 +1,11 @@
 /* gateway.c - the gateway session state machine (gateway.h). Frames, socket events
  * and the clock come in from the glue; everything going out goes through the hooks.
  * Loop thread only. Owns its strings and the reassembly buffer. */
-#include "bot/gateway.h"
+#include "bot/discord/gateway.h"
 #include "bot/buf.h"
 #include "bot/err.h"
 #include "bot/log.h"
-#include "bot/gw_internal.h"
+#include "bot/discord/gw_internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -4,7 +4,7 @@
 #define COHORT_GW_INTERNAL_H
 
 #include "bot/buf.h"
-#include "bot/gateway.h"
+#include "bot/discord/gateway.h"
 
 #define GW_URL_MAX 512
 #define GW_ID_MAX 32

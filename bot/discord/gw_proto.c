@@ -2,7 +2,7 @@
  * envelope scan, backoff, send bucket and URL building. No I/O, no clock, no
  * allocation; any thread. */
 #include "bot/err.h"
-#include "bot/gateway.h"
+#include "bot/discord/gateway.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,6 +1,6 @@
 /* ratelimit.c - REST rate-limit arithmetic (ratelimit.h). Pure over `now`; the
  * tables are small arrays searched linearly (a bot touches tens of routes). */
-#include "bot/ratelimit.h"
+#include "bot/discord/ratelimit.h"
 #include "bot/err.h"
 
 #include <stdio.h>

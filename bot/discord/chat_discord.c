@@ -1,14 +1,14 @@
 /* chat_discord.c - struct chat over Discord REST (chat_discord.h). Every request is
  * asynchronous: a small job struct carries the caller's done/arg to the REST
  * completion, which runs on the loop thread. Loop thread only. */
-#include "bot/chat_discord.h"
+#include "bot/discord/chat_discord.h"
 #include "bot/app.h"
 #include "bot/err.h"
 #include "bot/guilds.h"
 #include "bot/idmap.h"
 #include "bot/log.h"
 #include "bot/message.h"
-#include "bot/rest.h"
+#include "bot/discord/rest.h"
 #include "commands/interaction.h"
 
 #include <stdio.h>

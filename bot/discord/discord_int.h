@@ -8,9 +8,9 @@
 #include <stdint.h>
 
 #include "bot/buf.h"
-#include "bot/gateway.h"
-#include "bot/health.h"
-#include "bot/rest.h"
+#include "bot/discord/gateway.h"
+#include "bot/discord/health.h"
+#include "bot/discord/rest.h"
 
 struct app;
 struct events;

@@ -2,11 +2,11 @@
  * and the libcurl multi worker thread. The worker owns the curl handles and the
  * rate-limit table; the loop thread owns route counters. `mu` guards the two queues,
  * the counters in `st` and the flags. */
-#include "bot/rest.h"
+#include "bot/discord/rest.h"
 #include "bot/buf.h"
 #include "bot/err.h"
 #include "bot/log.h"
-#include "bot/rest_internal.h"
+#include "bot/discord/rest_internal.h"
 
 #include <pthread.h>
 #include <stdio.h>

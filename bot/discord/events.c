@@ -1,11 +1,11 @@
 /* events.c - gateway event dispatch (events.h). Loop thread only. */
-#include "bot/events.h"
+#include "bot/discord/events.h"
 #include "bot/gcommit.h"
 #include "bot/app.h"
 #include "bot/err.h"
 #include "bot/guilds.h"
 #include "bot/log.h"
-#include "bot/rest.h"
+#include "bot/discord/rest.h"
 #include "bot/store.h"
 #include "commands/interaction.h"
 #include "commands/registry.h"

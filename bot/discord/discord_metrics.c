@@ -2,9 +2,9 @@
  * state and last ACK age, events by type, REST by route and status, 429s,
  * reconnects, resumes, interaction latency histogram. Loop thread only. */
 #include "bot/app.h"
-#include "bot/chat_discord.h"
-#include "bot/discord_int.h"
-#include "bot/events.h"
+#include "bot/discord/chat_discord.h"
+#include "bot/discord/discord_int.h"
+#include "bot/discord/events.h"
 
 #include <inttypes.h>
 
