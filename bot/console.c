@@ -35,15 +35,6 @@ struct console {
     char modal_id[101];  /* last modal opened (for /submit) */
 };
 
-void console_user_id(const char *name, char out[IX_ID_LEN])
-{
-    uint64_t h = UINT64_C(0xcbf29ce484222325);
-    for (const unsigned char *p = (const unsigned char *)name; *p; p++)
-        h = (h ^ (unsigned char)(*p | 0x20)) * UINT64_C(0x100000001b3);
-    /* 18 digits, first digit 2: shaped like a snowflake, never 0 */
-    snprintf(out, IX_ID_LEN, "2%017llu", (unsigned long long)(h % UINT64_C(100000000000000000)));
-}
-
 static void remember_user(struct console *c, const char *name)
 {
     char id[IX_ID_LEN];

@@ -8,16 +8,11 @@
 
 #include <stdio.h>
 
-#include "commands/interaction.h"
+#include "commands/registry.h" /* CONSOLE_GUILD_ID, CONSOLE_APP_ID, console_user_id */
 
 struct app;
 
-#define CONSOLE_GUILD_ID "1000000000000000001"
-#define CONSOLE_APP_ID "1000000000000000002"
-
 /* Runs the console until EOF, /quit or a stop signal. Returns the exit code. */
 int console_run(struct app *app, FILE *in, FILE *out);
-/* Stable snowflake-shaped id for a console user name. Pure. */
-void console_user_id(const char *name, char out[IX_ID_LEN]);
 
 #endif

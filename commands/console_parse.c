@@ -1,7 +1,6 @@
 /* console_parse.c - turns a console line into interaction data shaped like Discord's,
  * using the command table for option types, so the same validation runs after. */
 #include "bot/app.h"
-#include "bot/console.h"
 #include "bot/err.h"
 #include "bot/guilds.h"
 #include "commands/registry.h"
@@ -17,6 +16,15 @@
 #define MAX_TOKENS 32
 
 /* Splits line into tokens in buf (word, key:value, key:"quoted value"). */
+void console_user_id(const char *name, char out[IX_ID_LEN])
+{
+    uint64_t h = UINT64_C(0xcbf29ce484222325);
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+        h = (h ^ (unsigned char)(*p | 0x20)) * UINT64_C(0x100000001b3);
+    /* 18 digits, first digit 2: shaped like a snowflake, never 0 */
+    snprintf(out, IX_ID_LEN, "2%017llu", (unsigned long long)(h % UINT64_C(100000000000000000)));
+}
+
 static int tokenize(const char *line, char *buf, size_t buflen, char **tok, int *ntok)
 {
     size_t o = 0;

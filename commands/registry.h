@@ -117,6 +117,12 @@ int cmd_dispatch(struct app *app, struct interaction *ix);
 /* Sends a deferred handler's answer and frees the interaction copy. */
 void cmd_finish(struct app *app, struct interaction *ix, const struct message *reply);
 
+/* The console's stand-ins for Discord ids: the local guild, the application, and a
+ * stable snowflake-shaped id per user name (case-insensitive). Pure. */
+#define CONSOLE_GUILD_ID "1000000000000000001"
+#define CONSOLE_APP_ID "1000000000000000002"
+void console_user_id(const char *name, char out[IX_ID_LEN]);
+
 /* Console: turns a typed line ("/checkin hours:2 note:\"lab done\"") into
  * interaction data JSON using the table (same validation afterwards). 0 or
  * BOT_EINVAL with a readable error. *out is a new reference. */
