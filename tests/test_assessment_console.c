@@ -112,8 +112,9 @@ static void stop(struct sess *s, const char *forbid)
 
 static void want_in(const char *out, const char *text)
 {
-    if (!strstr(out, text))
-        fail_msg("expected \"%s\" in:\n%s", text, out);
+    const char *o = out ? out : "";
+    if (!strstr(o, text))
+        fail_msg("expected \"%s\" in:\n%s", text, o);
 }
 
 /* The last question shown: its number in the bank ("Console question N?"). */
