@@ -191,8 +191,8 @@ static int check_content(const struct config *cfg)
     for (size_t i = 0; banks && i < banks->n; i++)
         questions += banks->items[i]->n;
     if (!n && !nb)
-        printf("curricula OK (%zu), assessment banks OK (%zu, %zu questions)\n",
-               set ? set->n : 0, banks ? banks->n : 0, questions);
+        printf("curricula OK (%zu), assessment banks OK (%zu, %zu questions)\n", set ? set->n : 0,
+               banks ? banks->n : 0, questions);
     asm_banks_free(banks);
     curricula_free(set);
     buf_free(&errs);

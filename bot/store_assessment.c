@@ -11,7 +11,7 @@
 #include <string.h>
 
 #define AT_COLS                                                                                    \
-    "id,cohort_id,user_id,week,attempt_no,seed,plan,n_questions,pass_percent,bank_hash,"          \
+    "id,cohort_id,user_id,week,attempt_no,seed,plan,n_questions,pass_percent,bank_hash,"           \
     "started_at,deadline,coalesce(finished_at,0),state,coalesce(score,0),coalesce(passed,0)"
 
 static void row_attempt(sqlite3_stmt *st, void *elem)
@@ -274,7 +274,7 @@ int store_practical_mark(struct store *s, int64_t cohort_id, const char *user_id
 }
 
 #define PR_COLS                                                                                    \
-    "user_id,week,link,coalesce(note,''),submitted_at,status,coalesce(marked_by,''),"            \
+    "user_id,week,link,coalesce(note,''),submitted_at,status,coalesce(marked_by,''),"              \
     "coalesce(marked_at,0),coalesce(comment,'')"
 
 static void row_practical(sqlite3_stmt *st, void *elem)

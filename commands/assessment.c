@@ -65,8 +65,7 @@ static void attempt_line(struct buf *b, const struct store_attempt *r, int64_t n
         return;
     }
     if (r->state == ASM_OPEN) {
-        buf_printf(b, "\n- attempt %d: time ran out (scored when you next open it)",
-                   r->attempt_no);
+        buf_printf(b, "\n- attempt %d: time ran out (scored when you next open it)", r->attempt_no);
         return;
     }
     if (r->state == ASM_VOID) {
@@ -103,8 +102,10 @@ static int results_run(struct cmd_ctx *c, const struct cmd_args *a)
                    as->questions, as->pass_percent);
         int64_t opens = 0;
         if (n == 0 && asm_opens_at(&x.cohort, x.cur, as->week, &opens) == 0)
-            buf_printf(&b, opens > c->now ? "\n- opens <t:%lld:F>" : "\n- not taken yet: "
-                                                                      "/assessment start week:%lld",
+            buf_printf(&b,
+                       opens > c->now ? "\n- opens <t:%lld:F>"
+                                      : "\n- not taken yet: "
+                                        "/assessment start week:%lld",
                        (long long)(opens > c->now ? opens : as->week));
         for (size_t j = 0; j < n; j++)
             attempt_line(&b, &rows[j], c->now);
@@ -153,8 +154,8 @@ int assessment_progress(struct cmd_ctx *c, const struct cohort *co, const char *
                        asm_percent(rows[i].score, rows[i].n_questions));
         }
     free(rows);
-    buf_printf(out, "Assessments passed: %d of %zu%s%s", passed, cur->n_assessments,
-               buf_str(&list), passed ? ")" : "");
+    buf_printf(out, "Assessments passed: %d of %zu%s%s", passed, cur->n_assessments, buf_str(&list),
+               passed ? ")" : "");
     buf_free(&list);
     struct store_practical *pr;
     if (store_practical_list(c->app->store, co->id, user_id, 0, false, &pr, &n) == 0) {
@@ -203,7 +204,9 @@ static const struct cmd_opt mark_opts[] = {
      .has_max = true,
      .max = 52},
     {.name = "passed", .description = "Passed?", .type = OPT_BOOLEAN, .required = true},
-    {.name = "comment", .description = "Feedback for the learner", .type = OPT_STRING,
+    {.name = "comment",
+     .description = "Feedback for the learner",
+     .type = OPT_STRING,
      .max_len = 500},
 };
 static const struct cmd_opt list_opts[] = {
@@ -238,7 +241,8 @@ static const struct cmd_opt assessment_opts[] = {
      .type = OPT_SUBCOMMAND,
      .sub = start_opts,
      .nsub = CMD_NOPTS(start_opts)},
-    {.name = "results", .description = "Your attempts, scores and practicals",
+    {.name = "results",
+     .description = "Your attempts, scores and practicals",
      .type = OPT_SUBCOMMAND},
     {.name = "practical",
      .description = "The practical component",

@@ -34,15 +34,17 @@ int asm_ctx_load(struct cmd_ctx *c, struct asm_ctx *x, char *why, size_t whylen)
     asm_rules_of(c, &x->rules);
     int rc = store_cohort_get(c->app->store, c->ix->guild_id, &x->cohort);
     if (rc == BOT_ENOTFOUND) {
-        snprintf(why, whylen, "No cohort runs in this server yet (an admin starts one with "
-                              "/cohort start).");
+        snprintf(why, whylen,
+                 "No cohort runs in this server yet (an admin starts one with "
+                 "/cohort start).");
         return rc;
     }
     if (rc)
         return rc;
     x->cur = c->app->curricula ? curricula_find(c->app->curricula, x->cohort.curriculum) : NULL;
     if (!x->cur) {
-        snprintf(why, whylen, "The cohort's curriculum \"%s\" is not loaded.", x->cohort.curriculum);
+        snprintf(why, whylen, "The cohort's curriculum \"%s\" is not loaded.",
+                 x->cohort.curriculum);
         return BOT_ENOTFOUND;
     }
     return 0;
@@ -105,7 +107,7 @@ int asm_live_close(struct cmd_ctx *c, struct asm_live *l, int state)
 const struct asm_question *asm_live_q(const struct asm_live *l, int pos)
 {
     return pos >= 0 && pos < l->a.n_questions && l->qidx[pos] >= 0 ? &l->bank->q[l->qidx[pos]]
-                                                                    : NULL;
+                                                                   : NULL;
 }
 
 static void feedback_embed(struct cmd_ctx *c, const struct asm_live *l,
@@ -124,7 +126,8 @@ static void feedback_embed(struct cmd_ctx *c, const struct asm_live *l,
     if (fb->right)
         snprintf(title, sizeof(title), "✅ Question %d: correct", fb->pos + 1);
     else
-        snprintf(title, sizeof(title), "❌ Question %d: the answer was %c", fb->pos + 1, 'A' + right);
+        snprintf(title, sizeof(title), "❌ Question %d: the answer was %c", fb->pos + 1,
+                 'A' + right);
     struct msg_embed *e = msg_add_embed(c->reply, title, NULL);
     if (!e)
         return;
@@ -218,8 +221,9 @@ static void result_embed(struct cmd_ctx *c, const struct asm_ctx *x, const struc
     buf_init(&b, 4096);
     buf_printf(&b, "Pass mark %d%%. ", a->pass_percent);
     if (a->state == ASM_EXPIRED)
-        buf_printf(&b, "Time ran out after %lld minutes: the %d unanswered question%s count as "
-                       "wrong. ",
+        buf_printf(&b,
+                   "Time ran out after %lld minutes: the %d unanswered question%s count as "
+                   "wrong. ",
                    (long long)(x->rules.time_limit / 60), a->n_questions - (int)l->nans,
                    a->n_questions - (int)l->nans == 1 ? "" : "s");
     buf_printf(&b, "\n\n");
@@ -229,13 +233,15 @@ static void result_embed(struct cmd_ctx *c, const struct asm_ctx *x, const struc
     if (!a->passed) {
         int left = x->rules.max_attempts - a->attempt_no;
         if (left > 0)
-            snprintf(v, sizeof(v), "%d attempt%s left; the next from <t:%lld:F> with "
-                                   "/assessment start week:%d.",
+            snprintf(v, sizeof(v),
+                     "%d attempt%s left; the next from <t:%lld:F> with "
+                     "/assessment start week:%d.",
                      left, left == 1 ? "" : "s", (long long)(a->finished_at + x->rules.retake_wait),
                      a->week);
         else
-            snprintf(v, sizeof(v), "That was your last attempt (%d). Talk to your mentor about "
-                                   "the topics above.",
+            snprintf(v, sizeof(v),
+                     "That was your last attempt (%d). Talk to your mentor about "
+                     "the topics above.",
                      x->rules.max_attempts);
         msg_embed_field(e, "Retake", v, false);
     }

@@ -28,7 +28,9 @@ static bool link_ok(const char *s)
 
 static const char *status_text(int st)
 {
-    return st == ASM_PR_PASSED ? "passed" : st == ASM_PR_NOT_PASSED ? "not passed" : "waiting for a mark";
+    return st == ASM_PR_PASSED       ? "passed"
+           : st == ASM_PR_NOT_PASSED ? "not passed"
+                                     : "waiting for a mark";
 }
 
 void asm_practical_line(struct cmd_ctx *c, const struct asm_ctx *x, const char *user_id, int week,
@@ -77,8 +79,9 @@ static int submit_run(struct cmd_ctx *c, const struct cmd_args *a, const struct 
     int rc = store_practical_submit(c->app->store, x->cohort.id, &p);
     if (rc)
         return rc;
-    return ck_say(c, "Submitted your week %lld practical (%s): <%s>. A mentor or an admin will "
-                     "mark it; /assessment results shows the outcome.",
+    return ck_say(c,
+                  "Submitted your week %lld practical (%s): <%s>. A mentor or an admin will "
+                  "mark it; /assessment results shows the outcome.",
                   (long long)week, as->practical, link);
 }
 

@@ -83,8 +83,8 @@ static void csv_rows(struct buf *csv, const struct wk_stats *w)
         const struct asm_question *q = &w->b->q[i];
         const struct qstat *s = &w->q[i];
         int tw = top_wrong(s, q);
-        buf_printf(csv, "%d,%s,%d-%d,%d,%d,", w->b->week, q->id, q->days[0],
-                   q->days[q->n_days - 1], s->answers, s->correct);
+        buf_printf(csv, "%d,%s,%d-%d,%d,%d,", w->b->week, q->id, q->days[0], q->days[q->n_days - 1],
+                   s->answers, s->correct);
         if (s->answers)
             buf_printf(csv, "%d", s->correct * 100 / s->answers);
         buf_puts(csv, ",");
@@ -109,10 +109,11 @@ static void week_field(struct cmd_ctx *c, struct msg_embed *e, const struct wk_s
     } else {
         qsort(s->percents, (size_t)s->attempts, sizeof(int), cmp_int);
         int n = s->attempts;
-        double med = n % 2 ? s->percents[n / 2] : (s->percents[n / 2 - 1] + s->percents[n / 2]) / 2.0;
-        buf_printf(&b, "%d attempt%s by %d learner%s, %d%% passed, median score %.0f%%.",
-                   n, n == 1 ? "" : "s", s->learners, s->learners == 1 ? "" : "s",
-                   s->passed * 100 / n, med);
+        double med =
+            n % 2 ? s->percents[n / 2] : (s->percents[n / 2 - 1] + s->percents[n / 2]) / 2.0;
+        buf_printf(&b, "%d attempt%s by %d learner%s, %d%% passed, median score %.0f%%.", n,
+                   n == 1 ? "" : "s", s->learners, s->learners == 1 ? "" : "s", s->passed * 100 / n,
+                   med);
         int flagged = 0;
         for (size_t i = 0; i < w->b->n; i++) {
             const struct qstat *q = &w->q[i];

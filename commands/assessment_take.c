@@ -128,8 +128,7 @@ static int show_attempt(struct cmd_ctx *c, struct asm_ctx *x, int64_t id, const 
     return rc;
 }
 
-static int intro(struct cmd_ctx *c, const struct asm_ctx *x, const struct asm_bank *b,
-                 int64_t id)
+static int intro(struct cmd_ctx *c, const struct asm_ctx *x, const struct asm_bank *b, int64_t id)
 {
     char note[700];
     struct store_attempt a;
@@ -149,16 +148,19 @@ static int gate_refusal(struct cmd_ctx *c, const struct asm_ctx *x, int week, en
 {
     switch (g) {
     case ASM_GATE_NOT_OPEN:
-        return ck_say(c, "The week %d assessment opens <t:%lld:F> (<t:%lld:R>), at the start of "
-                         "the week's last day.",
+        return ck_say(c,
+                      "The week %d assessment opens <t:%lld:F> (<t:%lld:R>), at the start of "
+                      "the week's last day.",
                       week, (long long)when, (long long)when);
     case ASM_GATE_PASSED:
-        return ck_say(c, "You already passed the week %d assessment (%d%%). /assessment results "
-                         "shows your attempts.",
+        return ck_say(c,
+                      "You already passed the week %d assessment (%d%%). /assessment results "
+                      "shows your attempts.",
                       week, best);
     case ASM_GATE_NO_MORE:
-        return ck_say(c, "You have used all %d attempts at the week %d assessment. "
-                         "/assessment results shows what to review.",
+        return ck_say(c,
+                      "You have used all %d attempts at the week %d assessment. "
+                      "/assessment results shows what to review.",
                       x->rules.max_attempts, week);
     case ASM_GATE_WAIT:
         return ck_say(c, "You can retake the week %d assessment from <t:%lld:F> (<t:%lld:R>).",
@@ -174,8 +176,9 @@ int asm_begin(struct cmd_ctx *c, struct asm_ctx *x, int week)
     if (!curriculum_assessment_of_week(x->cur, week))
         return ck_say(c, "Week %d has no assessment.", week);
     if (!b)
-        return ck_say(c, "The week %d assessment has no valid question bank on this bot yet "
-                         "(the operator can check with cohortbot --check-config).",
+        return ck_say(c,
+                      "The week %d assessment has no valid question bank on this bot yet "
+                      "(the operator can check with cohortbot --check-config).",
                       week);
     int64_t opens, when = 0, open_id;
     if (asm_opens_at(&x->cohort, x->cur, week, &opens))

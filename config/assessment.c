@@ -190,9 +190,8 @@ static void check_choices(struct chk *k, int line, const char *where, json_t *v,
     static const char *const allowed[] = {"text", "correct", NULL};
     size_t n = json_array_size(v);
     if (!json_is_array(v) || n < ASM_MIN_CHOICES || n > ASM_MAX_CHOICES) {
-        problem(k, line, where, "choices",
-                !v ? "missing" : "need %d to %d choices (got %zu)", ASM_MIN_CHOICES,
-                ASM_MAX_CHOICES, json_is_array(v) ? n : (size_t)0);
+        problem(k, line, where, "choices", !v ? "missing" : "need %d to %d choices (got %zu)",
+                ASM_MIN_CHOICES, ASM_MAX_CHOICES, json_is_array(v) ? n : (size_t)0);
         return;
     }
     int correct = 0;
@@ -208,8 +207,8 @@ static void check_choices(struct chk *k, int line, const char *where, json_t *v,
         }
         unknown_keys(k, line, where, c, allowed);
         snprintf(field, sizeof(field), "choices[%zu].text", i);
-        const char *t = text_field(k, line, where, field, json_object_get(c, "text"),
-                                   ASM_CHOICE_MAX, false);
+        const char *t =
+            text_field(k, line, where, field, json_object_get(c, "text"), ASM_CHOICE_MAX, false);
         json_t *cor = json_object_get(c, "correct");
         if (cor && !json_is_boolean(cor)) {
             snprintf(field, sizeof(field), "choices[%zu].correct", i);
@@ -254,8 +253,8 @@ static void check_question(struct chk *k, size_t i, json_t *o, struct asm_bank *
     }
     unknown_keys(k, line, where, o, allowed);
     check_days(k, line, where, json_object_get(o, "days"), b, q);
-    q->prompt = text_field(k, line, where, "prompt", json_object_get(o, "prompt"), ASM_PROMPT_MAX,
-                           true);
+    q->prompt =
+        text_field(k, line, where, "prompt", json_object_get(o, "prompt"), ASM_PROMPT_MAX, true);
     check_choices(k, line, where, json_object_get(o, "choices"), q);
     q->explanation = text_field(k, line, where, "explanation", json_object_get(o, "explanation"),
                                 ASM_EXPLAIN_MAX, true);
@@ -267,8 +266,7 @@ static bool parse_name(const char *name, char *slug, size_t slen, int *week)
     size_t n = strlen(name);
     const char *tail = "-week-00.json";
     size_t tl = strlen(tail);
-    if (n <= tl || strcmp(name + n - 5, ".json") != 0 ||
-        strncmp(name + n - tl, "-week-", 6) != 0)
+    if (n <= tl || strcmp(name + n - 5, ".json") != 0 || strncmp(name + n - tl, "-week-", 6) != 0)
         return false;
     const char *d = name + n - tl + 6;
     if (d[0] < '0' || d[0] > '9' || d[1] < '0' || d[1] > '9')
@@ -329,8 +327,9 @@ static void check_questions(struct chk *k, json_t *root, const struct curriculum
         return;
     }
     if (n != (size_t)a->questions)
-        problem(k, 0, NULL, "questions", "%zu questions; the curriculum's week %d assessment has %d",
-                n, b->week, a->questions);
+        problem(k, 0, NULL, "questions",
+                "%zu questions; the curriculum's week %d assessment has %d", n, b->week,
+                a->questions);
     if (n > ASM_MAX_QUESTIONS) {
         problem(k, 0, NULL, "questions", "more than %d", ASM_MAX_QUESTIONS);
         return;
@@ -359,7 +358,9 @@ int asm_bank_load_buffer(const char *data, size_t len, const char *name,
 {
     *out = NULL;
     const char *slash = name ? strrchr(name, '/') : NULL;
-    struct chk k = {.name = slash ? slash + 1 : name ? name : "(buffer)",
+    struct chk k = {.name = slash  ? slash + 1
+                            : name ? name
+                                   : "(buffer)",
                     .text = data,
                     .len = len,
                     .errs = errs};
@@ -435,8 +436,7 @@ static int name_cmp(const void *a, const void *b)
 }
 
 /* Assessments of the loaded curricula that got no bank. */
-static int missing_banks(const struct curricula *set, const struct asm_banks *out,
-                         struct buf *errs)
+static int missing_banks(const struct curricula *set, const struct asm_banks *out, struct buf *errs)
 {
     int n = 0;
     for (size_t i = 0; set && i < set->n; i++)

@@ -38,17 +38,17 @@ struct asm_question {
 };
 
 struct asm_bank {
-    char file[128];           /* base name, e.g. data-engineer-week-04.json */
-    char slug[64];            /* curriculum slug */
-    int week;                 /* the assessment's week */
-    int first_day, last_day;  /* the days it may cover (asm_day_range) */
-    int pass_percent;         /* from the curriculum */
-    const char *topic;        /* the curriculum's assessment topic */
-    const char *practical;    /* the curriculum's practical component, or NULL */
-    struct asm_question *q;   /* owned */
-    size_t n;                 /* == the curriculum's question count */
-    unsigned long long hash;  /* FNV-1a of the file bytes */
-    struct json_t *root_;     /* private */
+    char file[128];          /* base name, e.g. data-engineer-week-04.json */
+    char slug[64];           /* curriculum slug */
+    int week;                /* the assessment's week */
+    int first_day, last_day; /* the days it may cover (asm_day_range) */
+    int pass_percent;        /* from the curriculum */
+    const char *topic;       /* the curriculum's assessment topic */
+    const char *practical;   /* the curriculum's practical component, or NULL */
+    struct asm_question *q;  /* owned */
+    size_t n;                /* == the curriculum's question count */
+    unsigned long long hash; /* FNV-1a of the file bytes */
+    struct json_t *root_;    /* private */
 };
 
 struct asm_banks {

@@ -89,8 +89,9 @@ int asm_post_message(const struct cohort *c, const struct curriculum *cur, int w
                a->questions, a->pass_percent, (long long)(rules->time_limit / 60),
                rules->max_attempts, (long long)(rules->retake_wait / 3600));
     if (a->practical)
-        buf_printf(&b, "\n\n**Practical component:** %s. Submit a link with /assessment "
-                       "practical submit week:%d; a mentor marks it.",
+        buf_printf(&b,
+                   "\n\n**Practical component:** %s. Submit a link with /assessment "
+                   "practical submit week:%d; a mentor marks it.",
                    a->practical, week);
     struct msg_embed *e = msg_add_embed(m, title, buf_str(&b));
     buf_free(&b);
@@ -106,10 +107,9 @@ static void rules_of(const struct app *app, struct asm_rules *r)
     const struct config *cfg = app->cfg;
     r->max_attempts = cfg && cfg->assessment_max_attempts > 0 ? cfg->assessment_max_attempts : 3;
     r->retake_wait = (int64_t)(cfg ? cfg->assessment_retake_hours : 24) * 3600;
-    r->time_limit = (int64_t)(cfg && cfg->assessment_time_limit_min > 0
-                                  ? cfg->assessment_time_limit_min
-                                  : 60) *
-                    60;
+    r->time_limit =
+        (int64_t)(cfg && cfg->assessment_time_limit_min > 0 ? cfg->assessment_time_limit_min : 60) *
+        60;
 }
 
 /* Posts (or skips) week's post of cohort c when it is due. */

@@ -52,11 +52,11 @@ static json_t *bank_json(int week, int n, int first_day, int ndays)
         snprintf(prompt, sizeof(prompt), "Question %d?", i + 1);
         for (int k = 0; k < 4; k++)
             snprintf(t[k], sizeof(t[k]), "%s %d", k == 0 ? "right" : "wrong", i * 4 + k);
-        json_array_append_new(
-            qs, json_pack("{s:s,s:[i],s:s,s:[{s:s,s:b},{s:s},{s:s},{s:s}],s:s}", "id", id, "days",
-                          first_day + i % ndays, "prompt", prompt, "choices", "text", t[0],
-                          "correct", 1, "text", t[1], "text", t[2], "text", t[3], "explanation",
-                          "Because."));
+        json_array_append_new(qs,
+                              json_pack("{s:s,s:[i],s:s,s:[{s:s,s:b},{s:s},{s:s},{s:s}],s:s}", "id",
+                                        id, "days", first_day + i % ndays, "prompt", prompt,
+                                        "choices", "text", t[0], "correct", 1, "text", t[1], "text",
+                                        t[2], "text", t[3], "explanation", "Because."));
     }
     return json_pack("{s:s,s:i,s:o}", "curriculum", "data-engineer", "week", week, "questions", qs);
 }
@@ -336,8 +336,8 @@ static void test_opens_at(void **state)
 {
     (void)state;
     const struct curriculum *cur = curricula_find(g_set, "data-engineer");
-    struct cohort c = {.id = 1, .start_date = "2027-01-04", .timezone = "America/New_York",
-                       .post_time = "09:00"};
+    struct cohort c = {
+        .id = 1, .start_date = "2027-01-04", .timezone = "America/New_York", .post_time = "09:00"};
     int64_t t;
     assert_int_equal(asm_opens_at(&c, cur, 2, &t), 0);
     /* day 14 = 2027-01-17, 00:00 in New York = 05:00 UTC */
@@ -396,8 +396,11 @@ static struct store *open_store(const char *name)
 
 static int64_t make_cohort(struct store *s)
 {
-    struct cohort c = {.guild_id = "1000000000000000001", .curriculum = "data-engineer",
-                       .start_date = "2027-01-04", .timezone = "UTC", .post_time = "09:00"};
+    struct cohort c = {.guild_id = "1000000000000000001",
+                       .curriculum = "data-engineer",
+                       .start_date = "2027-01-04",
+                       .timezone = "UTC",
+                       .post_time = "09:00"};
     assert_int_equal(store_cohort_put(s, &c, 1), 0);
     return c.id;
 }
@@ -533,8 +536,8 @@ static void test_store_practicals(void **state)
     (void)state;
     struct store *s = open_store("prac.db");
     int64_t co = make_cohort(s);
-    struct store_practical p = {.user_id = "501", .week = 2, .link = "https://git.example/a",
-                                .submitted_at = 10};
+    struct store_practical p = {
+        .user_id = "501", .week = 2, .link = "https://git.example/a", .submitted_at = 10};
     assert_int_equal(store_practical_mark(s, co, "501", 2, true, "77", NULL, 20), BOT_ENOTFOUND);
     assert_int_equal(store_practical_submit(s, co, &p), 0);
     struct store_practical *rows;
@@ -563,12 +566,18 @@ static void test_store_practicals(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_bank_valid),      cmocka_unit_test(test_bank_rules),
-        cmocka_unit_test(test_bank_every_problem), cmocka_unit_test(test_shipped_banks),
-        cmocka_unit_test(test_shuffle),         cmocka_unit_test(test_pass_mark),
-        cmocka_unit_test(test_gate),            cmocka_unit_test(test_opens_at),
-        cmocka_unit_test(test_review),          cmocka_unit_test(test_store_attempts),
-        cmocka_unit_test(test_store_stats),     cmocka_unit_test(test_store_practicals),
+        cmocka_unit_test(test_bank_valid),
+        cmocka_unit_test(test_bank_rules),
+        cmocka_unit_test(test_bank_every_problem),
+        cmocka_unit_test(test_shipped_banks),
+        cmocka_unit_test(test_shuffle),
+        cmocka_unit_test(test_pass_mark),
+        cmocka_unit_test(test_gate),
+        cmocka_unit_test(test_opens_at),
+        cmocka_unit_test(test_review),
+        cmocka_unit_test(test_store_attempts),
+        cmocka_unit_test(test_store_stats),
+        cmocka_unit_test(test_store_practicals),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -67,7 +67,8 @@ static const char *wait_for(struct sess *s, const char *want)
         if (hit)
             return hit;
         if (tu_ms() - t0 > 10000)
-            fail_msg("no \"%s\" in the console output (after %zu):\n%s", want, s->mark, buf_str(&s->got));
+            fail_msg("no \"%s\" in the console output (after %zu):\n%s", want, s->mark,
+                     buf_str(&s->got));
         struct pollfd p = {.fd = s->out, .events = POLLIN};
         if (poll(&p, 1, 200) > 0) {
             char chunk[8192];
@@ -146,8 +147,8 @@ static char letter(const char *q, const char *prefix)
 
 /* Answers questions from..to-1 of an attempt: right when the bank's question number
  * is at most `upto`, else wrong. Returns the last output. */
-static const char *answer_all(struct sess *s, const char *user, const char *first, int from,
-                              int to, int upto)
+static const char *answer_all(struct sess *s, const char *user, const char *first, int from, int to,
+                              int upto)
 {
     const char *out = first;
     for (int i = from; i < to; i++) {
@@ -171,10 +172,10 @@ static void write_bank(void)
             snprintf(t[k], sizeof(t[k]), "%s %d", k == 0 ? "right" : "wrong", i * 4 + k);
         /* questions 21-25 (the ones answered wrong below) cover days 8-9 */
         int day = i >= 20 ? 8 + i % 2 : 1 + i % 7;
-        json_array_append_new(
-            qs, json_pack("{s:s,s:[i],s:s,s:[{s:s},{s:s,s:b},{s:s},{s:s}],s:s}", "id", id, "days",
-                          day, "prompt", prompt, "choices", "text", t[1], "text", t[0], "correct",
-                          1, "text", t[2], "text", t[3], "explanation", "Explained here."));
+        json_array_append_new(qs, json_pack("{s:s,s:[i],s:s,s:[{s:s},{s:s,s:b},{s:s},{s:s}],s:s}",
+                                            "id", id, "days", day, "prompt", prompt, "choices",
+                                            "text", t[1], "text", t[0], "correct", 1, "text", t[2],
+                                            "text", t[3], "explanation", "Explained here."));
     }
     json_t *b =
         json_pack("{s:s,s:i,s:o}", "curriculum", "data-engineer", "week", 2, "questions", qs);

@@ -225,8 +225,7 @@ static int64_t ann_passes(struct e2e *e, char *first_cid, size_t n)
 {
     json_t *cb = start_cmd(e, ANN);
     assert_int_equal(cb_type(cb), 4);
-    assert_int_equal(json_integer_value(json_object_get(json_object_get(cb, "data"), "flags")),
-                     64);
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(cb, "data"), "flags")), 64);
     want(content_of(cb), "25 questions, one at a time");
     want(last_embed(cb, "title"), "question 1 of 25");
     pick(cb, 20, first_cid, n);
@@ -240,8 +239,7 @@ static int64_t ann_passes(struct e2e *e, char *first_cid, size_t n)
     snprintf(sql, sizeof(sql), "SELECT count(*) FROM asm_answers WHERE attempt_id=%lld",
              (long long)attempt);
     assert_int_equal(db_int(e, sql), 25);
-    snprintf(sql, sizeof(sql),
-             "SELECT score*10+passed FROM asm_attempts WHERE id=%lld AND state=1",
+    snprintf(sql, sizeof(sql), "SELECT score*10+passed FROM asm_attempts WHERE id=%lld AND state=1",
              (long long)attempt);
     assert_int_equal(db_int(e, sql), 201);
     return attempt;
@@ -283,10 +281,8 @@ static void test_assessment_through_discord(void **state)
     want(last_embed(b, "title"), "question 4 of 25");
     want(last_embed(c, "title"), "question 4 of 25");
     {
-        json_t *f = json_object_get(json_array_get(json_object_get(json_object_get(b, "data"),
-                                                                   "embeds"),
-                                                   1),
-                                    "fields");
+        json_t *f = json_object_get(
+            json_array_get(json_object_get(json_object_get(b, "data"), "embeds"), 1), "fields");
         want(json_string_value(json_object_get(json_array_get(f, 1), "value")),
              "3 of 25 answered, 3 correct");
     }
