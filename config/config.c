@@ -113,7 +113,7 @@ void config_free(struct config *c)
     char **strs[] = {
         &c->token,         &c->api_base,         &c->db_path,           &c->guild_id,
         &c->curricula_dir, &c->default_timezone, &c->default_post_time, &c->fallback_channel,
-        &c->pair_time,     &c->config_path,          &c->assessments_dir};
+        &c->pair_time,     &c->config_path,      &c->assessments_dir};
     for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++) {
         free(*strs[i]);
         *strs[i] = NULL;
