@@ -34,6 +34,10 @@ static struct e2e g_e;
 static int g_ix = 100;
 static char g_cfg[1024];
 
+/* Dispatch-to-callback latency of every interaction, from the fake's clock (ms). */
+static int g_lat[256], g_nlat;
+static json_int_t g_sent_at;
+
 static void inject(struct e2e *e, const char *id, int type, const char *user, const char *perms,
                    const char *data_json)
 {
@@ -45,7 +49,9 @@ static void inject(struct e2e *e, const char *id, int type, const char *user, co
                "\",\"channel_id\":\"" WEEK1 "\",\"member\":{\"user\":{\"id\":\"%s\","
                "\"username\":\"u%s\"},\"permissions\":\"%s\"},\"data\":%s}}",
                id, type, id, user, user, perms, data_json);
-    json_decref(e2e_ctl(e, "dispatch", buf_str(&b)));
+    json_t *r = e2e_ctl(e, "dispatch", buf_str(&b));
+    g_sent_at = json_integer_value(json_object_get(r, "t"));
+    json_decref(r);
     buf_free(&b);
 }
 
@@ -71,6 +77,8 @@ static json_t *callback(struct e2e *e, const char *id)
     assert_int_equal(json_integer_value(json_object_get(r, "status")), 204);
     assert_int_equal(json_array_size(json_object_get(r, "problems")), 0);
     json_t *body = json_incref(json_object_get(r, "body"));
+    if (g_nlat < 256)
+        g_lat[g_nlat++] = (int)(json_integer_value(json_object_get(r, "t")) - g_sent_at);
     json_decref(log);
     return body;
 }
@@ -253,6 +261,21 @@ static void refused(struct e2e *e, const char *user, const char *cid, const char
     json_decref(cb);
 }
 
+static int cmp_int(const void *a, const void *b)
+{
+    return *(const int *)a - *(const int *)b;
+}
+
+/* A figure, not an assertion: the latency of each answer (committed, then the next
+ * question sent) as the fake saw it. */
+static void print_latency(void)
+{
+    qsort(g_lat, (size_t)g_nlat, sizeof(int), cmp_int);
+    if (g_nlat)
+        fprintf(stderr, "interactions %d: dispatch to callback p50 %d ms, p95 %d ms, max %d ms\n",
+                g_nlat, g_lat[g_nlat / 2], g_lat[g_nlat * 95 / 100], g_lat[g_nlat - 1]);
+}
+
 static void test_assessment_through_discord(void **state)
 {
     (void)state;
@@ -332,6 +355,7 @@ static void test_assessment_through_discord(void **state)
     json_decref(b);
 
     assert_int_equal(e2e_stop_bot(e), 0);
+    print_latency();
     unsetenv("COHORTBOT_FAKE_NOW");
     char path[600];
     snprintf(path, sizeof(path), "%s/data-engineer-week-02.json", banks);
