@@ -86,20 +86,20 @@ static int results_run(struct cmd_ctx *c, const struct cmd_args *a)
     struct asm_ctx x;
     if (asm_ctx_load(c, &x, why, sizeof(why)))
         return ck_say(c, "%s", why);
-    struct buf b;
-    buf_init(&b, 1900);
-    buf_printf(&b, "Your assessments:");
+    c->reply->ephemeral = true;
+    struct msg_embed *e = msg_add_embed(c->reply, "Your assessments", NULL);
+    if (!e)
+        return BOT_ENOMEM;
     for (size_t i = 0; i < x.cur->n_assessments; i++) {
         const struct cur_assessment *as = &x.cur->assessments[i];
         struct store_attempt *rows;
         size_t n;
         int rc = store_asm_list(c->app->store, x.cohort.id, c->ix->user_id, as->week, &rows, &n);
-        if (rc) {
-            buf_free(&b);
+        if (rc)
             return rc;
-        }
-        buf_printf(&b, "\n**Week %d: %s** (%d questions, pass %d%%)", as->week, as->topic,
-                   as->questions, as->pass_percent);
+        struct buf b;
+        buf_init(&b, 1 << 14); /* a field is cut at 1,024 characters when sent */
+        buf_printf(&b, "%d questions, pass %d%%", as->questions, as->pass_percent);
         int64_t opens = 0;
         if (n == 0 && asm_opens_at(&x.cohort, x.cur, as->week, &opens) == 0)
             buf_printf(&b,
@@ -110,14 +110,14 @@ static int results_run(struct cmd_ctx *c, const struct cmd_args *a)
         for (size_t j = 0; j < n; j++)
             attempt_line(&b, &rows[j], c->now);
         free(rows);
-        char pr[300];
+        char pr[300], name[200];
         asm_practical_line(c, &x, c->ix->user_id, as->week, pr, sizeof(pr));
         if (pr[0])
             buf_printf(&b, "\n- practical: %s", pr);
+        snprintf(name, sizeof(name), "Week %d: %s", as->week, as->topic);
+        msg_embed_field(e, name, buf_str(&b), false);
+        buf_free(&b);
     }
-    c->reply->ephemeral = true;
-    msg_set_content(c->reply, "%s", buf_str(&b));
-    buf_free(&b);
     return 0;
 }
 
@@ -146,7 +146,7 @@ int assessment_progress(struct cmd_ctx *c, const struct cohort *co, const char *
         return rc;
     int passed = 0;
     struct buf list;
-    buf_init(&list, 512);
+    buf_init(&list, 4096);
     for (size_t i = 0; i < n; i++)
         if (rows[i].passed) {
             passed++;

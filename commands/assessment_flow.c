@@ -132,7 +132,7 @@ static void feedback_embed(struct cmd_ctx *c, const struct asm_live *l,
     if (!e)
         return;
     struct buf b;
-    buf_init(&b, 4096);
+    buf_init(&b, 1 << 16);
     if (!fb->right && fb->picked >= 0 && fb->picked < q->n_choices)
         buf_printf(&b, "You picked **%c.** %s\n", 'A' + fb->picked, q->choices[perm[fb->picked]]);
     buf_printf(&b, "**%c.** %s\n\n%s", 'A' + right, q->choices[q->correct], q->explanation);
@@ -152,7 +152,7 @@ static void question_embed(struct cmd_ctx *c, const struct asm_live *l, int pos)
     int perm[ASM_MAX_CHOICES];
     asm_choice_order(l->a.seed, q->id, q->n_choices, perm);
     struct buf b;
-    buf_init(&b, 8192);
+    buf_init(&b, 1 << 16);
     buf_printf(&b, "%s\n", q->prompt);
     for (int k = 0; k < q->n_choices; k++)
         buf_printf(&b, "\n**%c.** %s", 'A' + k, q->choices[perm[k]]);
@@ -218,7 +218,7 @@ static void result_embed(struct cmd_ctx *c, const struct asm_ctx *x, const struc
         return;
     e->color = a->passed ? 0x2e7d32 : 0xef6c00;
     struct buf b;
-    buf_init(&b, 4096);
+    buf_init(&b, 1 << 16);
     buf_printf(&b, "Pass mark %d%%. ", a->pass_percent);
     if (a->state == ASM_EXPIRED)
         buf_printf(&b,

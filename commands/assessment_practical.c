@@ -122,7 +122,7 @@ static int list_run(struct cmd_ctx *c, const struct cmd_args *a, const struct as
     if (rc)
         return rc;
     struct buf b;
-    buf_init(&b, 1900);
+    buf_init(&b, 1 << 16);
     buf_printf(&b, "%zu practical%s waiting for a mark%s", n, n == 1 ? "" : "s", n ? ":" : ".");
     for (size_t i = 0; i < n && i < LIST_MAX; i++)
         buf_printf(&b, "\n- week %d, <@%s>, <t:%lld:d>: <%s>%s%.200s", rows[i].week,

@@ -103,7 +103,7 @@ static void week_field(struct cmd_ctx *c, struct msg_embed *e, const struct wk_s
                        const struct store_asm_summary *s)
 {
     struct buf b;
-    buf_init(&b, 1024);
+    buf_init(&b, 1 << 14); /* cut to the 1,024 of a field when sent */
     if (s->attempts == 0) {
         buf_printf(&b, "No finished attempt yet.");
     } else {

@@ -81,7 +81,7 @@ int asm_post_message(const struct cohort *c, const struct curriculum *cur, int w
     char title[300], cid[64];
     snprintf(title, sizeof(title), "📝 Week %d skills assessment: %s", week, a->topic);
     struct buf b;
-    buf_init(&b, 2048);
+    buf_init(&b, 1 << 14);
     buf_printf(&b,
                "%d questions, one at a time, only you see them. Pass mark %d%%; %lld minutes "
                "per attempt; up to %d attempts, a retake %lld h after a failed one. Afterwards "
