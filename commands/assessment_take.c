@@ -115,7 +115,7 @@ static int prev_of(struct cmd_ctx *c, const struct asm_ctx *x, int week, struct 
     return 0;
 }
 
-static int show_attempt(struct cmd_ctx *c, struct asm_ctx *x, int64_t id, const char *note,
+static int show_attempt(struct cmd_ctx *c, const struct asm_ctx *x, int64_t id, const char *note,
                         bool expire)
 {
     struct asm_live l;
@@ -140,7 +140,7 @@ static int intro(struct cmd_ctx *c, const struct asm_ctx *x, const struct asm_ba
              "answer is saved at once: after a break, click again or run /assessment start.",
              b->week, b->topic, b->n, b->pass_percent, (long long)(x->rules.time_limit / 60),
              (long long)a.deadline, a.attempt_no, x->rules.max_attempts);
-    return show_attempt(c, (struct asm_ctx *)x, id, note, false);
+    return show_attempt(c, x, id, note, false);
 }
 
 static int gate_refusal(struct cmd_ctx *c, const struct asm_ctx *x, int week, enum asm_gate g,
