@@ -5,7 +5,8 @@
  * clicked; two learners answer interleaved; the bot restarts mid-attempt and the next
  * click continues; forged custom_ids (another learner's attempt, a finished attempt,
  * a future question, a choice that does not exist, another cohort's Start button,
- * garbage) are refused and record nothing. */
+ * garbage) are refused and record nothing. The Start assessment post reaches the
+ * week-2 channel once (nonce), across the restart, and its button starts an attempt. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -253,6 +254,43 @@ static int64_t ann_passes(struct e2e *e, char *first_cid, size_t n)
     return attempt;
 }
 
+#define WEEK2 "1100000000000000022"
+#define WEEK2_POSTS "/channels/" WEEK2 "/messages"
+
+static bool has_week2_post(json_t *log, void *arg)
+{
+    (void)arg;
+    return e2e_count_rest(log, "POST", WEEK2_POSTS, 200) > 0;
+}
+
+/* A week-2 channel appears; the Start assessment post goes there once, with a nonce,
+ * and its button starts an attempt. */
+static void start_post(struct e2e *e)
+{
+    json_decref(e2e_ctl(e, "dispatch",
+                        "{\"t\":\"CHANNEL_CREATE\",\"d\":{\"id\":\"" WEEK2 "\",\"type\":0,"
+                        "\"name\":\"week-02\",\"guild_id\":\"" GUILD "\"}}"));
+    json_t *log = e2e_wait(e, has_week2_post, NULL, 10000);
+    assert_non_null(log);
+    json_t *post = json_object_get(e2e_nth_rest(log, "POST", WEEK2_POSTS, 0), "body");
+    assert_true(json_is_true(json_object_get(post, "enforce_nonce")));
+    want(json_string_value(
+             json_object_get(json_array_get(json_object_get(post, "embeds"), 0), "title")),
+         "Week 2 skills assessment");
+    json_t *btn = json_array_get(
+        json_object_get(json_array_get(json_object_get(post, "components"), 0), "components"), 0);
+    assert_string_equal(json_string_value(json_object_get(btn, "label")), "Start assessment");
+    char cid[64];
+    snprintf(cid, sizeof(cid), "%s", json_string_value(json_object_get(btn, "custom_id")));
+    assert_string_equal(cid, "asmgo:1:2");
+    json_decref(log);
+    json_t *cb = click(e, "504000000000000004", cid);
+    assert_int_equal(cb_type(cb), 4); /* a new ephemeral message, not an edit of the post */
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(cb, "data"), "flags")), 64);
+    want(last_embed(cb, "title"), "question 1 of 25");
+    json_decref(cb);
+}
+
 static void refused(struct e2e *e, const char *user, const char *cid, const char *text)
 {
     json_t *cb = click(e, user, cid);
@@ -292,6 +330,7 @@ static void test_assessment_through_discord(void **state)
                     "{\"id\":\"1\",\"name\":\"cohort\",\"type\":1,\"options\":[{\"name\":"
                     "\"start\",\"type\":1,\"options\":[{\"name\":\"date\",\"type\":3,\"value\":"
                     "\"2027-01-04\"},{\"name\":\"timezone\",\"type\":3,\"value\":\"UTC\"}]}]}"));
+    start_post(e);
     char ann_cid[64];
     int64_t ann = ann_passes(e, ann_cid, sizeof(ann_cid));
 
@@ -335,6 +374,9 @@ static void test_assessment_through_discord(void **state)
     snprintf(sql, sizeof(sql), "SELECT count(*) FROM asm_answers WHERE attempt_id=%lld", ben_id);
     assert_int_equal(db_int(e, sql), 3);
     assert_int_equal(db_int(e, "SELECT count(*) FROM asm_answers"), 25 + 3 + 3);
+    json_t *lg = e2e_log(e);
+    assert_int_equal(e2e_count_rest(lg, "POST", WEEK2_POSTS, 0), 1); /* posted once */
+    json_decref(lg);
 
     /* restart mid-attempt: ben's next click continues */
     assert_int_equal(e2e_stop_bot(e), 0);
@@ -353,6 +395,9 @@ static void test_assessment_through_discord(void **state)
     json_decref(stale);
     assert_int_equal(db_int(e, sql), 4);
     json_decref(b);
+    lg = e2e_log(e);
+    assert_int_equal(e2e_count_rest(lg, "POST", WEEK2_POSTS, 0), 1); /* not again after it */
+    json_decref(lg);
 
     assert_int_equal(e2e_stop_bot(e), 0);
     print_latency();
