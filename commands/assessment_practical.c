@@ -85,6 +85,53 @@ static int submit_run(struct cmd_ctx *c, const struct cmd_args *a, const struct 
                   (long long)week, as->practical, link);
 }
 
+struct pr_sent {
+    struct app *app;
+    char key[192];
+};
+
+static void pr_done(void *arg, const struct chat_result *res)
+{
+    struct pr_sent *s = arg;
+    store_delivery_mark(s->app->store, s->key, res->rc ? DLV_FAILED : DLV_SENT, res->id,
+                        res->rc ? res->detail : NULL, app_now(s->app));
+    if (res->rc)
+        log_warn("assessment", "practical DM failed key=%s code=%d", s->key, res->discord_code);
+    free(s);
+}
+
+/* Tells the learner by DM, once per marking (delivery ledger); best effort: they also
+ * see it in /assessment results. */
+static void tell_learner(struct cmd_ctx *c, const struct asm_ctx *x, const char *who, int week,
+                         bool passed, const char *comment)
+{
+    const struct cur_assessment *as = curriculum_assessment_of_week(x->cur, week);
+    struct pr_sent *s = calloc(1, sizeof(*s));
+    if (!s || !as)
+        goto out;
+    s->app = c->app;
+    snprintf(s->key, sizeof(s->key), "asmprac/%s/%s/%s/week-%02d/%lld", x->cohort.guild_id,
+             x->cohort.start_date, who, week, (long long)c->now);
+    struct delivery dl;
+    bool created = false;
+    if (store_delivery_begin(c->app->store, s->key, "assessment", who, c->now, c->now, &dl,
+                             &created) ||
+        dl.state != DLV_PENDING)
+        goto out;
+    struct message m;
+    msg_init(&m);
+    msg_set_content(&m, "Your week %d practical (%s) was marked **%s** by <@%s>.%s%.500s%s", week,
+                    as->practical ? as->practical : as->topic, passed ? "passed" : "not passed",
+                    c->ix->user_id, comment && *comment ? " Comment: \"" : "",
+                    comment ? comment : "", comment && *comment ? "\"" : "");
+    int rc = c->app->chat.ops->dm(c->app->chat.impl, who, &m, dl.nonce, pr_done, s);
+    msg_free(&m);
+    if (rc == 0)
+        return;
+out:
+    free(s);
+}
+
 static int mark_run(struct cmd_ctx *c, const struct cmd_args *a, const struct asm_ctx *x)
 {
     if (!may_mark(c, x))
@@ -106,8 +153,9 @@ static int mark_run(struct cmd_ctx *c, const struct cmd_args *a, const struct as
         return rc;
     log_info("assessment", "practical marked user=%s week=%lld by=%s passed=%d", who,
              (long long)week, c->ix->user_id, passed);
-    return ck_say(c, "Marked <@%s>'s week %lld practical as %s.", who, (long long)week,
-                  passed ? "passed" : "not passed");
+    tell_learner(c, x, who, (int)week, passed, args_str(a, "comment"));
+    return ck_say(c, "Marked <@%s>'s week %lld practical as %s; they get a DM.", who,
+                  (long long)week, passed ? "passed" : "not passed");
 }
 
 static int list_run(struct cmd_ctx *c, const struct cmd_args *a, const struct asm_ctx *x)

@@ -246,7 +246,10 @@ static void first_session(void)
     o = say(&s, "mia", "/assessment practical list");
     want_in(o, "1 practical waiting for a mark:");
     o = say(&s, "mia", "/assessment practical mark member:@alice week:2 passed:true comment:neat");
-    want_in(o, "as passed");
+    want_in(o, "as passed; they get a DM.");
+    want_in(o, "== DM to @alice ==");
+    want_in(o, "Your week 2 practical (Build working data pipeline) was marked **passed** by");
+    want_in(o, "Comment: \"neat\"");
     o = say(&s, "mia", "/cohort report");
     want_in(o, "Week 2 assessment: Data modeling & pipeline fundamentals");
     want_in(o, "2 attempts by 2 learners, 50% passed, median score 78%.");
