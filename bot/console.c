@@ -6,6 +6,7 @@
 #include "bot/gcommit.h"
 #include "bot/guilds.h"
 #include "bot/log.h"
+#include "bot/notify.h"
 #include "commands/registry.h"
 #include "schedules/scheduler.h"
 
@@ -309,7 +310,9 @@ int console_run(struct app *app, FILE *in, FILE *out)
     buf_init(&line, 8192);
     int fd = fileno(in), quit = 0;
     bool skipping = false; /* inside a line that was too long: drop up to its newline */
+    notify_ready("console");
     while (!quit && !*app->stop) {
+        notify_tick("console", app_mono_ms());
         int wait_s = app->sched ? sched_tick(app->sched, app_now(app)) : 1;
         struct pollfd p = {.fd = fd, .events = POLLIN};
         int r = poll(&p, 1, (wait_s > 1 ? 1 : wait_s) * 1000);
@@ -344,6 +347,7 @@ int console_run(struct app *app, FILE *in, FILE *out)
         if (c.gc)
             gc_flush(c.gc);
     }
+    notify_stopping();
     gc_free(c.gc);
     buf_free(&line);
     msg_free(&c.last);

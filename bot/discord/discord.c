@@ -10,6 +10,7 @@
 #include "bot/err.h"
 #include "bot/discord/events.h"
 #include "bot/log.h"
+#include "bot/notify.h"
 #include "config/config.h"
 #include "schedules/scheduler.h"
 
@@ -142,6 +143,8 @@ static void h_event(void *arg, const char *t, json_t *dj)
     struct discord *d = arg;
     if (strcmp(t, "READY") == 0)
         d->ever_ready = true;
+    if (strcmp(t, "READY") == 0 || strcmp(t, "RESUMED") == 0)
+        notify_ready(gw_state_name(GW_READY));
     events_dispatch(d->ev, t, dj);
 }
 
@@ -268,6 +271,7 @@ static void begin_stop(struct discord *d, int64_t now)
 {
     d->stopping = true;
     d->stop_deadline = now + STOP_GRACE_MS;
+    notify_stopping();
     log_info(MOD, "stopping: closing the gateway (1000) and flushing REST");
     gw_stop(d->gw);
 }
@@ -276,6 +280,7 @@ static void on_second(lws_sorted_usec_list_t *sul)
 {
     struct discord *d = lws_container_of(sul, struct discord, sul_sec);
     int64_t now = app_mono_ms();
+    notify_tick(d->stopping ? NULL : gw_state_name(gw_get_state(d->gw)), now);
     if (d->rest && rest_auth_failed(d->rest) && !d->stopping) {
         log_error(MOD, "Discord refused the bot token (HTTP 401): check DISCORD_TOKEN");
         d->exit_code = 2;
