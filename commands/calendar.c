@@ -5,6 +5,7 @@
 #include "bot/store.h"
 #include "commands/commands.h"
 #include "config/config.h"
+#include "config/datadir.h"
 #include "schedules/feed.h"
 #include "schedules/reminders.h"
 #include "schedules/scheduler.h"
@@ -16,8 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-#define CALENDAR_DIR COHORTBOT_SRCDIR "/config/calendars"
 
 /* Accepts an https URL (http for loopback), the generated study-group calendar, or a
  * .ics file inside config/calendars (a Discord admin must not read the host's files;
@@ -32,14 +31,15 @@ static const char *source_problem(const char *src, bool console, char *resolved,
     size_t n = strlen(src);
     if (n < 5 || strcmp(src + n - 4, ".ics") != 0)
         return "a local calendar must be a .ics file";
-    char path[PATH_MAX], real[PATH_MAX], dir[PATH_MAX];
+    char path[PATH_MAX + 512], real[PATH_MAX], dir[PATH_MAX], caldir[PATH_MAX];
+    data_path("calendars", caldir, sizeof(caldir));
     if (src[0] == '/' || console)
         snprintf(path, sizeof(path), "%s", src);
     else
-        snprintf(path, sizeof(path), "%s/%s", CALENDAR_DIR, src);
+        snprintf(path, sizeof(path), "%s/%s", caldir, src);
     if (!realpath(path, real) || access(real, R_OK) != 0)
         return "that file does not exist or cannot be read";
-    if (!console && (!realpath(CALENDAR_DIR, dir) || strncmp(real, dir, strlen(dir)) != 0))
+    if (!console && (!realpath(caldir, dir) || strncmp(real, dir, strlen(dir)) != 0))
         return "local files must be in the bot's config/calendars folder";
     if (strlen(real) >= len)
         return "that path is too long";

@@ -1,5 +1,6 @@
 /* config.c - defaults, JSON file, environment (see config.h). */
 #include "config/config.h"
+#include "config/datadir.h"
 #include "bot/err.h"
 #include "bot/tz.h"
 #include "commands/interaction.h"
@@ -96,12 +97,16 @@ int config_defaults(struct config *c)
     c->assessment_time_limit_min = 60;
     c->assessment_max_attempts = 3;
     c->assessment_retake_hours = 24;
+    char curricula[4096], banks[4096];
+    if (data_path("curricula", curricula, sizeof(curricula)) ||
+        data_path("assessments", banks, sizeof(banks)))
+        return BOT_ENOMEM;
     if (config_set_str(&c->api_base, "https://discord.com/api/v10") ||
         config_set_str(&c->db_path, "cohortbot.db") ||
-        config_set_str(&c->curricula_dir, COHORTBOT_SRCDIR "/config/curricula") ||
+        config_set_str(&c->curricula_dir, curricula) ||
         config_set_str(&c->default_timezone, "America/New_York") ||
         config_set_str(&c->default_post_time, "09:00") || config_set_str(&c->pair_time, "10:00") ||
-        config_set_str(&c->assessments_dir, COHORTBOT_SRCDIR "/config/assessments"))
+        config_set_str(&c->assessments_dir, banks))
         return BOT_ENOMEM;
     return 0;
 }
