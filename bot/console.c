@@ -2,6 +2,7 @@
  * read-eval-print loop over the same command registry and schedules (console.h). */
 #include "bot/console.h"
 #include "bot/app.h"
+#include "bot/backup.h"
 #include "bot/err.h"
 #include "bot/gcommit.h"
 #include "bot/guilds.h"
@@ -313,6 +314,7 @@ int console_run(struct app *app, FILE *in, FILE *out)
     notify_ready("console");
     while (!quit && !*app->stop) {
         notify_tick("console", app_mono_ms());
+        backup_tick(app->cfg, app_now(app));
         int wait_s = app->sched ? sched_tick(app->sched, app_now(app)) : 1;
         struct pollfd p = {.fd = fd, .events = POLLIN};
         int r = poll(&p, 1, (wait_s > 1 ? 1 : wait_s) * 1000);

@@ -3,6 +3,7 @@
  * export, pairs) dispatch to their modules. Exit codes: 0 ok, 1 usage/config error,
  * 2 Discord refused us (bad token, disallowed intents), 3 database problem. */
 #include "bot/app.h"
+#include "bot/backup.h"
 #include "bot/console.h"
 #include "bot/discord/discord.h"
 #include "bot/err.h"
@@ -166,6 +167,7 @@ static int run_bot(struct config *cfg, bool console)
     signal(SIGPIPE, SIG_IGN);
     log_info("main", "starting mode=%s db=%s", console ? "console" : "discord", cfg->db_path);
     code = console ? console_run(&app, stdin, stdout) : discord_run(&app);
+    backup_shutdown();
     log_info("main", "stopped exit=%d", code);
 out:
     sched_free(app.sched);

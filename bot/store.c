@@ -3,6 +3,7 @@
 #include "bot/store.h"
 #include "bot/err.h"
 #include "bot/log.h"
+#include "bot/store_backup.h"
 #include "bot/store_int.h"
 #include "bot/store_schema.h"
 
@@ -151,6 +152,8 @@ static int migrate(struct store *s, const char *path, char *err, size_t errlen)
     int v = 0;
     int rc = read_version(s, path, &v, err, errlen);
     if (rc)
+        return rc;
+    if (v > 0 && v < STORE_NMIGRATIONS && (rc = store_backup_premigration(s, path, v, err, errlen)))
         return rc;
     for (; v < STORE_NMIGRATIONS; v++) {
         char sql[64], why[BOT_ERR_LEN];

@@ -1,5 +1,6 @@
 /* tools.c - dispatch of `cohortbot <tool> …` to the module that implements it. */
 #include "bot/tools.h"
+#include "bot/backup.h"
 #include "schedules/pairing_cli.h"
 #include "schedules/calendar_cli.h"
 #include "bot/export.h"
@@ -19,6 +20,8 @@ static const struct tool tools[] = {
     {"export", export_main, "export checkins [--guild ID] [--db FILE]"},
     {"simulate", simulate_main, "print every post the schedules would make"},
     {"pairs", pairing_cli_main, "--dry-run: print the next mentorship round as CSV"},
+    {"backup", backup_main, "FILE: a consistent, verified copy of the database (online)"},
+    {"check-db", checkdb_main, "integrity and foreign-key check of the database"},
     {NULL, NULL, NULL},
 };
 

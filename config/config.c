@@ -64,6 +64,8 @@ static const struct key keys[] = {
     {"assessment_time_limit_minutes", K_INT, F(assessment_time_limit_min), 5, 600},
     {"assessment_max_attempts", K_INT, F(assessment_max_attempts), 1, 10},
     {"assessment_retake_hours", K_INT, F(assessment_retake_hours), 0, 720},
+    {"backup_dir", K_STR, F(backup_dir), 0, 0},
+    {"backup_keep", K_INT, F(backup_keep), 1, 365},
 };
 #undef F
 
@@ -97,6 +99,7 @@ int config_defaults(struct config *c)
     c->assessment_time_limit_min = 60;
     c->assessment_max_attempts = 3;
     c->assessment_retake_hours = 24;
+    c->backup_keep = 7;
     char curricula[4096], banks[4096];
     if (data_path("curricula", curricula, sizeof(curricula)) ||
         data_path("assessments", banks, sizeof(banks)))
@@ -118,7 +121,7 @@ void config_free(struct config *c)
     char **strs[] = {
         &c->token,         &c->api_base,         &c->db_path,           &c->guild_id,
         &c->curricula_dir, &c->default_timezone, &c->default_post_time, &c->fallback_channel,
-        &c->pair_time,     &c->config_path,      &c->assessments_dir};
+        &c->pair_time,     &c->config_path,      &c->assessments_dir,   &c->backup_dir};
     for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++) {
         free(*strs[i]);
         *strs[i] = NULL;

@@ -5,6 +5,7 @@
 #include "bot/discord/discord.h"
 #include "bot/gcommit.h"
 #include "bot/app.h"
+#include "bot/backup.h"
 #include "bot/discord/chat_discord.h"
 #include "bot/discord/discord_int.h"
 #include "bot/err.h"
@@ -299,6 +300,7 @@ static void on_second(lws_sorted_usec_list_t *sul)
         if (d->app->gc) /* schedules write their ledger rows outside any batch */
             gc_flush(d->app->gc);
         sched_tick(d->app->sched, app_now(d->app));
+        backup_tick(d->app->cfg, app_now(d->app));
     }
     lws_sul_schedule(d->ctx, 0, &d->sul_sec, on_second, d->stopping ? 100000 : 1000000);
 }
