@@ -40,6 +40,9 @@ static void usage(FILE *f)
             "       cohortbot export checkins [--guild ID] [--db FILE]\n"
             "       cohortbot pairs --dry-run [--db FILE] [--guild ID]\n"
             "       cohortbot pairs --round N [--db FILE] [--guild ID]\n"
+            "       cohortbot backup FILE [--db FILE] [--config FILE]\n"
+            "       cohortbot check-db [--db FILE] [--config FILE]\n"
+            "       cohortbot shards [--config FILE]\n"
             "\n"
             "Runs the study-cohort bot. Without DISCORD_TOKEN (or with --console) it runs the\n"
             "local console mode on stdin/stdout.\n"
@@ -50,6 +53,7 @@ static void usage(FILE *f)
             "  --log-level LEVEL  debug, info, warn, error, off (default info)\n"
             "  --console          console mode even when DISCORD_TOKEN is set\n"
             "  --check-config     validate the configuration, print every problem, exit\n"
+            "  --shard N          run as shard N of shard_count (see cohortbot shards)\n"
             "  --help, --version\n"
             "\n"
             "environment: DISCORD_TOKEN, COHORTBOT_API_BASE, COHORTBOT_DB,\n"
@@ -57,18 +61,22 @@ static void usage(FILE *f)
 }
 
 struct flags {
-    const char *config, *db, *level;
+    const char *config, *db, *level, *shard;
     bool console, check;
 };
 
 /* 0 = run, 1 = exit 0 (help/version), -1 = usage error */
 static int parse_flags(int argc, char **argv, struct flags *f)
 {
-    static const struct option opts[] = {
-        {"config", required_argument, NULL, 'c'},    {"db", required_argument, NULL, 'd'},
-        {"log-level", required_argument, NULL, 'l'}, {"console", no_argument, NULL, 'C'},
-        {"check-config", no_argument, NULL, 'k'},    {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, 'V'},         {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {{"config", required_argument, NULL, 'c'},
+                                         {"db", required_argument, NULL, 'd'},
+                                         {"log-level", required_argument, NULL, 'l'},
+                                         {"console", no_argument, NULL, 'C'},
+                                         {"check-config", no_argument, NULL, 'k'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {"version", no_argument, NULL, 'V'},
+                                         {"shard", required_argument, NULL, 's'},
+                                         {NULL, 0, NULL, 0}};
     int ch;
     while ((ch = getopt_long(argc, argv, "c:d:l:h", opts, NULL)) != -1) {
         switch (ch) {
@@ -87,6 +95,9 @@ static int parse_flags(int argc, char **argv, struct flags *f)
         case 'k':
             f->check = true;
             break;
+        case 's':
+            f->shard = optarg;
+            break;
         case 'h':
             usage(stdout);
             return 1;
@@ -103,6 +114,31 @@ static int parse_flags(int argc, char **argv, struct flags *f)
         usage(stderr);
         return -1;
     }
+    return 0;
+}
+
+/* --shard N: this process is shard N of the configured shard_count (number or auto).
+ * The number of problems (0 or 1, described in errs). */
+static int apply_shard_flag(struct config *cfg, const char *arg, struct buf *errs)
+{
+    if (!arg)
+        return 0;
+    char *end = NULL;
+    long id = strtol(arg, &end, 10);
+    if (end == arg || *end || id < 0 || id > 65534) {
+        buf_printf(errs, "--shard: must be a shard id 0-65534, not \"%s\"\n", arg);
+        return 1;
+    }
+    if (cfg->shard_count == 0) {
+        buf_printf(errs,
+                   "--shard: needs shard_count (a number or \"auto\") in the configuration\n");
+        return 1;
+    }
+    if (cfg->shard_count > 0 && id >= cfg->shard_count) {
+        buf_printf(errs, "--shard: %ld is not below shard_count %d\n", id, cfg->shard_count);
+        return 1;
+    }
+    cfg->shard_id = (int)id;
     return 0;
 }
 
@@ -125,6 +161,7 @@ static int load_config(struct config *cfg, const struct flags *f)
         buf_printf(&errs, "--log-level: must be debug, info, warn, error or off\n");
         n++;
     }
+    n += apply_shard_flag(cfg, f->shard, &errs);
     n += config_validate(cfg, &errs);
     if (n)
         fprintf(stderr, "%s", buf_str(&errs));

@@ -22,6 +22,7 @@ static const struct tool tools[] = {
     {"pairs", pairing_cli_main, "--dry-run: print the next mentorship round as CSV"},
     {"backup", backup_main, "FILE: a consistent, verified copy of the database (online)"},
     {"check-db", checkdb_main, "integrity and foreign-key check of the database"},
+    {"shards", shards_main, "the shard plan from Discord's /gateway/bot"},
     {NULL, NULL, NULL},
 };
 

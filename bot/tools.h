@@ -6,5 +6,7 @@
 
 /* argv[0] is the tool name. Returns the process exit code. */
 int tools_main(int argc, char **argv);
+/* `cohortbot shards [--config FILE]` (bot/discord/shards_cli.c). */
+int shards_main(int argc, char **argv);
 
 #endif

@@ -24,7 +24,8 @@ enum kind {
     K_URL,
     K_LEADS,
     K_SHARD,
-    K_FEEDS
+    K_FEEDS,
+    K_SHARDS_N
 };
 
 struct key {
@@ -66,6 +67,7 @@ static const struct key keys[] = {
     {"assessment_retake_hours", K_INT, F(assessment_retake_hours), 0, 720},
     {"backup_dir", K_STR, F(backup_dir), 0, 0},
     {"backup_keep", K_INT, F(backup_keep), 1, 365},
+    {"shard_count", K_SHARDS_N, F(shard_count), 1, 65535},
 };
 #undef F
 
@@ -309,6 +311,12 @@ static void apply_key(struct ctx *x, struct config *c, const struct key *k, json
         c->shard_id = (int)json_integer_value(json_array_get(v, 0));
         c->shard_count = (int)json_integer_value(json_array_get(v, 1));
         break;
+    case K_SHARDS_N: /* a number, or "auto": Discord's recommendation (-1) */
+        if (json_is_string(v) && strcmp(json_string_value(v), "auto") == 0)
+            c->shard_count = -1;
+        else if (!int_value(x, k, v, &n))
+            c->shard_count = (int)n;
+        break;
     case K_LEADS:
         apply_leads(x, c, v);
         break;
@@ -387,8 +395,32 @@ int config_load_file(struct config *c, const char *path, struct buf *errs)
     return nerr;
 }
 
+/* systemd's LoadCredential=discord-token:FILE: $CREDENTIALS_DIRECTORY/discord-token
+ * (one line; the trailing newline is dropped). 0, or BOT_E* when it cannot be read. */
+static int token_from_credential(struct config *c)
+{
+    const char *dir = getenv("CREDENTIALS_DIRECTORY");
+    char path[4200], tok[512];
+    if (!dir || !*dir)
+        return 0;
+    snprintf(path, sizeof(path), "%s/discord-token", dir);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return 0;
+    size_t n = fread(tok, 1, sizeof(tok) - 1, f);
+    fclose(f);
+    tok[n] = '\0';
+    while (n && (tok[n - 1] == '\n' || tok[n - 1] == '\r' || tok[n - 1] == ' '))
+        tok[--n] = '\0';
+    int rc = n ? config_set_str(&c->token, tok) : 0;
+    memset(tok, 0, sizeof(tok));
+    return rc;
+}
+
 int config_apply_env(struct config *c)
 {
+    if (!getenv("DISCORD_TOKEN") && token_from_credential(c))
+        return BOT_ENOMEM;
     const char *tok = getenv("DISCORD_TOKEN");
     const char *api = getenv("COHORTBOT_API_BASE");
     const char *db = getenv("COHORTBOT_DB");

@@ -144,6 +144,8 @@ static void h_event(void *arg, const char *t, json_t *dj)
     struct discord *d = arg;
     if (strcmp(t, "READY") == 0)
         d->ever_ready = true;
+    if (strcmp(t, "READY") == 0 && d->app->cfg->shard_count < 0) /* auto: now known */
+        d->app->cfg->shard_count = gw_shard_count(d->gw);
     if (strcmp(t, "READY") == 0 || strcmp(t, "RESUMED") == 0)
         notify_ready(gw_state_name(GW_READY));
     events_dispatch(d->ev, t, dj);

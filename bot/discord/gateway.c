@@ -6,6 +6,7 @@
 #include "bot/err.h"
 #include "bot/log.h"
 #include "bot/discord/gw_internal.h"
+#include "bot/discord/shard_gate.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -147,6 +148,7 @@ int gw_send_identify(struct gw *g, int64_t now)
     if (d && g->shard_count > 0)
         json_object_set_new(d, "shard", json_pack("[i,i]", g->shard_id, g->shard_count));
     g->st.identifies++;
+    shard_gate_identified(g->shard_id, g->shard_count, g->max_concurrency);
     log_info(MOD, "identify intents=%llu", (unsigned long long)g->intents);
     return send_json(g, d ? json_pack("{s:i, s:o}", "op", 2, "d", d) : NULL, now);
 }
@@ -189,6 +191,11 @@ void gw_do_connect(struct gw *g, int64_t now)
         g->fetch_at = now;
         return;
     }
+    int64_t wait = resume ? 0 : shard_gate_claim(g->shard_id, g->shard_count, g->max_concurrency);
+    if (wait > 0) {
+        g->connect_at = now + wait; /* IDENTIFY follows this connect: keep the bucket's pace */
+        return;
+    }
     char url[GW_URL_MAX + 32];
     if (gw_build_url(resume ? g->resume_url : g->gateway_url, g->allow_ws, url, sizeof(url)) < 0) {
         log_error(MOD, "unusable gateway URL");
@@ -204,6 +211,29 @@ void gw_do_connect(struct gw *g, int64_t now)
         gw_set_state(g, GW_DISCONNECTED);
         schedule_connect(g, gw_backoff_ms(g->attempts++, gw_rnd(g)), now);
     }
+}
+
+/* shard_count "auto" takes Discord's recommended count; a shard id beyond the count
+ * cannot identify. 0, or -1 after a fatal stop. */
+static int gw_shard_plan(struct gw *g, json_t *j, json_t *lim)
+{
+    g->max_concurrency = (int)json_integer_value(json_object_get(lim, "max_concurrency"));
+    if (g->shard_count < 0) {
+        json_int_t n = json_integer_value(json_object_get(j, "shards"));
+        g->shard_count = n >= 1 && n <= 65535 ? (int)n : 1;
+        log_info(MOD, "shard_count auto: Discord recommends %d", g->shard_count);
+    }
+    if (g->shard_count > 0 && g->shard_id >= g->shard_count) {
+        g->stopped = g->fatal = true;
+        g->h.fatal(g->h.arg, 0, "this shard id is not below shard_count (see cohortbot shards)");
+        return -1;
+    }
+    return 0;
+}
+
+int gw_shard_count(const struct gw *g)
+{
+    return g->shard_count;
 }
 
 void gw_start(struct gw *g, int64_t now)
@@ -227,6 +257,10 @@ void gw_on_gateway_bot(struct gw *g, int status, const char *body, size_t len, i
     }
     memcpy(g->gateway_url, url, strlen(url) + 1);
     json_t *lim = json_object_get(j, "session_start_limit");
+    if (gw_shard_plan(g, j, lim)) {
+        json_decref(j);
+        return;
+    }
     json_int_t remaining = json_integer_value(json_object_get(lim, "remaining"));
     json_int_t reset_after = json_integer_value(json_object_get(lim, "reset_after"));
     int64_t delay = 0;

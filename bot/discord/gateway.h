@@ -77,7 +77,7 @@ struct gw_hooks {
 struct gw_opts {
     const char *token; /* copied */
     uint64_t intents;
-    int shard_id, shard_count; /* count 0 = no shard field */
+    int shard_id, shard_count; /* count 0 = no shard field, -1 = auto (/gateway/bot) */
     size_t max_frame;          /* reassembly cap; 0 = 16 MiB */
     bool allow_ws;             /* accept ws:// gateway URLs (api_base is http://) */
     uint32_t seed;             /* jitter randomness */
@@ -125,5 +125,8 @@ int64_t gw_last_ack_ms(const struct gw *g); /* -1 = never */
 int64_t gw_heartbeat_interval(const struct gw *g);
 bool gw_ack_pending(const struct gw *g);
 const struct gw_stats *gw_get_stats(const struct gw *g);
+/* The shard count in use: configured, or Discord's recommendation once /gateway/bot
+ * answered when configured as auto (-1 until then); 0 = unsharded. */
+int gw_shard_count(const struct gw *g);
 
 #endif

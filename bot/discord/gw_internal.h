@@ -17,7 +17,8 @@ struct gw {
     struct gw_hooks h;
     char *token;
     uint64_t intents;
-    int shard_id, shard_count;
+    int shard_id, shard_count; /* count -1 = auto: /gateway/bot's "shards" */
+    int max_concurrency;       /* from /gateway/bot; identify buckets (shard_gate.h) */
     bool allow_ws;
     uint32_t rng;
     enum gw_state state;

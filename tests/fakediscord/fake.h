@@ -15,6 +15,7 @@
 #define FAKE_MAX_EVENTS 4096
 #define FAKE_TOKEN "test-token-not-real-0000" /* what the e2e tests give the bot */
 #define FAKE_MAX_FAULTS 16
+#define FAKE_MAX_SHARDS 16
 
 struct fake_frame {
     struct fake_frame *next;
@@ -48,6 +49,8 @@ struct fake_pss {
     struct fake_frame *q_head, *q_tail;
     bool closing;
     int close_code;
+    int shard;       /* sharded mode: the shard this socket identified as */
+    bool identified; /* sharded mode: READY sent on this socket */
 };
 
 struct fake {
@@ -85,6 +88,12 @@ struct fake {
     int64_t *ix_sent_us; /* per interaction, when it fell due (latency counts from there) */
     json_t *ix_lat_us;   /* callback latencies in microseconds */
     int64_t t0;
+    /* sharding (fake_shards.c); shard_count 0 = one socket, as before */
+    int shard_count, max_concurrency;
+    json_t *shard_guilds;
+    struct fake_pss *shard_pss[FAKE_MAX_SHARDS];
+    int64_t bucket_last[FAKE_MAX_SHARDS];
+    int identify_too_soon;
 };
 
 int64_t fake_ms(struct fake *f);
@@ -101,6 +110,14 @@ void fake_ws_close(struct fake *f, int code);
 void fake_ix_flood(struct fake *f, int n, int tick_us, bool checkin);
 /* A callback for interaction `id` arrived (fake_ctl.c). */
 void fake_ix_answered(struct fake *f, const char *path);
+/* Sharding (fake_shards.c). */
+void fake_shards_config(struct fake *f, json_t *b);
+/* The shard a dispatch goes to, or -1 when it names no guild (the current socket). */
+int fake_shard_route(struct fake *f, const char *t, json_t *d);
+/* 0 = IDENTIFY accepted on p, else the close code (4010, 4011). */
+int fake_shard_identify(struct fake *f, struct fake_pss *p, json_t *d);
+void fake_shard_guilds(struct fake *f, int shard); /* GUILD_CREATEs after READY */
+void fake_shard_closed(struct fake *f, struct fake_pss *p);
 /* Checks a request body against Discord's documented limits; appends problems. */
 void fake_validate(const char *method, const char *path, json_t *body, json_t *problems);
 

@@ -26,6 +26,8 @@ static void ctl_log(struct fake *f, struct fake_pss *p)
                           f->identifies, "resumes", f->resumes, "heartbeats", f->heartbeats, "seq",
                           (json_int_t)f->seq, "invalid_frames", f->invalid_frames, "connected",
                           f->conn != NULL, "now", (json_int_t)fake_ms(f));
+    if (j)
+        json_object_set_new(j, "identify_too_soon", json_integer(f->identify_too_soon));
     char *s = j ? json_dumps(j, JSON_COMPACT) : NULL;
     json_decref(j);
     p->status = s ? 200 : 500;
@@ -190,6 +192,7 @@ static void ctl_config(struct fake *f, json_t *b)
         f->start_remaining = (int)json_integer_value(v);
     if ((v = json_object_get(b, "reset_after")))
         f->start_reset_after = (int)json_integer_value(v);
+    fake_shards_config(f, b);
 }
 
 static void ctl_fault(struct fake *f, json_t *b)

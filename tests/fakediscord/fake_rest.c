@@ -162,9 +162,11 @@ static void route(struct fake *f, struct fake_pss *p, const char *m, const char 
         char url[64];
         snprintf(url, sizeof(url), "ws://127.0.0.1:%d/gw", f->port);
         reply_json(p, 200,
-                   json_pack("{s:s, s:i, s:{s:i, s:i, s:i, s:i}}", "url", url, "shards", 1,
-                             "session_start_limit", "total", 1000, "remaining", f->start_remaining,
-                             "reset_after", f->start_reset_after, "max_concurrency", 1));
+                   json_pack("{s:s, s:i, s:{s:i, s:i, s:i, s:i}}", "url", url, "shards",
+                             f->shard_count > 1 ? f->shard_count : 1, "session_start_limit",
+                             "total", 1000, "remaining", f->start_remaining, "reset_after",
+                             f->start_reset_after, "max_concurrency",
+                             f->max_concurrency > 0 ? f->max_concurrency : 1));
     } else if (!strcmp(m, "POST") && !strncmp(path, "/channels/", 10) && pl > 9 &&
                !strcmp(path + pl - 9, "/messages")) {
         route_post_message(f, p, body, path);

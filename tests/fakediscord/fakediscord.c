@@ -56,6 +56,7 @@ static void queue_json(struct fake *f, json_t *j)
 
 int fake_dispatch(struct fake *f, const char *t, json_t *d)
 {
+    int shard = f->shard_count > 1 ? fake_shard_route(f, t, d) : -1;
     f->seq++;
     json_t *j = json_pack("{s:i, s:I, s:s, s:o}", "op", 0, "s", (json_int_t)f->seq, "t", t, "d",
                           d ? d : json_null());
@@ -65,8 +66,9 @@ int fake_dispatch(struct fake *f, const char *t, json_t *d)
         return -1;
     if (f->nevents < FAKE_MAX_EVENTS && f->nevents == f->seq - 1)
         f->events[f->nevents++] = strdup(s);
-    if (f->conn_pss && f->identified)
-        fake_ws_queue(f, f->conn_pss, s, strlen(s), LWS_WRITE_TEXT);
+    struct fake_pss *to = shard >= 0 ? f->shard_pss[shard] : f->conn_pss;
+    if (to && (shard >= 0 ? to->identified : f->identified))
+        fake_ws_queue(f, to, s, strlen(s), LWS_WRITE_TEXT);
     free(s);
     return 0;
 }
@@ -101,6 +103,11 @@ static void send_ready(struct fake *f)
                             1, "guilds", "id", "1000000000000000001", "unavailable", 1,
                             "session_id", f->session_id, "resume_gateway_url", url, "application",
                             "id", "800000000000000001", "flags", 0));
+    if (f->shard_count > 1) {
+        f->conn_pss->identified = true;
+        fake_shard_guilds(f, f->conn_pss->shard);
+        return;
+    }
     fake_dispatch(f, "GUILD_CREATE",
                   json_pack("{s:s, s:s, s:[{s:s, s:i, s:s, s:s}, {s:s, s:i, s:s, s:s}]}", "id",
                             "1000000000000000001", "name", "Study Guild", "channels", "id",
@@ -143,7 +150,10 @@ static void on_gw_message(struct fake *f, const char *text, size_t len)
             queue_json(f, json_pack("{s:i}", "op", 11));
     } else if (op == 2) {
         f->identifies++;
-        if (f->close_on_identify)
+        int shard_refused = f->shard_count > 1 ? fake_shard_identify(f, f->conn_pss, d) : 0;
+        if (shard_refused)
+            fake_ws_close(f, shard_refused);
+        else if (f->close_on_identify)
             fake_ws_close(f, f->close_on_identify);
         else
             send_ready(f);
@@ -196,7 +206,7 @@ static int ws_cb(struct fake *f, struct lws *wsi, enum lws_callback_reasons reas
         p->is_ws = true;
         p->wsi = wsi;
         buf_init(&p->body, (size_t)1 << 20);
-        if (f->conn && f->conn_pss) /* a new socket replaces the old one */
+        if (f->conn && f->conn_pss && f->shard_count <= 1) /* a new socket replaces the old one */
             f->conn_pss->wsi = NULL;
         f->conn = wsi;
         f->conn_pss = p;
@@ -212,7 +222,15 @@ static int ws_cb(struct fake *f, struct lws *wsi, enum lws_callback_reasons reas
         if (buf_append(&p->body, in, len) < 0)
             return -1;
         if (lws_is_final_fragment(wsi)) {
-            if (wsi == f->conn)
+            if (wsi != f->conn && f->shard_count > 1) { /* this shard's socket answers */
+                struct lws *keep = f->conn;
+                struct fake_pss *keep_pss = f->conn_pss;
+                f->conn = wsi;
+                f->conn_pss = p;
+                on_gw_message(f, buf_str(&p->body), p->body.len);
+                f->conn = keep;
+                f->conn_pss = keep_pss;
+            } else if (wsi == f->conn)
                 on_gw_message(f, buf_str(&p->body), p->body.len);
             buf_reset(&p->body);
         }
@@ -226,6 +244,7 @@ static int ws_cb(struct fake *f, struct lws *wsi, enum lws_callback_reasons reas
         return 0;
     }
     case LWS_CALLBACK_CLOSED:
+        fake_shard_closed(f, p);
         free_queue(p);
         buf_free(&p->body);
         if (wsi == f->conn) {
@@ -445,6 +464,7 @@ int main(int argc, char **argv)
     json_decref(f.log_rest);
     json_decref(f.log_gw);
     json_decref(f.log_closes);
+    json_decref(f.shard_guilds);
     json_decref(f.ix_lat_us);
     free(f.ix_sent_us);
     json_decref(f.nonces);
