@@ -31,7 +31,7 @@ static void test_routes(void **state)
          "channels/123"},
         {"POST", "/guilds/9/channels", "POST /guilds/{id}/channels", "guilds/9"},
         {"PATCH", "/webhooks/77/tok.en/messages/@original",
-         "PATCH /webhooks/{id}/{token}/messages/@original", "webhooks/77/tok.en"},
+         "PATCH /webhooks/{id}/{token}/messages/@original", "webhooks/77/~ff32352774b2ae94"},
         {"POST", "/interactions/55/secret/callback", "POST /interactions/{id}/{token}/callback",
          "interactions/55"},
         {"PUT", "/applications/77/guilds/9/commands", "PUT /applications/{id}/guilds/{id}/commands",
@@ -145,7 +145,10 @@ static void test_retry_policy(void **state)
         {500, true, true, 0, 5, 0, -1},                    /* cap */
         {0, false, false, REST_F_INTERACTION, 1, 0, 1000}, /* connect refused: not sent */
         {0, false, true, REST_F_INTERACTION, 1, 0, -1},    /* timeout: maybe sent */
-        {0, false, true, 0, 2, 0, 2000},
+        {0, false, true, REST_F_IDEMPOTENT, 2, 0, 2000}, /* reset: idempotent, again */
+        {0, false, true, 0, 2, 0, -1},                   /* reset: a plain POST is not */
+        {0, false, false, 0, 9, 0, 60000},               /* refused: cap 60 s, over 5 */
+        {0, false, false, 0, REST_NET_ATTEMPTS, 0, -1},
         {401, true, true, 0, 1, 0, -1},
         {403, true, true, 0, 1, 0, -1},
         {404, true, true, 0, 1, 0, -1},
