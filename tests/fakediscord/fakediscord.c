@@ -257,7 +257,8 @@ static void respond_now(lws_sorted_usec_list_t *sul)
         lws_callback_on_writable(p->wsi);
 }
 
-static void handle(struct fake *f, struct lws *wsi, struct fake_pss *p)
+/* 0, or -1 when the request is to be answered by dropping the connection. */
+static int handle(struct fake *f, struct lws *wsi, struct fake_pss *p)
 {
     buf_init(&p->resp, (size_t)256 << 20); /* /_ctl/log can be large after floods */
     p->ctype = "application/json";
@@ -270,10 +271,13 @@ static void handle(struct fake *f, struct lws *wsi, struct fake_pss *p)
         delay_ms = p->stage; /* fake_rest puts a scripted delay here */
     }
     p->stage = 0;
+    if (p->reset)
+        return -1;
     if (delay_ms > 0)
         lws_sul_schedule(f->ctx, 0, &p->sul, respond_now, (lws_usec_t)delay_ms * 1000);
     else
         lws_callback_on_writable(wsi);
+    return 0;
 }
 
 static int http_writeable(struct lws *wsi, struct fake_pss *p)
@@ -337,7 +341,7 @@ static int on_http(struct fake *f, struct lws *wsi, struct fake_pss *p)
     bool has_body =
         strcmp(p->method, "GET") && strcmp(p->method, "DELETE") && cl[0] && strcmp(cl, "0") != 0;
     if (!has_body)
-        handle(f, wsi, p);
+        return handle(f, wsi, p);
     return 0;
 }
 
@@ -349,11 +353,12 @@ static int fake_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user
     switch (reason) {
     case LWS_CALLBACK_HTTP:
         return on_http(f, wsi, p);
+    case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
+        return fake_ws_filter(f, wsi);
     case LWS_CALLBACK_HTTP_BODY:
         return buf_append(&p->body, in, len) < 0 ? -1 : 0;
     case LWS_CALLBACK_HTTP_BODY_COMPLETION:
-        handle(f, wsi, p);
-        return 0;
+        return handle(f, wsi, p);
     case LWS_CALLBACK_HTTP_WRITEABLE:
         return http_writeable(wsi, p);
     case LWS_CALLBACK_CLOSED_HTTP:
