@@ -11,13 +11,21 @@
 
 struct e2e {
     pid_t fake, bot;
-    int port;
+    int port, tls_port; /* tls_port: the fake's TLS listener, 0 = none */
     char dir[64];
     char db[128], botlog[128], config[128];
 };
 
 /* Starts the fake (and applies fake_config JSON if non-NULL). */
 void e2e_start_fake(struct e2e *e, const char *fake_config);
+/* The two halves of e2e_start_fake, for a test that starts the bot first: a temporary
+ * directory and the port the bot will be told (no fake yet), then the fake on that port
+ * (0 = any). e2e_free_port: a loopback port nobody listens on (for now). */
+void e2e_prepare(struct e2e *e, int port);
+void e2e_spawn_fake(struct e2e *e, int port);
+/* The same with a TLS listener (certificate chain and key files) on e->tls_port. */
+void e2e_spawn_fake_tls(struct e2e *e, int port, const char *cert, const char *key);
+int e2e_free_port(void);
 /* Writes config_json to a file (NULL = "{}") and starts the bot. */
 void e2e_start_bot(struct e2e *e, const char *config_json);
 /* POST /_ctl/<verb> with body; returns the parsed answer (caller decrefs). */

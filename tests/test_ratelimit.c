@@ -166,9 +166,8 @@ static void test_invalid_window_and_shared(void **state)
     /* slowed: the next request waits for the gap, interaction answers do not */
     rl_sent_key(r, R, "channels/3", false, t, key);
     assert_int_equal(rl_wait(r, R, "channels/4", false, t), 1000 / RL_SLOW_PER_S);
-    assert_int_equal(rl_wait(r, "POST /interactions/{id}/{token}/callback", "interactions/9",
-                             true, t),
-                     0);
+    assert_int_equal(
+        rl_wait(r, "POST /interactions/{id}/{token}/callback", "interactions/9", true, t), 0);
     /* ten minutes later the window has forgotten them */
     assert_int_equal(rl_invalid_count(r, t + RL_INVALID_WINDOW_MS + 10000), 0);
     assert_int_equal(rl_wait(r, R, "channels/4", false, t + RL_INVALID_WINDOW_MS + 10000), 0);

@@ -66,6 +66,11 @@ struct fake {
     struct lws_context *ctx;
     struct lws_vhost *vh;
     int port;
+    /* TLS listener (fake_net.c, --tls-cert/--tls-key): REST and gateway over TLS on
+     * tls_port; gw_tls makes /gateway/bot answer wss://<tls_host>:<tls_port>/gw */
+    int tls_port;
+    bool gw_tls;
+    char tls_host[64];
     bool quit;
     /* gateway */
     struct lws *conn; /* the current gateway socket */
@@ -122,6 +127,9 @@ void fake_ctl_bucket(struct fake *f, json_t *b);
 /* A websocket upgrade without a "DiscordBot (url, version)" User-Agent is refused, as an
  * independent Discord-compatible server does: -1 refuses. */
 int fake_ws_filter(struct fake *f, struct lws *wsi);
+/* Opens the TLS vhost with this certificate chain and key; its port or -1. */
+int fake_tls_listen(struct fake *f, const struct lws_protocols *protocols, const char *cert,
+                    const char *key);
 /* Checks a request body against Discord's documented limits; appends problems. */
 void fake_validate(const char *method, const char *path, json_t *body, json_t *problems);
 

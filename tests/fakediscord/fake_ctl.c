@@ -190,6 +190,10 @@ static void ctl_config(struct fake *f, json_t *b)
         f->start_remaining = (int)json_integer_value(v);
     if ((v = json_object_get(b, "reset_after")))
         f->start_reset_after = (int)json_integer_value(v);
+    if ((v = json_object_get(b, "gateway_tls")))
+        f->gw_tls = json_is_true(v);
+    if ((v = json_object_get(b, "tls_host")) && json_is_string(v))
+        snprintf(f->tls_host, sizeof(f->tls_host), "%s", json_string_value(v));
 }
 
 static void ctl_fault(struct fake *f, json_t *b)

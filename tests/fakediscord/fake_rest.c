@@ -169,8 +169,11 @@ static void route(struct fake *f, struct fake_pss *p, const char *m, const char 
     char id[24];
     size_t pl = strlen(path);
     if (!strcmp(m, "GET") && !strcmp(path, "/gateway/bot")) {
-        char url[64];
-        snprintf(url, sizeof(url), "ws://127.0.0.1:%d/gw", f->port);
+        char url[128];
+        if (f->gw_tls || lws_is_ssl(p->wsi))
+            snprintf(url, sizeof(url), "wss://%s:%d/gw", f->tls_host, f->tls_port);
+        else
+            snprintf(url, sizeof(url), "ws://127.0.0.1:%d/gw", f->port);
         reply_json(p, 200,
                    json_pack("{s:s, s:i, s:{s:i, s:i, s:i, s:i}}", "url", url, "shards", 1,
                              "session_start_limit", "total", 1000, "remaining", f->start_remaining,

@@ -403,9 +403,14 @@ int main(int argc, char **argv)
 {
     static struct fake f;
     int port = 0;
+    const char *tls_cert = NULL, *tls_key = NULL;
     for (int i = 1; i + 1 < argc; i += 2)
         if (strcmp(argv[i], "--port") == 0)
             port = (int)strtol(argv[i + 1], NULL, 10);
+        else if (strcmp(argv[i], "--tls-cert") == 0)
+            tls_cert = argv[i + 1];
+        else if (strcmp(argv[i], "--tls-key") == 0)
+            tls_key = argv[i + 1];
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     f.t0 = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
@@ -429,7 +434,8 @@ int main(int argc, char **argv)
     info.iface = "127.0.0.1";
     info.protocols = protocols;
     info.user = &f;
-    info.options = LWS_SERVER_OPTION_DISABLE_IPV6;
+    info.options = LWS_SERVER_OPTION_DISABLE_IPV6 |
+                   (tls_cert ? LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT : 0);
     f.ctx = lws_create_context(&info);
     if (!f.ctx) {
         fprintf(stderr, "fakediscord: cannot listen\n");
@@ -437,7 +443,13 @@ int main(int argc, char **argv)
     }
     f.vh = lws_get_vhost_by_name(f.ctx, "default");
     f.port = f.vh ? lws_get_vhost_listen_port(f.vh) : port;
+    if (tls_cert && tls_key && fake_tls_listen(&f, protocols, tls_cert, tls_key) < 0) {
+        fprintf(stderr, "fakediscord: cannot open the TLS listener\n");
+        return 1;
+    }
     printf("PORT %d\n", f.port);
+    if (f.tls_port > 0)
+        printf("TLSPORT %d\n", f.tls_port);
     fflush(stdout);
     g_fake = &f;
     lws_sul_schedule(f.ctx, 0, &g_tick, tick, 100000);
