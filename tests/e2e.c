@@ -129,8 +129,11 @@ void e2e_start_bot(struct e2e *e, const char *config_json)
     fclose(f);
     const char *bin = getenv("COHORTBOT_BIN");
     assert_non_null(bin);
-    char base[80];
-    snprintf(base, sizeof(base), "http://127.0.0.1:%d/api/v10", e->port);
+    char base[160];
+    if (e->api_base[0])
+        snprintf(base, sizeof(base), "%s", e->api_base);
+    else
+        snprintf(base, sizeof(base), "http://127.0.0.1:%d/api/v10", e->port);
     e->bot = fork();
     assert_true(e->bot >= 0);
     if (e->bot == 0) {
