@@ -106,11 +106,13 @@ void config_free(struct config *c)
     char **strs[] = {
         &c->token,         &c->api_base,         &c->db_path,           &c->guild_id,
         &c->curricula_dir, &c->default_timezone, &c->default_post_time, &c->fallback_channel,
-        &c->pair_time,     &c->config_path,      &c->ca_file};
+        &c->pair_time,     &c->config_path};
     for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++) {
         free(*strs[i]);
         *strs[i] = NULL;
     }
+    free(c->ca_file);
+    c->ca_file = NULL;
     for (int i = 0; i < c->nfeeds; i++) {
         free(c->feeds[i].source);
         free(c->feeds[i].channel);

@@ -49,8 +49,8 @@ struct config {
     int grace_days_per_week;
     int nudge_after_days; /* default 3 */
     char *config_path;    /* the file loaded, or NULL */
-    char *ca_file; /* PEM CA bundle for REST and gateway TLS instead of the system store;
-                      NULL = system store (COHORTBOT_CA_FILE) */
+    char *ca_file;        /* PEM CA bundle for REST and gateway TLS instead of the system store;
+                             NULL = system store (COHORTBOT_CA_FILE) */
 };
 
 /* Fills built-in defaults (all strings owned). 0 or BOT_ENOMEM. */

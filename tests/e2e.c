@@ -94,8 +94,7 @@ void e2e_spawn_fake_tls(struct e2e *e, int port, const char *cert, const char *k
         dup2(fds[1], 1);
         close(fds[0]);
         if (cert)
-            execl(bin, bin, "--port", portarg, "--tls-cert", cert, "--tls-key", key,
-                  (char *)NULL);
+            execl(bin, bin, "--port", portarg, "--tls-cert", cert, "--tls-key", key, (char *)NULL);
         else
             execl(bin, bin, "--port", portarg, (char *)NULL);
         _exit(127);
@@ -221,9 +220,13 @@ json_t *e2e_log(struct e2e *e)
     return j;
 }
 
+/* Waits end on events; their bounds are safety nets for a loaded machine (2 cores shared
+ * by many jobs, sanitizers), never expectations: none is shorter than this. */
+#define E2E_MIN_WAIT_MS 60000
+
 json_t *e2e_wait(struct e2e *e, bool (*cond)(json_t *, void *), void *arg, int ms)
 {
-    int64_t end = now_ms() + ms;
+    int64_t end = now_ms() + (ms > E2E_MIN_WAIT_MS ? ms : E2E_MIN_WAIT_MS);
     for (;;) {
         json_t *log = e2e_log(e);
         if (cond(log, arg))
@@ -237,7 +240,7 @@ json_t *e2e_wait(struct e2e *e, bool (*cond)(json_t *, void *), void *arg, int m
 
 int e2e_bot_exit(struct e2e *e, int ms)
 {
-    int64_t end = now_ms() + ms;
+    int64_t end = now_ms() + (ms > E2E_MIN_WAIT_MS / 2 ? ms : E2E_MIN_WAIT_MS / 2);
     int st;
     while (now_ms() < end) {
         pid_t r = waitpid(e->bot, &st, WNOHANG);
@@ -272,6 +275,41 @@ bool e2e_botlog_has(struct e2e *e, const char *s)
         found = strstr(line, s) != NULL;
     fclose(f);
     return found;
+}
+
+int e2e_botlog_count(struct e2e *e, const char *s)
+{
+    FILE *f = fopen(e->botlog, "r");
+    if (!f)
+        return 0;
+    char line[4096];
+    int n = 0;
+    while (fgets(line, sizeof(line), f))
+        n += strstr(line, s) != NULL;
+    fclose(f);
+    return n;
+}
+
+bool e2e_wait_botlog(struct e2e *e, const char *s, int n, int ms)
+{
+    int64_t end = now_ms() + ms;
+    while (e2e_botlog_count(e, s) < n) {
+        if (now_ms() >= end)
+            return false;
+        sleep_ms(50);
+    }
+    return true;
+}
+
+void e2e_wait_ready(struct e2e *e, int nth, int ms)
+{
+    int64_t end = now_ms() + ms;
+    while (e2e_botlog_count(e, "commands registered (") +
+               e2e_botlog_count(e, "commands unchanged (") <
+           nth) {
+        assert_true(now_ms() < end);
+        sleep_ms(50);
+    }
 }
 
 void e2e_finish(struct e2e *e)

@@ -33,7 +33,8 @@ void e2e_start_bot(struct e2e *e, const char *config_json);
 json_t *e2e_ctl(struct e2e *e, const char *verb, const char *body);
 /* GET /_ctl/log (caller decrefs). */
 json_t *e2e_log(struct e2e *e);
-/* Polls the log until cond(log, arg) is true; returns it (caller decrefs) or NULL. */
+/* Polls the log until cond(log, arg) is true; returns it (caller decrefs) or NULL. The
+ * bound ms is a safety net, raised to at least 60 s (an event wait, never a duration). */
 json_t *e2e_wait(struct e2e *e, bool (*cond)(json_t *log, void *arg), void *arg, int ms);
 /* Waits for the bot to exit; exit status, or -1 on timeout (then kills it). */
 int e2e_bot_exit(struct e2e *e, int ms);
@@ -44,6 +45,13 @@ int e2e_stop_bot(struct e2e *e);
 void e2e_finish(struct e2e *e);
 /* Does the bot's log contain s? */
 bool e2e_botlog_has(struct e2e *e, const char *s);
+/* Lines of the bot's log (all runs of this test) containing s. */
+int e2e_botlog_count(struct e2e *e, const char *s);
+/* Waits until at least n lines contain s; false after ms. */
+bool e2e_wait_botlog(struct e2e *e, const char *s, int n, int ms);
+/* Waits until the bot's nth start (1-based, counting restarts in this test) is READY
+ * with its commands registered or found unchanged; asserts it happens within ms. */
+void e2e_wait_ready(struct e2e *e, int nth, int ms);
 
 /* Log queries. */
 int e2e_count_rest(json_t *log, const char *method, const char *path_prefix, int status);

@@ -112,8 +112,9 @@ static void start(struct e2e *e, const char *name, bool rest_tls)
     snprintf(key, sizeof(key), "%s/%s.key", g_dir, name);
     e2e_prepare(e, 0);
     e2e_spawn_fake_tls(e, 0, cert, key);
-    json_decref(e2e_ctl(e, "config", rest_tls ? "{\"tls_host\":\"localhost\"}"
-                                              : "{\"tls_host\":\"localhost\",\"gateway_tls\":true}"));
+    json_decref(e2e_ctl(e, "config",
+                        rest_tls ? "{\"tls_host\":\"localhost\"}"
+                                 : "{\"tls_host\":\"localhost\",\"gateway_tls\":true}"));
     if (rest_tls)
         snprintf(e->api_base, sizeof(e->api_base), "https://localhost:%d/api/v10", e->tls_port);
     snprintf(cfg, sizeof(cfg), "{\"guild_id\":\"" GUILD "\",\"ca_file\":\"%s/ca.pem\"}", g_dir);
@@ -185,8 +186,8 @@ static void test_wrong_host_gateway(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_good_both_sockets), cmocka_unit_test(test_untrusted_rest),
-        cmocka_unit_test(test_wrong_host_rest),   cmocka_unit_test(test_untrusted_gateway),
+        cmocka_unit_test(test_good_both_sockets),  cmocka_unit_test(test_untrusted_rest),
+        cmocka_unit_test(test_wrong_host_rest),    cmocka_unit_test(test_untrusted_gateway),
         cmocka_unit_test(test_wrong_host_gateway),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -145,9 +145,9 @@ static void test_retry_policy(void **state)
         {500, true, true, 0, 5, 0, -1},                    /* cap */
         {0, false, false, REST_F_INTERACTION, 1, 0, 1000}, /* connect refused: not sent */
         {0, false, true, REST_F_INTERACTION, 1, 0, -1},    /* timeout: maybe sent */
-        {0, false, true, REST_F_IDEMPOTENT, 2, 0, 2000}, /* reset: idempotent, again */
-        {0, false, true, 0, 2, 0, -1},                   /* reset: a plain POST is not */
-        {0, false, false, 0, 9, 0, 60000},               /* refused: cap 60 s, over 5 */
+        {0, false, true, REST_F_IDEMPOTENT, 2, 0, 2000},   /* reset: idempotent, again */
+        {0, false, true, 0, 2, 0, -1},                     /* reset: a plain POST is not */
+        {0, false, false, 0, 9, 0, 60000},                 /* refused: cap 60 s, over 5 */
         {0, false, false, 0, REST_NET_ATTEMPTS, 0, -1},
         {401, true, true, 0, 1, 0, -1},
         {403, true, true, 0, 1, 0, -1},

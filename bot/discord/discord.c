@@ -19,7 +19,8 @@
 #include <unistd.h>
 
 #define MOD "discord"
-#define STOP_GRACE_MS 1200 /* SIGTERM: then whatever REST still holds is abandoned */
+/* SIGTERM: after this, whatever REST still holds is abandoned (exit well within 2 s) */
+#define STOP_GRACE_MS 1200
 #ifndef COHORTBOT_URL /* the project URL for the User-Agent; the build may override */
 #define COHORTBOT_URL "https://github.com/cohortbot/cohortbot"
 #endif

@@ -271,8 +271,8 @@ static void finished(struct rest *r, struct rreq *q, CURLcode cc, int64_t now)
             delay = rest_jitter_ms(delay, next_rnd(r));
         count_retry(r, q, curl_ok);
         if (!curl_ok)
-            log_warn(MOD, "%s attempt %d: no answer (%s), retry in %lld ms", q->route,
-                     q->attempts, why, (long long)delay);
+            log_warn(MOD, "%s attempt %d: no answer (%s), retry in %lld ms", q->route, q->attempts,
+                     why, (long long)delay);
         else if (q->status != 429)
             log_warn(MOD, "%s -> %d, retry in %lld ms", q->route, q->status, (long long)delay);
         requeue(r, q, delay, now);
@@ -282,7 +282,7 @@ static void finished(struct rest *r, struct rreq *q, CURLcode cc, int64_t now)
         q->rc = BOT_EIO;
         snprintf(q->msg, sizeof(q->msg), "%s%s", why,
                  sent_maybe && !(q->flags & REST_F_IDEMPOTENT) ? " (outcome unknown, not re-sent)"
-                                                                : "");
+                                                               : "");
         log_warn(MOD, "%s attempt %d failed: %s", q->route, q->attempts, q->msg);
     } else if (q->status >= 200 && q->status < 300)
         q->rc = 0;
@@ -389,7 +389,8 @@ static void abandon_all(struct rest *r)
         curl_multi_remove_handle(r->multi, q->easy);
         fail_now(r, q, BOT_EIO, "shutting down");
     }
-    for (struct rreq **lane = &r->wait_head; lane; lane = lane == &r->wait_head ? &r->ix_head : NULL)
+    for (struct rreq **lane = &r->wait_head; lane;
+         lane = lane == &r->wait_head ? &r->ix_head : NULL)
         while (*lane) {
             struct rreq *q = *lane;
             *lane = q->next;

@@ -434,8 +434,8 @@ int main(int argc, char **argv)
     info.iface = "127.0.0.1";
     info.protocols = protocols;
     info.user = &f;
-    info.options = LWS_SERVER_OPTION_DISABLE_IPV6 |
-                   (tls_cert ? LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT : 0);
+    info.options =
+        LWS_SERVER_OPTION_DISABLE_IPV6 | (tls_cert ? LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT : 0);
     f.ctx = lws_create_context(&info);
     if (!f.ctx) {
         fprintf(stderr, "fakediscord: cannot listen\n");
