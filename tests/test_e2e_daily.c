@@ -203,10 +203,17 @@ static void test_channels_create(void **state)
     json_decref(log);
     /* again: nothing is missing any more */
     cohort_cmd(&e, "1600000000000000003", create);
-    log = e2e_wait(
-        &e, have_patch,
-        (void *)"/webhooks/800000000000000001/itok-1600000000000000003/messages/@original", 15000);
-    assert_non_null(log);
+    wait_answered(&e, "1600000000000000003");
+    log = e2e_log(&e);
+    json_t *again = e2e_nth_rest(log, "POST", "/interactions/1600000000000000003/", 0);
+    if (json_integer_value(json_object_get(json_object_get(again, "body"), "type")) == 5) {
+        json_decref(log); /* deferred: the answer is the edit of @original */
+        log = e2e_wait(
+            &e, have_patch,
+            (void *)"/webhooks/800000000000000001/itok-1600000000000000003/messages/@original",
+            15000);
+        assert_non_null(log);
+    }
     assert_int_equal(e2e_count_rest(log, "POST", "/guilds/" GUILD "/channels", 0), 10);
     json_decref(log);
     assert_int_equal(e2e_stop_bot(&e), 0);
