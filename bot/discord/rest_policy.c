@@ -119,7 +119,9 @@ static void form_walk(struct form_walk *w, json_t *node, const char *path, int d
             continue;
         }
         char sub[160];
-        snprintf(sub, sizeof(sub), "%s%s%s", path, *path ? "." : "", k);
+        int n = snprintf(sub, sizeof(sub), "%s%s%s", path, *path ? "." : "", k);
+        if (n < 0 || (size_t)n >= sizeof(sub))
+            continue; /* a path this deep is not worth a log line */
         form_walk(w, v, sub, depth + 1);
     }
 }
