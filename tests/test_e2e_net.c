@@ -20,6 +20,8 @@
 
 #include "tests/e2e.h"
 
+#include <curl/curl.h>
+
 #define GUILD "1000000000000000001"
 #define WEEK1 "1100000000000000002"
 #define WEEK1_POSTS "/channels/" WEEK1 "/messages"
@@ -110,6 +112,46 @@ static void test_api_down_at_start(void **state)
     e2e_finish(&e);
 }
 
+static size_t on_body(char *p, size_t s, size_t n, void *arg)
+{
+    struct {
+        char buf[16384];
+        size_t len;
+    } *b = arg;
+    size_t k = s * n;
+    if (b->len + k >= sizeof(b->buf))
+        k = sizeof(b->buf) - 1 - b->len;
+    memcpy(b->buf + b->len, p, k);
+    b->len += k;
+    b->buf[b->len] = '\0';
+    return s * n;
+}
+
+/* The value of a /metrics line "name value" from the bot's health port; -1 if absent. */
+static long metric(int port, const char *name)
+{
+    struct {
+        char buf[16384];
+        size_t len;
+    } b = {"", 0};
+    char url[64];
+    snprintf(url, sizeof(url), "http://127.0.0.1:%d/metrics", port);
+    CURL *c = curl_easy_init();
+    assert_non_null(c);
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 30000L);
+    CURLcode rc = curl_easy_perform(c);
+    curl_easy_cleanup(c);
+    if (rc != CURLE_OK)
+        return -1;
+    char pat[128];
+    snprintf(pat, sizeof(pat), "\n%s ", name);
+    const char *at = strstr(b.buf, pat);
+    return at ? strtol(at + strlen(pat), NULL, 10) : -1;
+}
+
 static void test_commands_put_reset_twice(void **state)
 {
     (void)state;
@@ -117,7 +159,10 @@ static void test_commands_put_reset_twice(void **state)
     e2e_start_fake(&e, NULL);
     json_decref(
         e2e_ctl(&e, "fault", "{\"match\":\"PUT /applications/\",\"reset\":true,\"count\":2}"));
-    e2e_start_bot(&e, BOT_CFG);
+    int hp = e2e_free_port();
+    char cfg[160];
+    snprintf(cfg, sizeof(cfg), "{\"guild_id\":\"" GUILD "\",\"http_port\":%d}", hp);
+    e2e_start_bot(&e, cfg);
     json_t *log = e2e_wait(&e, connected, NULL, 60000);
     assert_non_null(log);
     assert_int_equal(count_reset(log, "PUT", "/applications/"), 2); /* no answer */
@@ -126,6 +171,9 @@ static void test_commands_put_reset_twice(void **state)
     /* each reset the bot saw is logged with its reason (curl itself re-sends once on a
      * reused connection that died before any answer, so the bot may see one) */
     assert_true(botlog_count(&e, "PUT /applications/", "no answer") >= 1);
+    /* /metrics: the failures counted, nothing invalid (no 401/403/429) */
+    assert_true(metric(hp, "cohortbot_rest_network_failures_total") >= 1);
+    assert_int_equal(metric(hp, "cohortbot_rest_invalid_requests_10m"), 0);
     assert_int_equal(e2e_stop_bot(&e), 0);
     e2e_finish(&e);
 }
