@@ -248,7 +248,6 @@ static void count_retry(struct rest *r, struct rreq *q, bool curl_ok)
         r->st.rate_limited++;
     if (!curl_ok)
         r->st.net_failures++;
-    r->st.invalid_10min = rl_invalid_count(r->rl, rest_mono_ms());
     pthread_mutex_unlock(&r->mu);
 }
 
@@ -288,11 +287,11 @@ static void finished(struct rest *r, struct rreq *q, CURLcode cc, int64_t now)
         q->rc = 0;
     else
         describe_error(q);
-    pthread_mutex_lock(&r->mu);
-    if (!curl_ok)
+    if (!curl_ok) {
+        pthread_mutex_lock(&r->mu);
         r->st.net_failures++;
-    r->st.invalid_10min = rl_invalid_count(r->rl, now);
-    pthread_mutex_unlock(&r->mu);
+        pthread_mutex_unlock(&r->mu);
+    }
     push_out(r, q);
 }
 
@@ -407,6 +406,10 @@ void *rest_worker_main(void *arg)
             break;
         int64_t now = rest_mono_ms();
         int64_t next = start_ready(r, auth_failed, now);
+        long inv = rl_invalid_count(r->rl, now); /* the window also empties while idle */
+        pthread_mutex_lock(&r->mu);
+        r->st.invalid_10min = inv;
+        pthread_mutex_unlock(&r->mu);
         int running = 0;
         curl_multi_perform(r->multi, &running);
         CURLMsg *m;
