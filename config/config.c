@@ -60,6 +60,10 @@ static const struct key keys[] = {
     {"grace_days_per_week", K_INT, F(grace_days_per_week), 0, 2},
     {"ca_file", K_STR, F(ca_file), 0, 0},
     {"nudge_after_days", K_INT, F(nudge_after_days), 1, 30},
+    {"assessments_dir", K_STR, F(assessments_dir), 0, 0},
+    {"assessment_time_limit_minutes", K_INT, F(assessment_time_limit_min), 5, 600},
+    {"assessment_max_attempts", K_INT, F(assessment_max_attempts), 1, 10},
+    {"assessment_retake_hours", K_INT, F(assessment_retake_hours), 0, 720},
 };
 #undef F
 
@@ -90,11 +94,15 @@ int config_defaults(struct config *c)
     c->feed_timeout_s = 20;
     c->pair_weekday = 1;
     c->nudge_after_days = 3;
+    c->assessment_time_limit_min = 60;
+    c->assessment_max_attempts = 3;
+    c->assessment_retake_hours = 24;
     if (config_set_str(&c->api_base, "https://discord.com/api/v10") ||
         config_set_str(&c->db_path, "cohortbot.db") ||
         config_set_str(&c->curricula_dir, COHORTBOT_SRCDIR "/config/curricula") ||
         config_set_str(&c->default_timezone, "America/New_York") ||
-        config_set_str(&c->default_post_time, "09:00") || config_set_str(&c->pair_time, "10:00"))
+        config_set_str(&c->default_post_time, "09:00") || config_set_str(&c->pair_time, "10:00") ||
+        config_set_str(&c->assessments_dir, COHORTBOT_SRCDIR "/config/assessments"))
         return BOT_ENOMEM;
     return 0;
 }
@@ -106,7 +114,7 @@ void config_free(struct config *c)
     char **strs[] = {
         &c->token,         &c->api_base,         &c->db_path,           &c->guild_id,
         &c->curricula_dir, &c->default_timezone, &c->default_post_time, &c->fallback_channel,
-        &c->pair_time,     &c->config_path};
+        &c->pair_time,     &c->config_path,      &c->assessments_dir};
     for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++) {
         free(*strs[i]);
         *strs[i] = NULL;

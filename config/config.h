@@ -49,8 +49,13 @@ struct config {
     int grace_days_per_week;
     int nudge_after_days; /* default 3 */
     char *config_path;    /* the file loaded, or NULL */
-    char *ca_file;        /* PEM CA bundle for REST and gateway TLS instead of the system store;
-                             NULL = system store (COHORTBOT_CA_FILE) */
+    char *assessments_dir;           /* question banks; default <srcdir>/config/assessments */
+    int assessment_time_limit_min;   /* default 60 */
+    int assessment_max_attempts;     /* default 3 */
+    int assessment_retake_hours;     /* default 24 */
+    /* PEM CA bundle for REST and gateway TLS instead of the system store; NULL = system
+     * store (ca_file, COHORTBOT_CA_FILE) */
+    char *ca_file;
 };
 
 /* Fills built-in defaults (all strings owned). 0 or BOT_ENOMEM. */

@@ -225,9 +225,14 @@ void fake_ctl(struct fake *f, struct fake_pss *p)
     }
     json_t *b = p->body.len ? json_loadb(p->body.p, p->body.len, 0, NULL) : json_object();
     const char *t = json_string_value(json_object_get(b, "t"));
-    if (!strcmp(verb, "dispatch") && b)
+    if (!strcmp(verb, "dispatch") && b) {
+        int64_t at = fake_ms(f); /* answered as "t": when it went out, on the log's clock */
         fake_dispatch(f, t ? t : "UNKNOWN", json_incref(json_object_get(b, "d")));
-    else if (!strcmp(verb, "send") && f->conn_pss)
+        json_decref(b);
+        p->status = 200;
+        buf_printf(&p->resp, "{\"ok\":true,\"t\":%lld}", (long long)at);
+        return;
+    } else if (!strcmp(verb, "send") && f->conn_pss)
         fake_ws_queue(f, f->conn_pss, buf_str(&p->body), p->body.len, LWS_WRITE_TEXT);
     else if (!strcmp(verb, "op") && b && f->conn_pss) {
         char *s = json_dumps(b, JSON_COMPACT);
