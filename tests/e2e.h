@@ -12,9 +12,9 @@
 struct e2e {
     pid_t fake, bot;
     int port, tls_port; /* tls_port: the fake's TLS listener, 0 = none */
+    char api_base[128]; /* "" = http://127.0.0.1:<port>/api/v10 */
     char dir[64];
     char db[128], botlog[128], config[128];
-    char api_base[128]; /* "" = http://127.0.0.1:<port>/api/v10 */
 };
 
 /* Starts the fake (and applies fake_config JSON if non-NULL). */
