@@ -60,6 +60,7 @@ static const struct key keys[] = {
     {"pair_weekday", K_INT, F(pair_weekday), 1, 7},
     {"pair_time", K_HHMM, F(pair_time), 0, 0},
     {"grace_days_per_week", K_INT, F(grace_days_per_week), 0, 2},
+    {"ca_file", K_STR, F(ca_file), 0, 0},
     {"nudge_after_days", K_INT, F(nudge_after_days), 1, 30},
     {"assessments_dir", K_STR, F(assessments_dir), 0, 0},
     {"assessment_time_limit_minutes", K_INT, F(assessment_time_limit_min), 5, 600},
@@ -128,6 +129,8 @@ void config_free(struct config *c)
         free(*strs[i]);
         *strs[i] = NULL;
     }
+    free(c->ca_file);
+    c->ca_file = NULL;
     for (int i = 0; i < c->nfeeds; i++) {
         free(c->feeds[i].source);
         free(c->feeds[i].channel);
@@ -430,6 +433,9 @@ int config_apply_env(struct config *c)
         return BOT_ENOMEM;
     if (db && *db && config_set_str(&c->db_path, db))
         return BOT_ENOMEM;
+    const char *ca = getenv("COHORTBOT_CA_FILE");
+    if (ca && *ca && config_set_str(&c->ca_file, ca))
+        return BOT_ENOMEM;
     return 0;
 }
 
@@ -455,6 +461,14 @@ int config_validate(const struct config *c, struct buf *errs)
                    origin(c, "COHORTBOT_API_BASE", c->api_base, src, sizeof(src)));
         n++;
     }
+    FILE *caf = c->ca_file && *c->ca_file ? fopen(c->ca_file, "r") : NULL;
+    if (c->ca_file && *c->ca_file && !caf) {
+        buf_printf(errs, "%s: ca_file: cannot read %s\n",
+                   origin(c, "COHORTBOT_CA_FILE", c->ca_file, src, sizeof(src)), c->ca_file);
+        n++;
+    }
+    if (caf)
+        fclose(caf);
     if (c->token && !token_plausible(c->token)) {
         buf_printf(errs,
                    "%s: token: does not look like a Discord bot token (no \"Bot \" "

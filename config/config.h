@@ -47,14 +47,17 @@ struct config {
     int pair_weekday; /* 1 = Monday … 7 = Sunday */
     char *pair_time;  /* HH:MM local */
     int grace_days_per_week;
-    int nudge_after_days;          /* default 3 */
-    char *config_path;             /* the file loaded, or NULL */
-    char *assessments_dir;         /* question banks; default <srcdir>/config/assessments */
-    int assessment_time_limit_min; /* default 60 */
-    int assessment_max_attempts;   /* default 3 */
-    int assessment_retake_hours;   /* default 24 */
-    char *backup_dir;              /* daily online backups go here; NULL = off */
-    int backup_keep;               /* newest backups kept in backup_dir; default 7 */
+    int nudge_after_days; /* default 3 */
+    char *config_path;    /* the file loaded, or NULL */
+    char *assessments_dir;           /* question banks; default <srcdir>/config/assessments */
+    int assessment_time_limit_min;   /* default 60 */
+    int assessment_max_attempts;     /* default 3 */
+    int assessment_retake_hours;     /* default 24 */
+    /* PEM CA bundle for REST and gateway TLS instead of the system store; NULL = system
+     * store (ca_file, COHORTBOT_CA_FILE) */
+    char *ca_file;
+    char *backup_dir; /* daily online backups go here; NULL = off */
+    int backup_keep;  /* newest backups kept in backup_dir; default 7 */
 };
 
 /* Fills built-in defaults (all strings owned). 0 or BOT_ENOMEM. */
