@@ -190,5 +190,9 @@ int store_feed_ok(struct store *s, int64_t id, const char *etag, const char *las
 /* A failed refresh: keeps the last good copy. *first is true the first time since
  * the last success (tell admins once). */
 int store_feed_error(struct store *s, int64_t id, const char *err, bool *first);
+/* How many feeds a guild has (the per-guild quota), or a negative BOT_E*. */
+int store_feed_count(struct store *s, const char *guild);
+/* Stored body bytes of a guild's feeds other than except_id. 0 or BOT_EIO. */
+int store_feed_guild_bytes(struct store *s, const char *guild, int64_t except_id, int64_t *out);
 
 #endif
