@@ -159,6 +159,10 @@ struct store_round_stats {
 /* key_prefix: the round's delivery keys ("pair/<guild>/<round>/"). */
 int store_round_stats(struct store *s, int64_t round_id, const char *key_prefix,
                       struct store_round_stats *out);
+/* Deletes up to `max` finished (sent, skipped, failed) ledger rows last updated
+ * before `before`: the ledger does not grow without bound. Pending rows are kept.
+ * Returns how many went, or a negative BOT_E*. */
+int store_delivery_prune(struct store *s, int64_t before, int max);
 /* The detail text of a delivery ("" when none). */
 int store_delivery_detail(struct store *s, const char *key, char *out, size_t outlen);
 /* ---- calendar feeds (bot/store_feed.c) ---- */

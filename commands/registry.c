@@ -285,7 +285,9 @@ static const struct cmd_component *route_component(const struct interaction *ix,
         {
             const char *id = json_string_value(json_object_get(c, "custom_id"));
             const char *val = json_string_value(json_object_get(c, "value"));
-            if (id && val && a->n < CMD_MAX_ARGS)
+            /* Discord's text inputs hold at most 4000 characters; json strings are
+             * valid UTF-8 already. Anything longer is forged and never reaches a handler. */
+            if (id && val && a->n < CMD_MAX_ARGS && msg_utf8_len(val) <= 4000)
                 a->v[a->n++] = (struct cmd_arg){.name = id, .type = OPT_STRING, .s = val};
         }
         json_decref(single);
