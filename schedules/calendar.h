@@ -17,7 +17,7 @@ struct cal_feed;
 
 /* Hard budgets: a feed whose expansion for one window needs more than these is
  * refused with BOT_ETOOBIG (an honest study calendar needs a few hundred). */
-#define CAL_MAX_OCC 20000 /* occurrences per expansion on the bot's threads */
+#define CAL_MAX_OCC 5000 /* occurrences per expansion on the bot's threads */
 /* Offline tools (the calendar CLI, benchmarks) may ask for up to this many. */
 #define CAL_TOOL_MAX_OCC 1000000
 
