@@ -470,13 +470,12 @@ static bool post_one(struct app *app, struct rem_state *r, struct feed *f,
     if (flying(r, key))
         return true;
     int got = store_delivery_get(app->store, key, &dl);
-    if (got == BOT_ENOTFOUND)
-        got = store_delivery_begin(app->store, key, "reminder", f->row.channel_id, rm->fire, now,
-                                   &dl, &created);
-    if (got)
-        return true;
-    if (dl.state != DLV_PENDING)
+    if (got == 0 && dl.state != DLV_PENDING)
         return false;
+    if (got && got != BOT_ENOTFOUND)
+        return true;
+    /* a slot first, then the ledger row: a backlog costs reads, not one fsync'd
+     * write per waiting reminder in one loop pass */
     const char *guild = feed_guild(app, f);
     struct fly *slot = NULL;
     int mine = 0;
@@ -487,6 +486,10 @@ static bool post_one(struct app *app, struct rem_state *r, struct feed *f,
     }
     if (!slot || mine >= app->cfg->guild_post_slots)
         return true; /* a guild's backlog never takes another guild's slots */
+    if (got == BOT_ENOTFOUND &&
+        store_delivery_begin(app->store, key, "reminder", f->row.channel_id, rm->fire, now, &dl,
+                             &created))
+        return true;
     struct message m;
     msg_init(&m);
     if (rem_message(&rm->occ, &m) == 0) {

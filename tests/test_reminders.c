@@ -241,6 +241,77 @@ static void test_study_groups_calendar(void **state)
     buf_free(&ics);
 }
 
+/* ---- fairness across guilds ---- */
+
+#define GUILD_B "333333333333333333"
+#define CHAN_B "444444444444444444"
+
+/* Holds guild A's posts forever (a slow or rate-limited channel); answers B's. */
+struct hold {
+    int a_posts, b_posts;
+};
+
+static int hold_post(void *impl, const char *channel, const struct message *m, const char *nonce,
+                     chat_done_fn done, void *arg)
+{
+    struct hold *h = impl;
+    (void)m;
+    (void)nonce;
+    if (strcmp(channel, CHAN_B) == 0) {
+        h->b_posts++;
+        struct chat_result res = {.rc = 0, .http_status = 200, .id = "1"};
+        done(arg, &res);
+    } else {
+        h->a_posts++; /* never completes */
+    }
+    return 0;
+}
+
+static const struct chat_ops hold_ops = {.post = hold_post};
+
+/* Guild A has 300 reminders due at once and its posts never finish; guild B's one
+ * reminder still goes out within two loop passes: A holds at most guild_post_slots of the
+ * shared posting slots. Before per-guild slots, A took all 64 and B waited. */
+static void test_guild_cannot_starve_another(void **state)
+{
+    struct fx *f = *state;
+    struct hold h = {0};
+    char ics_a[64];
+    snprintf(ics_a, sizeof(ics_a), "/tmp/test_rem_a_%d.ics", getpid());
+    FILE *fp = fopen(ics_a, "w");
+    assert_non_null(fp);
+    fputs("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n", fp);
+    for (int i = 0; i < 300; i++)
+        fprintf(fp, "BEGIN:VEVENT\r\nUID:a%d@test\r\nDTSTART:20270110T150000Z\r\n"
+                    "SUMMARY:A %d\r\nEND:VEVENT\r\n", i, i);
+    fputs("END:VCALENDAR\r\n", fp);
+    fclose(fp);
+    int64_t a_feed = 0, b_feed = f->feed;
+    /* the fixture's feed becomes guild B's; guild A's 300-event feed comes first */
+    assert_int_equal(store_feed_remove(f->app.store, GUILD, b_feed), 0);
+    assert_int_equal(store_feed_add(f->app.store, GUILD, ics_a, CHAN, "60", 0, &a_feed), 0);
+    assert_int_equal(store_feed_add(f->app.store, GUILD_B, f->ics, CHAN_B, "60", 0, &b_feed), 0);
+    rem_feeds_changed(f->r, 0);
+    f->app.chat.ops = &hold_ops;
+    f->app.chat.impl = &h;
+    int64_t fetch_at = utc("2027-01-10T13:00:00Z");
+    for (int i = 0; i < 6000; i++) { /* both fetched and parsed (30 s safety net) */
+        rem_tick(&f->app, f->r, fetch_at);
+        if (rem_feed_events(f->r, a_feed) == 300 && rem_feed_events(f->r, b_feed) == 1)
+            break;
+        usleep(5000);
+    }
+    assert_int_equal(rem_feed_events(f->r, a_feed), 300);
+    assert_int_equal(rem_feed_events(f->r, b_feed), 1);
+    /* two passes: the posting pass is round robin within a time budget, so if A's
+     * feed used up the first pass (a slow machine), the second one starts with B */
+    rem_tick(&f->app, f->r, utc("2027-01-10T14:00:00Z"));
+    rem_tick(&f->app, f->r, utc("2027-01-10T14:00:00Z"));
+    assert_int_equal(h.b_posts, 1); /* B is not delayed by A */
+    assert_int_equal(h.a_posts, f->cfg.guild_post_slots); /* A is capped */
+    unlink(ics_a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -248,6 +319,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_moved_cancelled_started, setup, teardown),
         cmocka_unit_test_setup_teardown(test_broken_feed_keeps_last_good, setup, teardown),
         cmocka_unit_test(test_study_groups_calendar),
+        cmocka_unit_test_setup_teardown(test_guild_cannot_starve_another, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
