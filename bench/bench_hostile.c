@@ -76,7 +76,11 @@ static void one(const char *dir, const char *name, double *worst_parse, double *
         cal_feed_free(f);
     }
     printf("  %-22s %8zu B  parse %7.2f ms (%s)  reminders %7.2f ms (%s, %zu)\n", name, len, tp,
-           rc ? "refused" : "ok", tr, rrc == BOT_ETOOBIG ? "over budget" : rrc ? "error" : "ok", n);
+           rc ? "refused" : "ok", tr,
+           rrc == BOT_ETOOBIG ? "over budget"
+           : rrc              ? "error"
+                              : "ok",
+           n);
     *worst_parse = tp > *worst_parse ? tp : *worst_parse;
     *worst_loop = tr > *worst_loop ? tr : *worst_loop;
     free(text);

@@ -28,7 +28,8 @@ int export_csv_field(struct buf *b, const char *s)
 {
     size_t n = strlen(s);
     bool formula = formula_like(s);
-    bool quote = formula || strpbrk(s, ",\"\r\n") != NULL || (n && (s[0] == ' ' || s[n - 1] == ' '));
+    bool quote =
+        formula || strpbrk(s, ",\"\r\n") != NULL || (n && (s[0] == ' ' || s[n - 1] == ' '));
     if (!quote)
         return buf_append(b, s, n);
     int rc = buf_append(b, formula ? "\"'" : "\"", formula ? 2 : 1);

@@ -43,8 +43,10 @@ static uint32_t be32(const uint8_t *p)
 static bool v6_public(const uint8_t *b)
 {
     static const uint8_t zero[16];
-    if (memcmp(b, zero, 10) == 0 && ((b[10] == 0xff && b[11] == 0xff) || (b[10] == 0 && b[11] == 0)))
-        return memcmp(b, zero, 16) != 0 && v4_public(be32(b + 12)); /* mapped, compatible, ::, ::1 */
+    if (memcmp(b, zero, 10) == 0 &&
+        ((b[10] == 0xff && b[11] == 0xff) || (b[10] == 0 && b[11] == 0)))
+        return memcmp(b, zero, 16) != 0 &&
+               v4_public(be32(b + 12)); /* mapped, compatible, ::, ::1 */
     if (b[0] == 0x00 && b[1] == 0x64 && b[2] == 0xff && b[3] == 0x9b) /* 64:ff9b::/96, /48 NAT64 */
         return v4_public(be32(b + 12));
     if (b[0] == 0x20 && b[1] == 0x02) /* 2002::/16 6to4 carries an IPv4 address */
@@ -53,7 +55,7 @@ static bool v6_public(const uint8_t *b)
         return false;
     if (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x0d && b[3] == 0xb8) /* documentation */
         return false;
-    if ((b[0] & 0xfe) == 0xfc)                 /* fc00::/7 ULA */
+    if ((b[0] & 0xfe) == 0xfc) /* fc00::/7 ULA */
         return false;
     if (b[0] == 0xfe && (b[1] & 0xc0) == 0x80) /* fe80::/10 link-local */
         return false;

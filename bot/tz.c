@@ -44,8 +44,8 @@ const char *tz_canonical(const char *zone)
     if (strcmp(zone, "UTC") == 0 || strcmp(zone, "Etc/UTC") == 0)
         return zone[0] == 'U' ? "UTC" : "Etc/UTC";
     pthread_once(&g_once, list_names); /* the feed worker parses too */
-    const char **hit = g_nnames ? bsearch(&zone, g_names, g_nnames, sizeof(*g_names), cmp_name)
-                                : NULL;
+    const char **hit =
+        g_nnames ? bsearch(&zone, g_names, g_nnames, sizeof(*g_names), cmp_name) : NULL;
     return hit ? *hit : NULL;
 }
 

@@ -342,8 +342,7 @@ static int check_foreign_ids(struct app *app, const struct interaction *ix,
         }
         const char *g = app->guilds ? guilds_channel_guild(app->guilds, v->s) : NULL;
         if (!listed || !g || strcmp(g, ix->guild_id) != 0) {
-            snprintf(err, errlen, "`%s` must be a channel of this server that I can see.",
-                     v->name);
+            snprintf(err, errlen, "`%s` must be a channel of this server that I can see.", v->name);
             return BOT_EDENIED;
         }
         int t = guilds_channel_type(app->guilds, v->s);

@@ -12,12 +12,11 @@
 #define DAY 86400LL
 #define MAX_INST 200000 /* per master and window: a guard against absurd rules */
 
-
 struct occv {
     struct cal_occ *v;
     size_t n, cap;
-    long steps;            /* spent on rule iteration, against max_steps */
-    size_t max_occ;        /* budget of this expansion */
+    long steps;     /* spent on rule iteration, against max_steps */
+    size_t max_occ; /* budget of this expansion */
     long max_steps;
     struct cal_zcache *zc; /* offset tables for this expansion */
 };
@@ -594,7 +593,8 @@ static void rem_sort_unique(struct remv *r)
     size_t k = 1;
     for (size_t i = 1; i < r->n; i++) {
         const struct cal_reminder *a = &r->v[k - 1], *b = &r->v[i];
-        if (a->fire == b->fire && a->occ.src == b->occ.src && a->occ.orig_start == b->occ.orig_start)
+        if (a->fire == b->fire && a->occ.src == b->occ.src &&
+            a->occ.orig_start == b->occ.orig_start)
             continue; /* the same lead twice */
         r->v[k++] = *b;
     }

@@ -244,8 +244,8 @@ static int check_hop(const char *url, const char *shown_url, const struct feed_o
                               ? (const void *)&((const struct sockaddr_in *)sa)->sin_addr
                               : (const void *)&((const struct sockaddr_in6 *)sa)->sin6_addr;
         inet_ntop(sa->sa_family, raw, addr, sizeof(addr));
-        at += snprintf(line + at, sizeof(line) - (size_t)at, sa->sa_family == AF_INET6 ? "%s[%s]" : "%s%s",
-                       i ? "," : "", addr);
+        at += snprintf(line + at, sizeof(line) - (size_t)at,
+                       sa->sa_family == AF_INET6 ? "%s[%s]" : "%s%s", i ? "," : "", addr);
         if (at >= (int)sizeof(line))
             return fail(r, BOT_EINVAL, "the calendar URL is not valid", "%s: host too long",
                         shown_url);

@@ -80,7 +80,7 @@ static void *worker(void *arg)
         if (p->ndone < FEED_POOL_MAX_JOBS)
             p->done[p->ndone++] = j;
         else
-            feed_job_free(j); /* cannot happen: at most MAX_JOBS are ever submitted */
+            feed_job_free(j);           /* cannot happen: at most MAX_JOBS are ever submitted */
         pthread_cond_broadcast(&p->cv); /* that guild may run its next job */
     }
     pthread_mutex_unlock(&p->mu);

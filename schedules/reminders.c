@@ -486,9 +486,8 @@ static bool post_one(struct app *app, struct rem_state *r, struct feed *f,
     }
     if (!slot || mine >= app->cfg->guild_post_slots)
         return true; /* a guild's backlog never takes another guild's slots */
-    if (got == BOT_ENOTFOUND &&
-        store_delivery_begin(app->store, key, "reminder", f->row.channel_id, rm->fire, now, &dl,
-                             &created))
+    if (got == BOT_ENOTFOUND && store_delivery_begin(app->store, key, "reminder", f->row.channel_id,
+                                                     rm->fire, now, &dl, &created))
         return true;
     struct message m;
     msg_init(&m);

@@ -190,11 +190,16 @@ static int test_resolve(void *arg, const char *host, struct sockaddr_storage *ou
     static const struct {
         const char *host, *addr;
     } names[] = {
-        {"metadata.test", "169.254.169.254"}, {"ten.test", "10.0.0.5"},
-        {"rfc1918.test", "192.168.1.1"},     {"cgnat.test", "100.64.1.1"},
-        {"mapped.test", "::ffff:127.0.0.1"}, {"ula.test", "fd00::1"},
-        {"linklocal6.test", "fe80::1"},      {"pinned.test", "127.0.0.1"},
-        {"mixed.test", "8.8.8.8"},           {"mixed.test", "127.0.0.1"},
+        {"metadata.test", "169.254.169.254"},
+        {"ten.test", "10.0.0.5"},
+        {"rfc1918.test", "192.168.1.1"},
+        {"cgnat.test", "100.64.1.1"},
+        {"mapped.test", "::ffff:127.0.0.1"},
+        {"ula.test", "fd00::1"},
+        {"linklocal6.test", "fe80::1"},
+        {"pinned.test", "127.0.0.1"},
+        {"mixed.test", "8.8.8.8"},
+        {"mixed.test", "127.0.0.1"},
     };
     int n = 0;
     g_resolved++;
@@ -384,10 +389,14 @@ static void test_private_addresses_refused(void **state)
     char self[128];
     snprintf(self, sizeof(self), "https://127.0.0.1:%d/ok", port);
     const char *urls[] = {
-        "https://metadata.test/latest/meta-data", "https://ten.test/a.ics",
-        "https://rfc1918.test/a.ics",             "https://cgnat.test/a.ics",
-        "https://mapped.test/a.ics",              "https://ula.test/a.ics",
-        "https://linklocal6.test/a.ics",          "https://pinned.test/a.ics",
+        "https://metadata.test/latest/meta-data",
+        "https://ten.test/a.ics",
+        "https://rfc1918.test/a.ics",
+        "https://cgnat.test/a.ics",
+        "https://mapped.test/a.ics",
+        "https://ula.test/a.ics",
+        "https://linklocal6.test/a.ics",
+        "https://pinned.test/a.ics",
         "https://mixed.test/a.ics", /* one private answer among public ones */
         self,
     };
@@ -398,9 +407,12 @@ static void test_private_addresses_refused(void **state)
             fail_msg("%s: rc %d err %s detail %s", urls[i], rc, r.err, r.detail);
     }
     /* literals go through the same check (system resolver parses them) */
-    const char *lits[] = {"https://169.254.169.254/latest/meta-data", "https://[::1]/a.ics",
-                          "https://[::ffff:10.0.0.1]/a.ics",          "https://0x7f.1/a.ics",
-                          "https://2130706433/a.ics",                 "https://[fe80::1]/a.ics"};
+    const char *lits[] = {"https://169.254.169.254/latest/meta-data",
+                          "https://[::1]/a.ics",
+                          "https://[::ffff:10.0.0.1]/a.ics",
+                          "https://0x7f.1/a.ics",
+                          "https://2130706433/a.ics",
+                          "https://[fe80::1]/a.ics"};
     struct feed_opts sys = {.timeout_ms = 2000};
     for (size_t i = 0; i < sizeof(lits) / sizeof(lits[0]); i++) {
         struct feed_result r;

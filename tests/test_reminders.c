@@ -282,8 +282,10 @@ static void test_guild_cannot_starve_another(void **state)
     assert_non_null(fp);
     fputs("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n", fp);
     for (int i = 0; i < 300; i++)
-        fprintf(fp, "BEGIN:VEVENT\r\nUID:a%d@test\r\nDTSTART:20270110T150000Z\r\n"
-                    "SUMMARY:A %d\r\nEND:VEVENT\r\n", i, i);
+        fprintf(fp,
+                "BEGIN:VEVENT\r\nUID:a%d@test\r\nDTSTART:20270110T150000Z\r\n"
+                "SUMMARY:A %d\r\nEND:VEVENT\r\n",
+                i, i);
     fputs("END:VCALENDAR\r\n", fp);
     fclose(fp);
     int64_t a_feed = 0, b_feed = f->feed;
@@ -307,7 +309,7 @@ static void test_guild_cannot_starve_another(void **state)
      * feed used up the first pass (a slow machine), the second one starts with B */
     rem_tick(&f->app, f->r, utc("2027-01-10T14:00:00Z"));
     rem_tick(&f->app, f->r, utc("2027-01-10T14:00:00Z"));
-    assert_int_equal(h.b_posts, 1); /* B is not delayed by A */
+    assert_int_equal(h.b_posts, 1);                       /* B is not delayed by A */
     assert_int_equal(h.a_posts, f->cfg.guild_post_slots); /* A is capped */
     unlink(ics_a);
 }

@@ -231,7 +231,7 @@ static void test_ledger_pruned(void **state)
                                                  NULL, 200 + i),
                              0);
     }
-    assert_int_equal(store_delivery_prune(f->st, 210, 5), 5);  /* batch */
+    assert_int_equal(store_delivery_prune(f->st, 210, 5), 5);   /* batch */
     assert_int_equal(store_delivery_prune(f->st, 210, 100), 5); /* the rest before 210 */
     assert_int_equal(store_delivery_prune(f->st, 1000, 100), 15);
     assert_int_equal(store_delivery_prune(f->st, 1000, 100), 0);
