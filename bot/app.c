@@ -2,6 +2,7 @@
 #include "bot/app.h"
 #include "bot/err.h"
 #include "bot/log.h"
+#include "config/assessment.h"
 #include "config/config.h"
 #include "config/curriculum.h"
 
@@ -34,11 +35,29 @@ int app_load_curricula(struct app *a)
     for (size_t i = 0; i < a->curricula->n; i++)
         log_info("curriculum", "loaded slug=%s days=%zu weeks=%zu", a->curricula->items[i]->slug,
                  a->curricula->items[i]->n_days, a->curricula->items[i]->n_weeks);
+    app_load_banks(a);
     return 0;
+}
+
+void app_load_banks(struct app *a)
+{
+    struct buf errs;
+    buf_init(&errs, 1 << 16);
+    asm_banks_free(a->banks);
+    a->banks = NULL;
+    const char *dir = a->cfg && a->cfg->assessments_dir ? a->cfg->assessments_dir : "";
+    int rc = asm_banks_load_dir(dir, a->curricula, &a->banks, &errs);
+    if (rc)
+        log_warn("assessment", "question banks of %s: %d problem%s (run --check-config):\n%s", dir,
+                 rc, rc == 1 ? "" : "s", buf_str(&errs));
+    buf_free(&errs);
+    log_info("assessment", "banks loaded=%zu dir=%s", a->banks ? a->banks->n : 0, dir);
 }
 
 void app_free_curricula(struct app *a)
 {
+    asm_banks_free(a->banks);
+    a->banks = NULL;
     curricula_free(a->curricula);
     a->curricula = NULL;
 }

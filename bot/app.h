@@ -16,11 +16,13 @@ struct guilds;
 struct curricula;
 struct sched;
 struct gc;
+struct asm_banks;
 
 struct app {
     struct config *cfg;
     struct store *store;
     struct curricula *curricula;
+    struct asm_banks *banks; /* assessment question banks (app_load_curricula), may be NULL */
     struct guilds *guilds;
     struct sched *sched;
     struct chat chat;
@@ -34,9 +36,13 @@ struct app {
 /* UTC seconds: wall clock + clock_offset. */
 int64_t app_now(const struct app *a);
 /* Loads every curriculum in cfg->curricula_dir into a->curricula (broken files are
- * reported and skipped). 0, or BOT_E* when none could be loaded. */
+ * reported and skipped), then the assessment banks of cfg->assessments_dir into
+ * a->banks (a broken bank is logged and its assessment unavailable). 0, or BOT_E*
+ * when no curriculum could be loaded. */
 int app_load_curricula(struct app *a);
-void app_free_curricula(struct app *a);
+void app_free_curricula(struct app *a); /* and the banks */
+/* (Re)loads a->banks from cfg->assessments_dir; problems are logged. */
+void app_load_banks(struct app *a);
 /* Milliseconds on the monotonic clock. */
 int64_t app_mono_ms(void);
 

@@ -337,6 +337,7 @@ int console_run(struct app *app, FILE *in, FILE *out)
             }
             if (line.len && !skipping)
                 quit = handle_line(&c, line.p);
+            fflush(out); /* /as, /admin and errors print without a message: a pipe sees them now */
             skipping = false;
             buf_reset(&line);
         }

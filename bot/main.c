@@ -11,7 +11,9 @@
 #include "bot/store.h"
 #include "bot/tools.h"
 #include "bot/tz.h"
+#include "config/assessment.h"
 #include "config/config.h"
+#include "config/curriculum.h"
 #include "schedules/scheduler.h"
 
 #include <getopt.h>
@@ -173,6 +175,30 @@ out:
     return code;
 }
 
+/* --check-config: the curricula and the assessments' question banks too. Prints every
+ * problem (file, question, field) to stderr and a summary to stdout; 0 or 1. */
+static int check_content(const struct config *cfg)
+{
+    struct buf errs;
+    buf_init(&errs, 1 << 20);
+    struct curricula *set = NULL;
+    struct asm_banks *banks = NULL;
+    int n = curricula_load_dir(cfg->curricula_dir, &set, &errs);
+    int nb = asm_banks_load_dir(cfg->assessments_dir, set, &banks, &errs);
+    if (n || nb)
+        fprintf(stderr, "%s", buf_str(&errs));
+    size_t questions = 0;
+    for (size_t i = 0; banks && i < banks->n; i++)
+        questions += banks->items[i]->n;
+    if (!n && !nb)
+        printf("curricula OK (%zu), assessment banks OK (%zu, %zu questions)\n", set ? set->n : 0,
+               banks ? banks->n : 0, questions);
+    asm_banks_free(banks);
+    curricula_free(set);
+    buf_free(&errs);
+    return n || nb ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1 && argv[1][0] != '-')
@@ -184,6 +210,7 @@ int main(int argc, char **argv)
     struct config cfg;
     rc = load_config(&cfg, &f);
     if (f.check) {
+        rc |= check_content(&cfg);
         if (!rc)
             printf("configuration OK (token %s, api_base %s, db %s)\n",
                    cfg.token ? "set" : "not set", cfg.api_base, cfg.db_path);

@@ -343,6 +343,13 @@ json_t *msg_to_callback(const struct message *m)
     case MSG_KIND_UPDATE:
         type = 7;
         data = message_data(m);
+        /* an edit keeps what it omits: clear the old content, embeds and buttons */
+        if (data && !json_object_get(data, "content"))
+            json_object_set_new(data, "content", json_string(""));
+        if (data && !m->nembeds)
+            json_object_set_new(data, "embeds", json_array());
+        if (data && !m->nbuttons)
+            json_object_set_new(data, "components", json_array());
         break;
     case MSG_KIND_MODAL:
         type = 9;

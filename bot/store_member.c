@@ -72,6 +72,15 @@ static const struct {
                  " p.slot_at, p.met FROM pairs p JOIN pair_rounds r ON r.id = p.round_id"
                  " WHERE r.cohort_id IN (" IN_GUILD ") AND (p.mentor_id=?2 OR p.mentee_id=?2)"
                  " ORDER BY r.round_no"},
+    {"assessment_attempts",
+     "SELECT a.cohort_id, a.week, a.attempt_no, a.started_at, a.finished_at, a.state, a.score,"
+     " a.n_questions, a.passed, (SELECT json_group_array(json_object('question', n.question_id,"
+     " 'choice', n.choice, 'correct', n.correct, 'at', n.answered_at)) FROM asm_answers n"
+     " WHERE n.attempt_id = a.id) AS answers FROM asm_attempts a"
+     " WHERE a.cohort_id IN (" IN_GUILD ") AND a.user_id=?2 ORDER BY a.week, a.attempt_no"},
+    {"assessment_practicals", "SELECT cohort_id, week, link, note, submitted_at, status,"
+                              " marked_by, marked_at, comment FROM asm_practicals"
+                              " WHERE cohort_id IN (" IN_GUILD ") AND user_id=?2 ORDER BY week"},
 };
 
 int store_member_export_json(struct store *s, const char *guild_id, const char *user_id,
@@ -102,6 +111,8 @@ static const char *const delete_steps[] = {
     /* only this guild's ledger rows (their keys name the guild): another guild's
      * pairing DM to the same member must not be sent again */
     "DELETE FROM deliveries WHERE target=?2 AND instr(key, '/' || ?1 || '/') > 0",
+    "DELETE FROM asm_attempts WHERE cohort_id IN (" IN_GUILD ") AND user_id=?2",
+    "DELETE FROM asm_practicals WHERE cohort_id IN (" IN_GUILD ") AND user_id=?2",
     "UPDATE pair_rounds SET inputs=replace(inputs,?2,'deleted-member'),"
     " result=replace(result,?2,'deleted-member') WHERE cohort_id IN (" IN_GUILD ")"
     " AND (instr(inputs,?2) > 0 OR instr(result,?2) > 0)",

@@ -61,6 +61,29 @@ static const char *const store_migrations[] = {
     " content_hash TEXT, body BLOB, last_ok_at INTEGER, last_error TEXT,"
     " error_notified INTEGER NOT NULL DEFAULT 0, created_at INTEGER NOT NULL,"
     " UNIQUE(guild_id, source, channel_id));",
+    /* skills assessments: attempts, every answer, practical submissions */
+    "CREATE TABLE asm_attempts("
+    " id INTEGER PRIMARY KEY, cohort_id INTEGER NOT NULL REFERENCES cohorts(id) ON DELETE CASCADE,"
+    " user_id TEXT NOT NULL, week INTEGER NOT NULL CHECK(week >= 1),"
+    " attempt_no INTEGER NOT NULL CHECK(attempt_no >= 1), seed INTEGER NOT NULL,"
+    " plan TEXT NOT NULL, n_questions INTEGER NOT NULL CHECK(n_questions >= 1),"
+    " pass_percent INTEGER NOT NULL, bank_hash TEXT NOT NULL,"
+    " started_at INTEGER NOT NULL, deadline INTEGER NOT NULL, finished_at INTEGER,"
+    " state INTEGER NOT NULL DEFAULT 0 CHECK(state BETWEEN 0 AND 3),"
+    " score INTEGER, passed INTEGER CHECK(passed IS NULL OR passed IN (0, 1)),"
+    " UNIQUE(cohort_id, user_id, week, attempt_no));"
+    "CREATE UNIQUE INDEX asm_one_open ON asm_attempts(cohort_id, user_id, week) WHERE state = 0;"
+    "CREATE TABLE asm_answers("
+    " attempt_id INTEGER NOT NULL REFERENCES asm_attempts(id) ON DELETE CASCADE,"
+    " pos INTEGER NOT NULL CHECK(pos >= 0), question_id TEXT NOT NULL,"
+    " choice INTEGER NOT NULL CHECK(choice >= 0),"
+    " correct INTEGER NOT NULL CHECK(correct IN (0, 1)),"
+    " answered_at INTEGER NOT NULL, PRIMARY KEY(attempt_id, pos));"
+    "CREATE TABLE asm_practicals("
+    " cohort_id INTEGER NOT NULL REFERENCES cohorts(id) ON DELETE CASCADE, user_id TEXT NOT NULL,"
+    " week INTEGER NOT NULL, link TEXT NOT NULL, note TEXT, submitted_at INTEGER NOT NULL,"
+    " status INTEGER NOT NULL DEFAULT 0 CHECK(status BETWEEN 0 AND 2), marked_by TEXT,"
+    " marked_at INTEGER, comment TEXT, PRIMARY KEY(cohort_id, user_id, week));",
 };
 
 #define STORE_NMIGRATIONS ((int)(sizeof(store_migrations) / sizeof(store_migrations[0])))

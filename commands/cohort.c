@@ -221,7 +221,8 @@ static int report_run(struct cmd_ctx *c, const struct cmd_args *a)
     if (rc || store_cohort_get(c->app->store, c->ix->guild_id, &co))
         return rc;
     struct msg_embed *e = msg_add_embed(c->reply, "Mentorship", NULL);
-    return e ? pairing_report(c, &co, e) : BOT_ENOMEM;
+    rc = e ? pairing_report(c, &co, e) : BOT_ENOMEM;
+    return rc ? rc : assessment_report(c, &co);
 }
 
 static int cohort_run(struct cmd_ctx *c, const struct cmd_args *a)

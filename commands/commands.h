@@ -28,13 +28,17 @@ extern const struct cmd_def cmd_privacy_def;
 extern const struct cmd_def cmd_mydata_def;
 extern const struct cmd_component cmd_checkin_button;
 extern const struct cmd_component cmd_mydata_button;
+extern const struct cmd_def cmd_assessment_def;
+extern const struct cmd_component cmd_assessment_answer;
+extern const struct cmd_component cmd_assessment_start;
 
 #define COMMAND_TABLE                                                                              \
     &cmd_help_def, &cmd_cohort_def, &cmd_today_def, &cmd_day_def, &cmd_week_def, &cmd_checkin_def, \
         &cmd_streak_def, &cmd_progress_def, &cmd_leaderboard_def, &cmd_timezone_def,               \
         &cmd_privacy_def, &cmd_mydata_def, &cmd_calendar_def, &cmd_schedule_def, &cmd_mentor_def, \
-        &cmd_mentee_def, &cmd_pairs_def, &cmd_pair_def,
-#define COMPONENT_TABLE &cmd_checkin_button, &cmd_mydata_button, &cmd_met_component, &cmd_pairrun_button,
+        &cmd_mentee_def, &cmd_pairs_def, &cmd_pair_def, &cmd_assessment_def,
+#define COMPONENT_TABLE &cmd_checkin_button, &cmd_mydata_button, &cmd_met_component, &cmd_pairrun_button, \
+        &cmd_assessment_answer, &cmd_assessment_start,
 
 /* Shared helpers of the command files. */
 /* Autocomplete choices over IANA zone names containing `typed`. */
@@ -47,5 +51,13 @@ int cohort_channels_create(struct cmd_ctx *c);
  * 0 or BOT_E*. */
 struct cohort;
 int pairing_report(struct cmd_ctx *c, const struct cohort *co, struct msg_embed *e);
+
+/* The assessments part of /cohort report (commands/assessment_report.c): an embed
+ * (attempts, pass rate, median score, flagged questions per assessment) and the
+ * per-question CSV as the reply's file. 0 or BOT_E*. */
+int assessment_report(struct cmd_ctx *c, const struct cohort *co);
+/* The assessments line of /progress into out ("Assessments passed: 1 of 5 …"). */
+int assessment_progress(struct cmd_ctx *c, const struct cohort *co, const char *user_id,
+                        struct buf *out);
 
 #endif

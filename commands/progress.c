@@ -56,6 +56,11 @@ static int progress_run(struct cmd_ctx *c, const struct cmd_args *a)
     int wk = ck_week_of(c->app, &w.cohort, w.today < 1 ? 1 : w.today);
     if (ck_next_assessment(c->app, &w.cohort, wk, next, sizeof(next)))
         msg_append(c->reply, "\nNext assessment: %s", next);
+    struct buf asm_line;
+    buf_init(&asm_line, 600);
+    if (assessment_progress(c, &w.cohort, target, &asm_line) == 0 && asm_line.len)
+        msg_append(c->reply, "\n%s", buf_str(&asm_line));
+    buf_free(&asm_line);
     return 0;
 }
 

@@ -59,6 +59,7 @@ static const struct key keys[] = {
     {"pair_weekday", K_INT, F(pair_weekday), 1, 7},
     {"pair_time", K_HHMM, F(pair_time), 0, 0},
     {"grace_days_per_week", K_INT, F(grace_days_per_week), 0, 2},
+    {"ca_file", K_STR, F(ca_file), 0, 0},
     {"nudge_after_days", K_INT, F(nudge_after_days), 1, 30},
     {"feeds_allow_private", K_ALLOW, 0, 0, 0},
     {"feed_connect_timeout_seconds", K_INT, F(feed_connect_timeout_s), 1, 60},
@@ -66,6 +67,10 @@ static const struct key keys[] = {
     {"guild_feed_bytes", K_SIZE, F(guild_feed_bytes), 1024, 1LL << 30},
     {"guild_post_slots", K_INT, F(guild_post_slots), 1, 64},
     {"ledger_retention_days", K_INT, F(ledger_retention_days), 7, 3650},
+    {"assessments_dir", K_STR, F(assessments_dir), 0, 0},
+    {"assessment_time_limit_minutes", K_INT, F(assessment_time_limit_min), 5, 600},
+    {"assessment_max_attempts", K_INT, F(assessment_max_attempts), 1, 10},
+    {"assessment_retake_hours", K_INT, F(assessment_retake_hours), 0, 720},
 };
 #undef F
 
@@ -101,11 +106,15 @@ int config_defaults(struct config *c)
     c->guild_feed_bytes = 20u << 20;
     c->guild_post_slots = 8;
     c->ledger_retention_days = 120;
+    c->assessment_time_limit_min = 60;
+    c->assessment_max_attempts = 3;
+    c->assessment_retake_hours = 24;
     if (config_set_str(&c->api_base, "https://discord.com/api/v10") ||
         config_set_str(&c->db_path, "cohortbot.db") ||
         config_set_str(&c->curricula_dir, COHORTBOT_SRCDIR "/config/curricula") ||
         config_set_str(&c->default_timezone, "America/New_York") ||
-        config_set_str(&c->default_post_time, "09:00") || config_set_str(&c->pair_time, "10:00"))
+        config_set_str(&c->default_post_time, "09:00") || config_set_str(&c->pair_time, "10:00") ||
+        config_set_str(&c->assessments_dir, COHORTBOT_SRCDIR "/config/assessments"))
         return BOT_ENOMEM;
     return 0;
 }
@@ -117,11 +126,13 @@ void config_free(struct config *c)
     char **strs[] = {
         &c->token,         &c->api_base,         &c->db_path,           &c->guild_id,
         &c->curricula_dir, &c->default_timezone, &c->default_post_time, &c->fallback_channel,
-        &c->pair_time,     &c->config_path};
+        &c->pair_time,     &c->config_path,      &c->assessments_dir};
     for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++) {
         free(*strs[i]);
         *strs[i] = NULL;
     }
+    free(c->ca_file);
+    c->ca_file = NULL;
     for (int i = 0; i < c->nfeeds; i++) {
         free(c->feeds[i].source);
         free(c->feeds[i].channel);
@@ -443,6 +454,9 @@ int config_apply_env(struct config *c)
         return BOT_ENOMEM;
     if (db && *db && config_set_str(&c->db_path, db))
         return BOT_ENOMEM;
+    const char *ca = getenv("COHORTBOT_CA_FILE");
+    if (ca && *ca && config_set_str(&c->ca_file, ca))
+        return BOT_ENOMEM;
     return 0;
 }
 
@@ -468,6 +482,14 @@ int config_validate(const struct config *c, struct buf *errs)
                    origin(c, "COHORTBOT_API_BASE", c->api_base, src, sizeof(src)));
         n++;
     }
+    FILE *caf = c->ca_file && *c->ca_file ? fopen(c->ca_file, "r") : NULL;
+    if (c->ca_file && *c->ca_file && !caf) {
+        buf_printf(errs, "%s: ca_file: cannot read %s\n",
+                   origin(c, "COHORTBOT_CA_FILE", c->ca_file, src, sizeof(src)), c->ca_file);
+        n++;
+    }
+    if (caf)
+        fclose(caf);
     if (c->token && !token_plausible(c->token)) {
         buf_printf(errs,
                    "%s: token: does not look like a Discord bot token (no \"Bot \" "

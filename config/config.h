@@ -58,6 +58,13 @@ struct config {
     int guild_post_slots;       /* reminder posts in flight per guild, default 8 */
     int ledger_retention_days;  /* delivery ledger rows older than this are pruned, default 120 */
     char *config_path;    /* the file loaded, or NULL */
+    char *assessments_dir;           /* question banks; default <srcdir>/config/assessments */
+    int assessment_time_limit_min;   /* default 60 */
+    int assessment_max_attempts;     /* default 3 */
+    int assessment_retake_hours;     /* default 24 */
+    /* PEM CA bundle for REST and gateway TLS instead of the system store; NULL = system
+     * store (ca_file, COHORTBOT_CA_FILE) */
+    char *ca_file;
 };
 
 /* Fills built-in defaults (all strings owned). 0 or BOT_ENOMEM. */

@@ -10,6 +10,7 @@
 #include "schedules/pairing_round.h"
 #include "schedules/reminders.h"
 #include "schedules/nudge.h"
+#include "schedules/assessment.h"
 
 #include <stdlib.h>
 
@@ -20,6 +21,7 @@ struct sched {
     struct rem_state *rem;
     int64_t nudge_at; /* next nudge check (UTC seconds) */
     int64_t prune_at; /* next ledger pruning */
+    struct asm_post_state *asm_post;
 };
 
 struct sched *sched_new(struct app *app)
@@ -31,7 +33,8 @@ struct sched *sched_new(struct app *app)
     s->daily = daily_new();
     s->pairing = pairing_new();
     s->rem = rem_new(app);
-    if (!s->daily || !s->pairing || !s->rem)
+    s->asm_post = asm_post_new();
+    if (!s->daily || !s->pairing || !s->rem || !s->asm_post)
         goto fail;
     return s;
 fail:
@@ -46,6 +49,7 @@ void sched_free(struct sched *s)
     daily_free(s->daily);
     pairing_free(s->pairing);
     rem_free(s->rem);
+    asm_post_free(s->asm_post);
     free(s);
 }
 
@@ -64,6 +68,7 @@ int sched_tick(struct sched *s, int64_t now)
     daily_tick(s->app, s->daily, now);
     pairing_tick(s->app, s->pairing, now);
     rem_tick(s->app, s->rem, now);
+    asm_post_tick(s->app, s->asm_post, now);
     if (now >= s->nudge_at) {
         nudge_run(s->app, now, NULL);
         s->nudge_at = now + NUDGE_EVERY_S;

@@ -190,6 +190,10 @@ static void ctl_config(struct fake *f, json_t *b)
         f->start_remaining = (int)json_integer_value(v);
     if ((v = json_object_get(b, "reset_after")))
         f->start_reset_after = (int)json_integer_value(v);
+    if ((v = json_object_get(b, "gateway_tls")))
+        f->gw_tls = json_is_true(v);
+    if ((v = json_object_get(b, "tls_host")) && json_is_string(v))
+        snprintf(f->tls_host, sizeof(f->tls_host), "%s", json_string_value(v));
 }
 
 static void ctl_fault(struct fake *f, json_t *b)
@@ -209,6 +213,7 @@ static void ctl_fault(struct fake *f, json_t *b)
     ft->global = json_is_true(json_object_get(b, "global"));
     ft->no_retry_after = json_is_true(json_object_get(b, "no_retry_after"));
     ft->delay_ms = (int)json_integer_value(json_object_get(b, "delay_ms"));
+    ft->reset = json_is_true(json_object_get(b, "reset"));
 }
 
 void fake_ctl(struct fake *f, struct fake_pss *p)
@@ -220,9 +225,14 @@ void fake_ctl(struct fake *f, struct fake_pss *p)
     }
     json_t *b = p->body.len ? json_loadb(p->body.p, p->body.len, 0, NULL) : json_object();
     const char *t = json_string_value(json_object_get(b, "t"));
-    if (!strcmp(verb, "dispatch") && b)
+    if (!strcmp(verb, "dispatch") && b) {
+        int64_t at = fake_ms(f); /* answered as "t": when it went out, on the log's clock */
         fake_dispatch(f, t ? t : "UNKNOWN", json_incref(json_object_get(b, "d")));
-    else if (!strcmp(verb, "send") && f->conn_pss)
+        json_decref(b);
+        p->status = 200;
+        buf_printf(&p->resp, "{\"ok\":true,\"t\":%lld}", (long long)at);
+        return;
+    } else if (!strcmp(verb, "send") && f->conn_pss)
         fake_ws_queue(f, f->conn_pss, buf_str(&p->body), p->body.len, LWS_WRITE_TEXT);
     else if (!strcmp(verb, "op") && b && f->conn_pss) {
         char *s = json_dumps(b, JSON_COMPACT);
@@ -237,6 +247,8 @@ void fake_ctl(struct fake *f, struct fake_pss *p)
         ctl_flood(f, b);
     else if (!strcmp(verb, "config") && b)
         ctl_config(f, b);
+    else if (!strcmp(verb, "bucket") && b)
+        fake_ctl_bucket(f, b);
     else if (!strcmp(verb, "fault") && b)
         ctl_fault(f, b);
     else if (!strcmp(verb, "ix_flood") && b)
