@@ -7,6 +7,7 @@
 #include "commands/commands.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -348,6 +349,18 @@ static int check_foreign_ids(struct app *app, const struct interaction *ix,
         int t = guilds_channel_type(app->guilds, v->s);
         if (t != 0 && t != 5) {
             snprintf(err, errlen, "`%s` must be a text channel I can post in.", v->name);
+            return BOT_EDENIED;
+        }
+        /* the bot's own permissions there, when Discord includes them */
+        json_t *ch = json_object_get(json_object_get(ix->resolved, "channels"), v->s);
+        const char *ap = json_string_value(json_object_get(ch, "app_permissions"));
+        uint64_t need = (UINT64_C(1) << 10) | (UINT64_C(1) << 11) | (UINT64_C(1) << 14);
+        if (ap && (strtoull(ap, NULL, 10) & need) != need &&
+            !(strtoull(ap, NULL, 10) & PERM_ADMINISTRATOR)) {
+            snprintf(err, errlen,
+                     "I can't post in <#%s>: I need View Channel, Send Messages and Embed Links "
+                     "there.",
+                     v->s);
             return BOT_EDENIED;
         }
     }

@@ -689,6 +689,12 @@ static void test_foreign_ids(void **state)
         "{\"name\":\"source\",\"type\":3,\"value\":\"https://example.com/a.ics\"},"
         "{\"name\":\"channel\",\"type\":7,\"value\":\"1000000000000000199\"}]}],"
         "\"resolved\":{\"channels\":{\"1000000000000000199\":{\"id\":\"1000000000000000199\"}}}}",
+        /* our text channel where the bot may not post */
+        "{\"name\":\"calendar\",\"options\":[{\"name\":\"add\",\"type\":1,\"options\":["
+        "{\"name\":\"source\",\"type\":3,\"value\":\"https://example.com/a.ics\"},"
+        "{\"name\":\"channel\",\"type\":7,\"value\":\"1000000000000000107\"}]}],"
+        "\"resolved\":{\"channels\":{\"1000000000000000107\":{\"id\":\"1000000000000000107\","
+        "\"app_permissions\":\"1024\"}}}}",
         /* a member id that Discord did not resolve as a member of this guild */
         "{\"name\":\"progress\",\"options\":[{\"name\":\"member\",\"type\":6,"
         "\"value\":\"3000000000000000001\"}],\"resolved\":{\"users\":{\"3000000000000000001\":{}}}"
@@ -696,7 +702,7 @@ static void test_foreign_ids(void **state)
     };
     static const char *const want[] = {"must be a channel of this server",
                                        "must be a channel of this server", "must be a text channel",
-                                       "must be a member of this server"};
+                                       "I can't post in", "must be a member of this server"};
     for (size_t i = 0; i < sizeof(forged) / sizeof(forged[0]); i++) {
         int before = r.replies;
         dispatch_in(&f->app, IX_COMMAND, CONSOLE_GUILD_ID, forged[i], PERM_MANAGE_GUILD, &r);
