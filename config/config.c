@@ -24,6 +24,7 @@ enum kind {
     K_URL,
     K_LEADS,
     K_SHARD,
+    K_ALLOW,
     K_FEEDS,
     K_SHARDS_N
 };
@@ -62,6 +63,12 @@ static const struct key keys[] = {
     {"grace_days_per_week", K_INT, F(grace_days_per_week), 0, 2},
     {"ca_file", K_STR, F(ca_file), 0, 0},
     {"nudge_after_days", K_INT, F(nudge_after_days), 1, 30},
+    {"feeds_allow_private", K_ALLOW, 0, 0, 0},
+    {"feed_connect_timeout_seconds", K_INT, F(feed_connect_timeout_s), 1, 60},
+    {"guild_max_feeds", K_INT, F(guild_max_feeds), 1, 1000},
+    {"guild_feed_bytes", K_SIZE, F(guild_feed_bytes), 1024, 1LL << 30},
+    {"guild_post_slots", K_INT, F(guild_post_slots), 1, 64},
+    {"ledger_retention_days", K_INT, F(ledger_retention_days), 7, 3650},
     {"assessments_dir", K_STR, F(assessments_dir), 0, 0},
     {"assessment_time_limit_minutes", K_INT, F(assessment_time_limit_min), 5, 600},
     {"assessment_max_attempts", K_INT, F(assessment_max_attempts), 1, 10},
@@ -99,6 +106,11 @@ int config_defaults(struct config *c)
     c->feed_timeout_s = 20;
     c->pair_weekday = 1;
     c->nudge_after_days = 3;
+    c->feed_connect_timeout_s = 5;
+    c->guild_max_feeds = 10;
+    c->guild_feed_bytes = 20u << 20;
+    c->guild_post_slots = 8;
+    c->ledger_retention_days = 120;
     c->assessment_time_limit_min = 60;
     c->assessment_max_attempts = 3;
     c->assessment_retake_hours = 24;
@@ -136,6 +148,11 @@ void config_free(struct config *c)
         free(c->feeds[i].channel);
     }
     c->nfeeds = 0;
+    for (size_t i = 0; i < c->nallow; i++) {
+        free(c->allow_private[i]);
+        c->allow_private[i] = NULL;
+    }
+    c->nallow = 0;
 }
 
 /* Line of the first occurrence of "key" used as a key (followed by optional
@@ -244,6 +261,47 @@ static void apply_feeds(struct ctx *x, struct config *c, json_t *v)
     }
 }
 
+/* "host:port" with a host of letters, digits, '.', '-' or an [IPv6] literal. */
+static bool endpoint_valid(const char *s)
+{
+    const char *colon = strrchr(s, ':');
+    if (!colon || colon == s || strlen(s) > 262)
+        return false;
+    char *end;
+    long port = strtol(colon + 1, &end, 10);
+    if (*end || port < 1 || port > 65535 || colon[1] == '\0')
+        return false;
+    if (s[0] == '[')
+        return colon[-1] == ']' && colon - s > 2;
+    for (const char *p = s; p < colon; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+              *p == '.' || *p == '-'))
+            return false;
+    return true;
+}
+
+static void apply_allow(struct ctx *x, struct config *c, json_t *v)
+{
+    size_t i;
+    json_t *e;
+    if (!json_is_array(v) || json_array_size(v) > CFG_MAX_ALLOW) {
+        problem(x, "feeds_allow_private", "must be a list of at most 32 \"host:port\" strings%s",
+                NULL);
+        return;
+    }
+    json_array_foreach(v, i, e)
+    {
+        const char *s = json_string_value(e);
+        if (!s || !endpoint_valid(s)) {
+            problem(x, "feeds_allow_private", "entries must be \"host:port\", not \"%s\"",
+                    s ? s : "(not a string)");
+            continue;
+        }
+        if (c->nallow < CFG_MAX_ALLOW && (c->allow_private[c->nallow] = strdup(s)))
+            c->nallow++;
+    }
+}
+
 static bool token_plausible(const char *t)
 {
     return strlen(t) >= 20 && !strchr(t, ' ');
@@ -322,6 +380,9 @@ static void apply_key(struct ctx *x, struct config *c, const struct key *k, json
         break;
     case K_LEADS:
         apply_leads(x, c, v);
+        break;
+    case K_ALLOW:
+        apply_allow(x, c, v);
         break;
     case K_FEEDS:
         apply_feeds(x, c, v);

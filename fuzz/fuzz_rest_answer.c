@@ -11,7 +11,7 @@
 #include "bot/discord/ratelimit.h"
 #include "bot/discord/rest.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+int fuzz_target(const uint8_t *data, size_t size)
 {
     char *s = malloc(size + 1);
     if (!s)

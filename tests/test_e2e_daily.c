@@ -32,7 +32,8 @@ static void cohort_cmd(struct e2e *e, const char *id, const char *options)
              "\"800000000000000001\",\"type\":2,\"token\":\"itok-%s\",\"guild_id\":\"" GUILD "\","
              "\"channel_id\":\"" WEEK1 "\",\"member\":{\"user\":{\"id\":\"42\",\"username\":"
              "\"admin\"},\"permissions\":\"32\"},\"data\":{\"id\":\"1\",\"name\":\"cohort\","
-             "\"type\":1,\"options\":%s}}}",
+             "\"type\":1,\"options\":%s,\"resolved\":{\"channels\":{\"1100000000000000001\":{"
+             "\"id\":\"1100000000000000001\",\"type\":0,\"name\":\"general\"}}}}}}",
              id, id, options);
     json_decref(e2e_ctl(e, "dispatch", body));
 }
