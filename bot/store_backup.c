@@ -94,6 +94,12 @@ static int backup_from(sqlite3 *src, const char *dest, struct backup_info *info,
         return BOT_ETOOBIG;
     }
     unlink(tmp);
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600); /* private, like the db */
+    if (fd < 0) {
+        snprintf(err, errlen, "%s: cannot create: %s", tmp, strerror(errno));
+        return BOT_EIO;
+    }
+    close(fd);
     sqlite3 *dst = NULL;
     if (sqlite3_open_v2(tmp, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
         snprintf(err, errlen, "%s: cannot create: %s", tmp,

@@ -220,6 +220,9 @@ static void online_backup_and_restore(void **state)
     char *msg = NULL;
     assert_int_equal(run_tool(bk, &msg), 0);
     assert_non_null(strstr(msg, "integrity_check ok"));
+    struct stat bst;
+    assert_int_equal(stat(bak, &bst), 0);
+    assert_int_equal(bst.st_mode & 0777, 0600); /* as private as the database */
     print_message("%s", msg);
     free(msg);
     total = read_acks(outfd, &user, total, 200); /* it went on writing */
