@@ -137,7 +137,7 @@ static int instances(const struct cal_feed *f, const struct cal_ev *m, int64_t l
     if (m->nrules == 0 && m->start_utc >= lo && m->start_utc < hi)
         rc = inst_push(iv, &(struct inst){s->wall, m->start_utc, 0, false});
     for (int i = 0; i < m->nrules && !rc; i++) {
-        struct cal_rr *r = cal_rr_new(&m->rules[i], s, lo - 2 * DAY);
+        struct cal_rr *r = cal_rr_new(&m->rules[i], s, lo - 2 * DAY, hi + 2 * DAY + CAL_OFF_BOUND);
         if (!r)
             return BOT_ENOMEM;
         int64_t w;
