@@ -2,7 +2,7 @@
  * target's fuzz_target() and aborts (a finding, with the input saved) when one
  * input takes longer than the budget. The bot promises no loop pass over 50 ms
  * whatever the input; instrumented builds (ASan, UBSan, coverage) run several times
- * slower, so the default budget is 250 ms; FUZZ_BUDGET_MS sets another. */
+ * slower (about 10x here), so the default budget is 500 ms; FUZZ_BUDGET_MS sets another. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -21,7 +21,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static long budget_ms;
     if (!budget_ms) {
         const char *e = getenv("FUZZ_BUDGET_MS");
-        budget_ms = e && strtol(e, NULL, 10) > 0 ? strtol(e, NULL, 10) : 250;
+        budget_ms = e && strtol(e, NULL, 10) > 0 ? strtol(e, NULL, 10) : 500;
     }
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
