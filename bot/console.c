@@ -65,7 +65,7 @@ static void print_message(struct console *c, const char *header, const struct me
     fprintf(c->out, "%s\n%s", header, buf_str(&b));
     fflush(c->out);
     buf_free(&b);
-    if (m->nbuttons) {
+    if (m->nbuttons || m->nselects) {
         msg_free(&c->last);
         msg_copy(&c->last, m);
     }
@@ -200,6 +200,28 @@ static void press(struct console *c, const char *label)
     fprintf(c->out, "no button \"%s\" on the last message\n", label);
 }
 
+/* /pick N VALUE picks VALUE in the last message's N-th select menu (1-based). */
+static void pick(struct console *c, const char *args)
+{
+    char *end;
+    long n = strtol(args, &end, 10);
+    while (*end == ' ')
+        end++;
+    if (n < 1 || n > c->last.nselects || !*end) {
+        fprintf(c->out, "usage: /pick N VALUE (the last message has %d menus)\n", c->last.nselects);
+        return;
+    }
+    const struct msg_select *s = &c->last.selects[n - 1];
+    for (int i = 0; i < s->noptions; i++)
+        if (strcmp(s->options[i].value, end) == 0 || strcasecmp(s->options[i].label, end) == 0) {
+            run_ix(c, IX_COMPONENT,
+                   json_pack("{s:s,s:i,s:[s]}", "custom_id", s->custom_id, "component_type", 3,
+                             "values", s->options[i].value));
+            return;
+        }
+    fprintf(c->out, "no option \"%s\" in that menu\n", end);
+}
+
 /* /submit name:value ... answers the last modal. */
 static void submit(struct console *c, const char *args)
 {
@@ -250,7 +272,7 @@ static int handle_line(struct console *c, char *line)
         return 0;
     if (line[0] != '/' || strncmp(line, "/as ", 4) == 0 || strncmp(line, "/admin", 6) == 0 ||
         strncmp(line, "/press", 6) == 0 || strncmp(line, "/submit", 7) == 0 ||
-        strcmp(line, "/quit") == 0 || strcmp(line, "/exit") == 0)
+        strncmp(line, "/pick ", 6) == 0 || strcmp(line, "/quit") == 0 || strcmp(line, "/exit") == 0)
         sync_batch(c);
     if (strcmp(line, "/quit") == 0 || strcmp(line, "/exit") == 0)
         return 1;
@@ -263,6 +285,10 @@ static int handle_line(struct console *c, char *line)
     if (strcmp(line, "/admin on") == 0 || strcmp(line, "/admin off") == 0) {
         c->admin = strcmp(line, "/admin on") == 0;
         fprintf(c->out, "admin rights %s for %s\n", c->admin ? "on" : "off", c->user);
+        return 0;
+    }
+    if (strncmp(line, "/pick ", 6) == 0) {
+        pick(c, line + 6);
         return 0;
     }
     if (strncmp(line, "/press ", 7) == 0) {
