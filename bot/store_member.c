@@ -114,6 +114,13 @@ static const char *const delete_steps[] = {
     "UPDATE pair_rounds SET inputs=replace(inputs,?2,'deleted-member'),"
     " result=replace(result,?2,'deleted-member') WHERE cohort_id IN (" IN_GUILD ")"
     " AND (instr(inputs,?2) > 0 OR instr(result,?2) > 0)",
+    "DELETE FROM proj_items WHERE cohort_id IN (" IN_GUILD ") AND user_id=?2",
+    "DELETE FROM proj_subs WHERE cohort_id IN (" IN_GUILD ") AND user_id=?2",
+    "DELETE FROM reviews WHERE reviewer_id=?2 AND round_id IN (SELECT id FROM rev_rounds"
+    " WHERE cohort_id IN (" IN_GUILD "))",
+    "UPDATE rev_rounds SET inputs=replace(inputs,?2,'deleted-member'),"
+    " result=replace(result,?2,'deleted-member') WHERE cohort_id IN (" IN_GUILD ")"
+    " AND (instr(inputs,?2) > 0 OR instr(result,?2) > 0)",
 };
 
 int store_member_delete(struct store *s, const char *guild_id, const char *user_id, int *rows)

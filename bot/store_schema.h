@@ -84,6 +84,33 @@ static const char *const store_migrations[] = {
     " week INTEGER NOT NULL, link TEXT NOT NULL, note TEXT, submitted_at INTEGER NOT NULL,"
     " status INTEGER NOT NULL DEFAULT 0 CHECK(status BETWEEN 0 AND 2), marked_by TEXT,"
     " marked_at INTEGER, comment TEXT, PRIMARY KEY(cohort_id, user_id, week));",
+    /* projects: checklist items, submissions, review rounds, reviews and their levels */
+    "CREATE TABLE proj_items("
+    " cohort_id INTEGER NOT NULL REFERENCES cohorts(id) ON DELETE CASCADE, user_id TEXT NOT NULL,"
+    " block INTEGER NOT NULL CHECK(block >= 1), item INTEGER NOT NULL CHECK(item >= 0),"
+    " link TEXT, done_at INTEGER NOT NULL, PRIMARY KEY(cohort_id, user_id, block, item));"
+    "CREATE TABLE proj_subs("
+    " id INTEGER PRIMARY KEY, cohort_id INTEGER NOT NULL REFERENCES cohorts(id) ON DELETE CASCADE,"
+    " user_id TEXT NOT NULL, kind INTEGER NOT NULL CHECK(kind BETWEEN 0 AND 2),"
+    " link TEXT NOT NULL, notes TEXT, submitted_at INTEGER NOT NULL,"
+    " flagged INTEGER NOT NULL DEFAULT 0, UNIQUE(cohort_id, user_id, kind));"
+    "CREATE TABLE rev_rounds("
+    " id INTEGER PRIMARY KEY, cohort_id INTEGER NOT NULL REFERENCES cohorts(id) ON DELETE CASCADE,"
+    " kind INTEGER NOT NULL CHECK(kind BETWEEN 0 AND 2), seed INTEGER NOT NULL,"
+    " inputs TEXT NOT NULL, result TEXT NOT NULL, run_at INTEGER NOT NULL,"
+    " deadline INTEGER NOT NULL, manual INTEGER NOT NULL DEFAULT 0, UNIQUE(cohort_id, kind));"
+    "CREATE TABLE reviews("
+    " id INTEGER PRIMARY KEY, round_id INTEGER NOT NULL REFERENCES rev_rounds(id) ON DELETE CASCADE,"
+    " sub_id INTEGER NOT NULL REFERENCES proj_subs(id) ON DELETE CASCADE,"
+    " reviewer_id TEXT NOT NULL, mentor INTEGER NOT NULL DEFAULT 0,"
+    " deciding INTEGER NOT NULL DEFAULT 0, state INTEGER NOT NULL DEFAULT 0 CHECK(state BETWEEN 0 AND 2),"
+    " feedback TEXT, assigned_at INTEGER NOT NULL, deadline INTEGER NOT NULL,"
+    " reminded INTEGER NOT NULL DEFAULT 0, done_at INTEGER, UNIQUE(sub_id, reviewer_id));"
+    "CREATE INDEX reviews_reviewer ON reviews(reviewer_id);"
+    "CREATE TABLE review_levels("
+    " review_id INTEGER NOT NULL REFERENCES reviews(id) ON DELETE CASCADE,"
+    " criterion INTEGER NOT NULL CHECK(criterion >= 0),"
+    " level INTEGER NOT NULL CHECK(level BETWEEN 1 AND 4), PRIMARY KEY(review_id, criterion));",
 };
 
 #define STORE_NMIGRATIONS ((int)(sizeof(store_migrations) / sizeof(store_migrations[0])))

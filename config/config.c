@@ -63,6 +63,8 @@ static const struct key keys[] = {
     {"assessment_time_limit_minutes", K_INT, F(assessment_time_limit_min), 5, 600},
     {"assessment_max_attempts", K_INT, F(assessment_max_attempts), 1, 10},
     {"assessment_retake_hours", K_INT, F(assessment_retake_hours), 0, 720},
+    {"project_close_days", K_INT, F(project_close_days), 0, 28},
+    {"review_days", K_INT, F(review_days), 1, 28},
 };
 #undef F
 
@@ -96,6 +98,7 @@ int config_defaults(struct config *c)
     c->assessment_time_limit_min = 60;
     c->assessment_max_attempts = 3;
     c->assessment_retake_hours = 24;
+    c->review_days = 7;
     if (config_set_str(&c->api_base, "https://discord.com/api/v10") ||
         config_set_str(&c->db_path, "cohortbot.db") ||
         config_set_str(&c->curricula_dir, COHORTBOT_SRCDIR "/config/curricula") ||

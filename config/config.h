@@ -53,6 +53,9 @@ struct config {
     int assessment_time_limit_min;   /* default 60 */
     int assessment_max_attempts;     /* default 3 */
     int assessment_retake_hours;     /* default 24 */
+    int project_close_days;          /* submissions close this many days after the
+                                        evaluation week's end; default 0 */
+    int review_days;                 /* days reviewers have after the close; default 7 */
 };
 
 /* Fills built-in defaults (all strings owned). 0 or BOT_ENOMEM. */
