@@ -495,3 +495,18 @@ int store_review_reminded(struct store *s, int64_t id)
     sqlite3_bind_int64(st, 1, id);
     return store_step_done(s, st);
 }
+
+int store_proj_cohort_curriculum(struct store *s, int64_t cohort_id, char *out, size_t outlen)
+{
+    static const char sql[] = "SELECT curriculum FROM cohorts WHERE id=?1";
+    sqlite3_stmt *st = store_stmt(s, sql);
+    out[0] = '\0';
+    if (!st)
+        return BOT_EIO;
+    sqlite3_bind_int64(st, 1, cohort_id);
+    int step = sqlite3_step(st);
+    if (step == SQLITE_ROW)
+        store_col_text(st, 0, out, outlen);
+    sqlite3_reset(st);
+    return step == SQLITE_ROW ? 0 : step == SQLITE_DONE ? BOT_ENOTFOUND : BOT_EIO;
+}

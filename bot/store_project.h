@@ -123,4 +123,7 @@ int store_review_finish(struct store *s, int64_t id, int n_criteria, int64_t now
 int store_review_set_state(struct store *s, int64_t id, int state);
 int store_review_reminded(struct store *s, int64_t id);
 
+/* The curriculum slug of a cohort (reviews clicked in DMs carry no guild). */
+int store_proj_cohort_curriculum(struct store *s, int64_t cohort_id, char *out, size_t outlen);
+
 #endif

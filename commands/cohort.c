@@ -222,7 +222,8 @@ static int report_run(struct cmd_ctx *c, const struct cmd_args *a)
         return rc;
     struct msg_embed *e = msg_add_embed(c->reply, "Mentorship", NULL);
     rc = e ? pairing_report(c, &co, e) : BOT_ENOMEM;
-    return rc ? rc : assessment_report(c, &co);
+    rc = rc ? rc : assessment_report(c, &co);
+    return rc ? rc : project_report(c, &co);
 }
 
 static int cohort_run(struct cmd_ctx *c, const struct cmd_args *a)
