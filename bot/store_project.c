@@ -308,10 +308,10 @@ int store_rev_history(struct store *s, int64_t cohort_id, int except_kind,
 /* ---- reviews ------------------------------------------------------------------- */
 
 #define REVIEW_SELECT                                                                              \
-    "SELECT r.id,r.round_id,r.sub_id,r.reviewer_id,p.user_id,o.kind,o.cohort_id,r.mentor,"       \
-    "r.deciding,r.state,coalesce(r.feedback,''),r.assigned_at,r.deadline,coalesce(r.done_at,0),"  \
-    "r.reminded,(SELECT group_concat(criterion||':'||level) FROM review_levels WHERE"             \
-    " review_id=r.id) FROM reviews r JOIN proj_subs p ON p.id=r.sub_id JOIN rev_rounds o ON"      \
+    "SELECT r.id,r.round_id,r.sub_id,r.reviewer_id,p.user_id,o.kind,o.cohort_id,r.mentor,"         \
+    "r.deciding,r.state,coalesce(r.feedback,''),r.assigned_at,r.deadline,coalesce(r.done_at,0),"   \
+    "r.reminded,(SELECT group_concat(criterion||':'||level) FROM review_levels WHERE"              \
+    " review_id=r.id) FROM reviews r JOIN proj_subs p ON p.id=r.sub_id JOIN rev_rounds o ON"       \
     " o.id=r.round_id "
 
 static void parse_levels(const char *t, int *levels)
@@ -370,8 +370,7 @@ int store_reviews_of_sub(struct store *s, int64_t sub_id, struct store_review **
     return store_collect(st, sizeof(**out), row_review, (void **)out, n);
 }
 
-int store_reviews_of_round(struct store *s, int64_t round_id, struct store_review **out,
-                           size_t *n)
+int store_reviews_of_round(struct store *s, int64_t round_id, struct store_review **out, size_t *n)
 {
     static const char sql[] = REVIEW_SELECT "WHERE r.round_id=?1 ORDER BY r.id";
     sqlite3_stmt *st = store_stmt(s, sql);
@@ -384,7 +383,8 @@ int store_reviews_of_round(struct store *s, int64_t round_id, struct store_revie
 int store_reviews_of_reviewer(struct store *s, int64_t cohort_id, const char *reviewer_id,
                               struct store_review **out, size_t *n)
 {
-    static const char sql[] = REVIEW_SELECT "WHERE o.cohort_id=?1 AND r.reviewer_id=?2 ORDER BY r.id";
+    static const char sql[] =
+        REVIEW_SELECT "WHERE o.cohort_id=?1 AND r.reviewer_id=?2 ORDER BY r.id";
     sqlite3_stmt *st = store_stmt(s, sql);
     if (!st)
         return BOT_EIO;

@@ -106,8 +106,7 @@ int store_review_get(struct store *s, int64_t id, struct store_review *out);
 /* Reviews of a submission (id order) / of a round (id order) / open ones of a
  * cohort. *out malloc'd. */
 int store_reviews_of_sub(struct store *s, int64_t sub_id, struct store_review **out, size_t *n);
-int store_reviews_of_round(struct store *s, int64_t round_id, struct store_review **out,
-                           size_t *n);
+int store_reviews_of_round(struct store *s, int64_t round_id, struct store_review **out, size_t *n);
 int store_reviews_of_reviewer(struct store *s, int64_t cohort_id, const char *reviewer_id,
                               struct store_review **out, size_t *n);
 /* Adds one review (reassignment, deciding review). BOT_EBUSY when that reviewer

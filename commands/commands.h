@@ -35,6 +35,7 @@ extern const struct cmd_def cmd_project_def;
 extern const struct cmd_component cmd_review_select;
 extern const struct cmd_component cmd_review_feedback;
 extern const struct cmd_component cmd_review_modal;
+extern const struct cmd_component cmd_review_open;
 
 #define COMMAND_TABLE                                                                              \
     &cmd_help_def, &cmd_cohort_def, &cmd_today_def, &cmd_day_def, &cmd_week_def, &cmd_checkin_def, \
@@ -44,7 +45,7 @@ extern const struct cmd_component cmd_review_modal;
         &cmd_projects_def, &cmd_project_def,
 #define COMPONENT_TABLE &cmd_checkin_button, &cmd_mydata_button, &cmd_met_component,          \
         &cmd_assessment_answer, &cmd_assessment_start, &cmd_review_select, &cmd_review_feedback, \
-        &cmd_review_modal,
+        &cmd_review_modal, &cmd_review_open,
 
 /* Shared helpers of the command files. */
 /* Autocomplete choices over IANA zone names containing `typed`. */

@@ -273,7 +273,10 @@ static const struct cmd_opt submit_opts[] = {
      .type = OPT_STRING,
      .required = true,
      .max_len = 1000},
-    {.name = "notes", .description = "Notes for your reviewers", .type = OPT_STRING, .max_len = 500},
+    {.name = "notes",
+     .description = "Notes for your reviewers",
+     .type = OPT_STRING,
+     .max_len = 500},
 };
 static const struct cmd_opt assign_opts[] = {
     {.name = "kind",
@@ -334,3 +337,4 @@ const struct cmd_def cmd_project_def = {
 const struct cmd_component cmd_review_select = {.prefix = "rvs:", .run = proj_select_click};
 const struct cmd_component cmd_review_feedback = {.prefix = "rvf:", .run = proj_feedback_click};
 const struct cmd_component cmd_review_modal = {.prefix = "rvm:", .run = proj_feedback_submit};
+const struct cmd_component cmd_review_open = {.prefix = "rvo:", .run = proj_open_click};

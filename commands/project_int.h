@@ -31,5 +31,6 @@ int proj_decide_run(struct cmd_ctx *c, const struct cmd_args *a, const struct pr
 int proj_select_click(struct cmd_ctx *c, const struct cmd_args *a);
 int proj_feedback_click(struct cmd_ctx *c, const struct cmd_args *a);
 int proj_feedback_submit(struct cmd_ctx *c, const struct cmd_args *a);
+int proj_open_click(struct cmd_ctx *c, const struct cmd_args *a);
 
 #endif

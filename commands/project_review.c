@@ -53,8 +53,7 @@ static void status_kind(struct cmd_ctx *c, const struct proj_ctx *x, int kind, s
     bool flagged;
     char fig[160];
     if (!open && review_figures(x->cur, kind, rv, n, &flagged, fig, sizeof(fig)))
-        buf_printf(b, flagged ? "\nthe reviewers disagree: a mentor decides" : "\nresult: %s",
-                   fig);
+        buf_printf(b, flagged ? "\nthe reviewers disagree: a mentor decides" : "\nresult: %s", fig);
     free(rv);
 }
 
@@ -85,10 +84,17 @@ int proj_status_run(struct cmd_ctx *c, const struct proj_ctx *x)
         n) {
         struct buf b;
         buf_init(&b, 1 << 13);
-        for (size_t i = 0; i < n; i++)
+        int k = 0;
+        for (size_t i = 0; i < n; i++) {
             buf_printf(&b, "%s of <@%s>%s: %s, due <t:%lld:R>\n", proj_kind_title(mine[i].kind),
                        mine[i].author_id, mine[i].deciding ? " (deciding)" : "",
                        state_text(&mine[i], c->now), (long long)mine[i].deadline);
+            char id[48], label[48];
+            snprintf(id, sizeof(id), "rvo:%lld", (long long)mine[i].id);
+            snprintf(label, sizeof(label), "Open review %d", ++k);
+            if (mine[i].state == REVIEW_OPEN && k <= 5)
+                msg_add_button(c->reply, label, id, MSG_BTN_PRIMARY);
+        }
         msg_embed_field(e, "Reviews you write", buf_str(&b), false);
         buf_free(&b);
     }
@@ -126,14 +132,13 @@ int proj_decide_run(struct cmd_ctx *c, const struct cmd_args *a, const struct pr
     const char *who = args_str(a, "member");
     int kind = proj_kind_of(args_str(a, "kind"));
     struct store_mentor m;
-    bool mentor = store_mentor_get(c->app->store, x->cohort.id, c->ix->user_id, &m) == 0 &&
-                  m.active;
+    bool mentor =
+        store_mentor_get(c->app->store, x->cohort.id, c->ix->user_id, &m) == 0 && m.active;
     if (!mentor && !ix_is_admin(c->ix))
         return ck_say(c, "Only mentors and admins write deciding reviews.");
     struct store_proj_sub s;
     struct store_rev_round rd;
-    if (!who || kind < 0 ||
-        store_proj_sub_get(c->app->store, x->cohort.id, who, kind, &s) != 0 ||
+    if (!who || kind < 0 || store_proj_sub_get(c->app->store, x->cohort.id, who, kind, &s) != 0 ||
         store_rev_round_get(c->app->store, x->cohort.id, kind, &rd) != 0)
         return ck_say(c, "There is no reviewed submission of that kind from <@%s>.",
                       who ? who : "?");
@@ -176,8 +181,8 @@ static int load_own(struct cmd_ctx *c, const char *cid, size_t plen, struct stor
         return 1;
     }
     struct cohort co;
-    if (c->ix->guild_id[0] && (store_cohort_get(c->app->store, c->ix->guild_id, &co) != 0 ||
-                               co.id != r->cohort_id)) {
+    if (c->ix->guild_id[0] &&
+        (store_cohort_get(c->app->store, c->ix->guild_id, &co) != 0 || co.id != r->cohort_id)) {
         msg_set_content(c->reply, "This review belongs to another server's cohort.");
         return 1;
     }
@@ -225,7 +230,8 @@ static int finish_note(struct cmd_ctx *c, const struct curriculum *cur,
     int rc = proj_scale(cur, r->kind, &sc);
     if (!rc)
         rc = store_review_finish(c->app->store, r->id, (int)sc.n_criteria, c->now, &done);
-    snprintf(note, len, "%s", done ? "**Your review is complete and counts. Thank you!**" : "Saved.");
+    snprintf(note, len, "%s",
+             done ? "**Your review is complete and counts. Thank you!**" : "Saved.");
     return rc;
 }
 
@@ -248,6 +254,18 @@ int proj_select_click(struct cmd_ctx *c, const struct cmd_args *a)
     if (!rc)
         rc = finish_note(c, cur, &r, note, sizeof(note));
     return rc ? rc : show_task(c, cur, r.id, note);
+}
+
+/* rvo:<id> from /project status: the task again, privately. */
+int proj_open_click(struct cmd_ctx *c, const struct cmd_args *a)
+{
+    struct store_review r;
+    const struct curriculum *cur;
+    long extra;
+    if (load_own(c, a->sub, 4, &r, &extra, &cur))
+        return 0;
+    return extra != -1 ? msg_set_content(c->reply, "This button is out of date.")
+                       : show_task(c, cur, r.id, NULL);
 }
 
 int proj_feedback_click(struct cmd_ctx *c, const struct cmd_args *a)

@@ -197,8 +197,9 @@ int review_start(struct app *app, const struct cohort *co, int kind, int64_t now
     int64_t deadline = now + (int64_t)review_days(app) * 86400;
     int rc = review_run_round(app->store, co, kind, now, deadline, manual, run, err);
     if (rc == 0)
-        log_info("review", "round guild=%s kind=%s subs=%d reviews=%d mentors=%d empty=%d "
-                           "repeats=%d",
+        log_info("review",
+                 "round guild=%s kind=%s subs=%d reviews=%d mentors=%d empty=%d "
+                 "repeats=%d",
                  co->guild_id, proj_kind_slug(kind), run->subs, run->reviews, run->mentor_slots,
                  run->empty, run->repeats);
     return rc;
@@ -279,8 +280,8 @@ static void reassign(struct tick *t, const struct store_review *r, const struct 
     if (store_review_add(t->app->store, r->round_id, r->sub_id, mentor, true, r->deciding, t->now,
                          deadline, &id) == 0) {
         store_review_set_state(t->app->store, r->id, REVIEW_REASSIGNED);
-        log_info("review", "reassigned review=%lld to mentor=%s new=%lld", (long long)r->id,
-                 mentor, (long long)id);
+        log_info("review", "reassigned review=%lld to mentor=%s new=%lld", (long long)r->id, mentor,
+                 (long long)id);
     }
 }
 

@@ -40,8 +40,8 @@ int review_msg_result(const struct curriculum *cur, const struct store_proj_sub 
 /* The text of a result's figures ("weighted score 60.8/100" or "12.5/20 points,
  * passed") into out from done reviews rv[0..n); false when there are none. When a done
  * deciding review exists, it alone counts. *flagged = the spread rule fired. */
-bool review_figures(const struct curriculum *cur, int kind, const struct store_review *rv,
-                    size_t n, bool *flagged, char *out, size_t outlen);
+bool review_figures(const struct curriculum *cur, int kind, const struct store_review *rv, size_t n,
+                    bool *flagged, char *out, size_t outlen);
 
 /* ---- the scheduler step ---- */
 struct review_sched;

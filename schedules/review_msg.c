@@ -41,9 +41,9 @@ int review_msg_task(const struct curriculum *cur, const struct store_review *r,
         return rc;
     const char *project = proj_kind_project(cur, r->kind);
     rc = msg_set_content(m, "%s%sPlease review <@%s>'s %s%s%s%s by <t:%lld:f> (<t:%lld:R>).",
-                         note ? note : "", note ? "\n" : "", sub->user_id,
-                         proj_kind_title(r->kind), project ? " \"" : "", project ? project : "",
-                         project ? "\"" : "", (long long)r->deadline, (long long)r->deadline);
+                         note ? note : "", note ? "\n" : "", sub->user_id, proj_kind_title(r->kind),
+                         project ? " \"" : "", project ? project : "", project ? "\"" : "",
+                         (long long)r->deadline, (long long)r->deadline);
     struct msg_embed *e = msg_add_embed(m, r->deciding ? "Deciding review" : "Peer review", NULL);
     if (rc || !e)
         return rc ? rc : BOT_ENOMEM;
@@ -68,11 +68,23 @@ int review_msg_task(const struct curriculum *cur, const struct store_review *r,
                                                            : "This review was reassigned.");
     msg_embed_footer(e, "Each pick is saved at once; the review counts when every criterion and "
                         "the feedback are in.");
-    /* unpicked criteria first, then picked ones (to change), at most 4 menus */
-    for (int pass = 0; pass < 2 && !rc; pass++)
-        for (size_t i = 0; i < sc.n_criteria && m->nselects < MSG_MAX_SELECTS && !rc; i++)
-            if ((r->levels[i] != 0) == (pass == 1))
-                rc = add_select(cur, r, i, m);
+    /* one menu per criterion in order; past 4 (the capstone's 5) the first picked
+     * ones make room, so every criterion not picked yet has its menu */
+    size_t hide = sc.n_criteria > MSG_MAX_SELECTS ? sc.n_criteria - MSG_MAX_SELECTS : 0;
+    bool hidden[REV_MAX_CRITERIA] = {false};
+    for (size_t i = 0; i < sc.n_criteria && hide; i++)
+        if (r->levels[i]) {
+            hidden[i] = true;
+            hide--;
+        }
+    for (size_t i = sc.n_criteria; hide && i-- > 0;)
+        if (!hidden[i]) {
+            hidden[i] = true;
+            hide--;
+        }
+    for (size_t i = 0; i < sc.n_criteria && m->nselects < MSG_MAX_SELECTS && !rc; i++)
+        if (!hidden[i])
+            rc = add_select(cur, r, i, m);
     char id[48];
     snprintf(id, sizeof(id), "rvf:%lld", (long long)r->id);
     return rc ? rc
@@ -124,8 +136,8 @@ static bool score_of(const struct curriculum *cur, int kind, const struct store_
     return rev_score(&sc, levels, k, res) == 0;
 }
 
-bool review_figures(const struct curriculum *cur, int kind, const struct store_review *rv,
-                    size_t n, bool *flagged, char *out, size_t outlen)
+bool review_figures(const struct curriculum *cur, int kind, const struct store_review *rv, size_t n,
+                    bool *flagged, char *out, size_t outlen)
 {
     struct rev_result res;
     bool deciding = false;
@@ -135,7 +147,9 @@ bool review_figures(const struct curriculum *cur, int kind, const struct store_r
     *flagged = res.flagged && !deciding;
     if (kind == REV_CAPSTONE)
         snprintf(out, outlen, "%d.%d/20 points, %s%s", res.points10 / 10, res.points10 % 10,
-                 res.excellent ? "excellent" : res.passed ? "passed" : "not passed",
+                 res.excellent ? "excellent"
+                 : res.passed  ? "passed"
+                               : "not passed",
                  deciding ? " (deciding review)" : "");
     else
         snprintf(out, outlen, "weighted score %d.%d/100%s", res.score10 / 10, res.score10 % 10,
@@ -153,8 +167,8 @@ int review_msg_result(const struct curriculum *cur, const struct store_proj_sub 
     if (!score_of(cur, sub->kind, rv, n, &res, &deciding) || proj_scale(cur, sub->kind, &sc) ||
         !review_figures(cur, sub->kind, rv, n, &flagged, fig, sizeof(fig)))
         return BOT_EINVAL;
-    int rc = msg_set_content(m, "Your %s has been reviewed: **%s**.", proj_kind_title(sub->kind),
-                             fig);
+    int rc =
+        msg_set_content(m, "Your %s has been reviewed: **%s**.", proj_kind_title(sub->kind), fig);
     struct msg_embed *e = msg_add_embed(m, proj_kind_title(sub->kind), sub->link);
     if (rc || !e)
         return rc ? rc : BOT_ENOMEM;
@@ -166,15 +180,14 @@ int review_msg_result(const struct curriculum *cur, const struct store_proj_sub 
                                  proj_criterion(cur, sub->kind, i), sc.weight[i], mean / 10,
                                  mean % 10, lv);
     }
-    msg_embed_field(e, deciding ? "Levels (the deciding review)" : "Mean level per criterion",
-                    buf, false);
+    msg_embed_field(e, deciding ? "Levels (the deciding review)" : "Mean level per criterion", buf,
+                    false);
     int k = 0;
     for (size_t i = 0; i < n; i++) {
         if (rv[i].state != REVIEW_DONE || (deciding && !rv[i].deciding))
             continue;
         char name[64];
-        snprintf(name, sizeof(name), "%s %d", rv[i].deciding ? "Deciding review" : "Reviewer",
-                 ++k);
+        snprintf(name, sizeof(name), "%s %d", rv[i].deciding ? "Deciding review" : "Reviewer", ++k);
         msg_embed_field(e, name, rv[i].feedback, false);
     }
     return 0;

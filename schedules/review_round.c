@@ -43,8 +43,8 @@ static int add_reviewers(struct store *st, const struct cohort *co, int64_t now,
         for (size_t i = 0; i < n && !learner; i++)
             learner = strcmp(subs[i].user_id, m[j].user_id) == 0;
         if (!learner)
-            json_array_append_new(arr, json_pack("{s:s,s:b,s:i}", "id", m[j].user_id, "mentor",
-                                                 1, "capacity", m[j].capacity));
+            json_array_append_new(arr, json_pack("{s:s,s:b,s:i}", "id", m[j].user_id, "mentor", 1,
+                                                 "capacity", m[j].capacity));
     }
     free(m);
     return 0;
@@ -68,13 +68,13 @@ int review_collect(struct store *st, const struct cohort *co, int kind, int64_t 
     if (!rc)
         rc = add_reviewers(st, co, now, subs, n, revs);
     for (size_t i = 0; !rc && i < nh; i++)
-        json_array_append_new(hist, json_pack("{s:s,s:s,s:i}", "reviewer", h[i].reviewer,
-                                              "author", h[i].author, "kind", h[i].kind));
+        json_array_append_new(hist, json_pack("{s:s,s:s,s:i}", "reviewer", h[i].reviewer, "author",
+                                              h[i].author, "kind", h[i].kind));
     free(subs);
     free(h);
-    json_t *root = json_pack("{s:i,s:s,s:i,s:o,s:o,s:o}", "kind", kind, "seed", seed, "per_sub",
-                             REVIEW_PER_SUB, "authors", authors, "reviewers", revs, "history",
-                             hist);
+    json_t *root =
+        json_pack("{s:i,s:s,s:i,s:o,s:o,s:o}", "kind", kind, "seed", seed, "per_sub",
+                  REVIEW_PER_SUB, "authors", authors, "reviewers", revs, "history", hist);
     if (!root)
         rc = rc ? rc : BOT_ENOMEM;
     if (rc) {
@@ -113,8 +113,8 @@ static int view_parse(json_t *root, struct view *v, char err[BOT_ERR_LEN])
     const char *seed = str_of(root, "seed");
     char *end = NULL;
     unsigned long long sv = seed ? strtoull(seed, &end, 16) : 0;
-    if (!json_is_array(au) || !json_is_array(rv) || !json_is_array(hi) || !seed || !*seed ||
-        *end || !json_is_integer(json_object_get(root, "per_sub"))) {
+    if (!json_is_array(au) || !json_is_array(rv) || !json_is_array(hi) || !seed || !*seed || *end ||
+        !json_is_integer(json_object_get(root, "per_sub"))) {
         snprintf(err, BOT_ERR_LEN, "inputs: authors, reviewers, history, seed, per_sub required");
         return BOT_EINVAL;
     }
@@ -151,8 +151,9 @@ static int view_parse(json_t *root, struct view *v, char err[BOT_ERR_LEN])
         }
     }
     json_int_t per = json_integer_value(json_object_get(root, "per_sub"));
-    v->in = (struct ra_input){v->authors, na, v->revs, nr, v->hist, nh,
-                              per >= 1 && per <= RA_MAX_PER_SUB ? (int)per : 0, sv};
+    v->in = (struct ra_input){
+        v->authors, na, v->revs, nr, v->hist, nh, per >= 1 && per <= RA_MAX_PER_SUB ? (int)per : 0,
+        sv};
     return 0;
 }
 
@@ -175,11 +176,10 @@ int review_solve(json_t *inputs, json_t **result, char err[BOT_ERR_LEN])
                                                "reviewer", v.revs[p->reviewer].id, "mentor",
                                                v.revs[p->reviewer].mentor, "repeat", p->repeat));
     }
-    *result = json_pack("{s:I,s:I,s:I,s:I,s:I,s:o}", "kind",
-                        json_integer_value(json_object_get(inputs, "kind")), "empty",
-                        (json_int_t)r.empty, "mentor_slots", (json_int_t)r.mentor_slots,
-                        "repeats", (json_int_t)r.repeats, "pair_repeats",
-                        (json_int_t)r.pair_repeats, "picks", picks);
+    *result = json_pack(
+        "{s:I,s:I,s:I,s:I,s:I,s:o}", "kind", json_integer_value(json_object_get(inputs, "kind")),
+        "empty", (json_int_t)r.empty, "mentor_slots", (json_int_t)r.mentor_slots, "repeats",
+        (json_int_t)r.repeats, "pair_repeats", (json_int_t)r.pair_repeats, "picks", picks);
     ra_result_free(&r);
     view_free(&v);
     return *result ? 0 : BOT_ENOMEM;
@@ -210,12 +210,12 @@ static int store_it(struct store *st, const struct cohort *co, int kind, int64_t
     json_t *p;
     json_array_foreach(picks, i, p)
     {
-        revs[i] = (struct store_new_review){sub_of(inputs, str_of(p, "author")),
-                                            str_of(p, "reviewer"),
-                                            json_is_true(json_object_get(p, "mentor"))};
+        revs[i] =
+            (struct store_new_review){sub_of(inputs, str_of(p, "author")), str_of(p, "reviewer"),
+                                      json_is_true(json_object_get(p, "mentor"))};
     }
-    struct store_rev_round r = {0, co->id, kind, review_seed(co->guild_id, kind), now, deadline,
-                                manual};
+    struct store_rev_round r = {0,   co->id,   kind,  review_seed(co->guild_id, kind),
+                                now, deadline, manual};
     if (!rc)
         rc = store_rev_round_insert(st, &r, in_txt, res_txt, revs, n);
     out->round_id = r.id;
@@ -227,8 +227,7 @@ static int store_it(struct store *st, const struct cohort *co, int kind, int64_t
 }
 
 int review_run_round(struct store *st, const struct cohort *co, int kind, int64_t now,
-                     int64_t deadline, bool manual, struct review_run *out,
-                     char err[BOT_ERR_LEN])
+                     int64_t deadline, bool manual, struct review_run *out, char err[BOT_ERR_LEN])
 {
     memset(out, 0, sizeof(*out));
     struct store_rev_round old;

@@ -27,8 +27,7 @@ uint64_t review_seed(const char *guild_id, int kind);
 /* Inputs JSON: {"kind","seed" (hex),"per_sub","authors":[{"id","sub"}],
  *  "reviewers":[{"id","mentor","capacity"}],"history":[{"reviewer","author","kind"}]}.
  * New reference in *out. 0 or BOT_E*. */
-int review_collect(struct store *st, const struct cohort *co, int kind, int64_t now,
-                   json_t **out);
+int review_collect(struct store *st, const struct cohort *co, int kind, int64_t now, json_t **out);
 /* Solves inputs (borrowed) into a result JSON {"kind","empty","mentor_slots",
  * "repeats","pair_repeats","picks":[{"author","reviewer","mentor","repeat"}]}
  * (new reference). 0, BOT_EINVAL (malformed inputs, with err) or BOT_ENOMEM. */
@@ -42,8 +41,7 @@ struct review_run {
  * BOT_EBUSY when it ran already; BOT_ENOTFOUND when nobody submitted (nothing
  * stored). */
 int review_run_round(struct store *st, const struct cohort *co, int kind, int64_t now,
-                     int64_t deadline, bool manual, struct review_run *out,
-                     char err[BOT_ERR_LEN]);
+                     int64_t deadline, bool manual, struct review_run *out, char err[BOT_ERR_LEN]);
 /* Re-runs stored round `round_id`; *same = the result JSON equals the stored one.
  * text (may be NULL) gets "author,reviewer,mentor,repeat" CSV lines of the re-run. */
 int review_rerun(struct store *st, int64_t round_id, bool *same, struct buf *text,
