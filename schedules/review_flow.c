@@ -279,7 +279,10 @@ static void reassign(struct tick *t, const struct store_review *r, const struct 
     int64_t deadline = t->now + (int64_t)review_days(t->app) * 86400;
     if (store_review_add(t->app->store, r->round_id, r->sub_id, mentor, true, r->deciding, t->now,
                          deadline, &id) == 0) {
+        struct store_review nr;
         store_review_set_state(t->app->store, r->id, REVIEW_REASSIGNED);
+        if (store_review_get(t->app->store, id, &nr) == 0)
+            send_task(t, &nr);
         log_info("review", "reassigned review=%lld to mentor=%s new=%lld", (long long)r->id, mentor,
                  (long long)id);
     }
@@ -352,9 +355,12 @@ static void settle(struct tick *t, const struct store_proj_sub *sub, const struc
     if (!has_deciding) {
         int64_t id;
         store_proj_flag(t->app->store, sub->id, true);
-        if (pick_mentor(t, all, n, sub->id, sub->user_id, mentor))
+        struct store_review nr;
+        if (pick_mentor(t, all, n, sub->id, sub->user_id, mentor) &&
             store_review_add(t->app->store, mine[0].round_id, sub->id, mentor, true, true, t->now,
-                             t->now + (int64_t)review_days(t->app) * 86400, &id);
+                             t->now + (int64_t)review_days(t->app) * 86400, &id) == 0 &&
+            store_review_get(t->app->store, id, &nr) == 0)
+            send_task(t, &nr);
     }
     flag_notice(t, sub, mentor);
 }
