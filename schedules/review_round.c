@@ -191,7 +191,8 @@ static int64_t sub_of(json_t *inputs, const char *author)
     json_t *a;
     json_array_foreach(json_object_get(inputs, "authors"), i, a)
     {
-        if (strcmp(str_of(a, "id"), author) == 0)
+        const char *id = str_of(a, "id");
+        if (id && author && strcmp(id, author) == 0)
             return json_integer_value(json_object_get(a, "sub"));
     }
     return 0;
