@@ -195,12 +195,12 @@ static void test_review_through_the_fake(void **state)
     json_t *cb = click(&e, "1300000000000000001", "bob", NULL, data);
     assert_int_equal(json_integer_value(json_object_get(cb, "type")), 7);
     json_t *sel0 = json_array_get(
-        json_object_get(json_array_get(json_object_get(json_object_get(cb, "data"), "components"),
-                                       0),
-                        "components"),
+        json_object_get(
+            json_array_get(json_object_get(json_object_get(cb, "data"), "components"), 0),
+            "components"),
         0);
-    assert_true(json_is_true(json_object_get(json_array_get(json_object_get(sel0, "options"), 2),
-                                             "default")));
+    assert_true(json_is_true(
+        json_object_get(json_array_get(json_object_get(sel0, "options"), 2), "default")));
     json_decref(cb);
     /* the button opens the modal; the modal stores the feedback */
     snprintf(data, sizeof(data), "{\"custom_id\":\"rvf:%lld\",\"component_type\":2}",
@@ -208,8 +208,8 @@ static void test_review_through_the_fake(void **state)
     cb = click(&e, "1300000000000000002", "bob", NULL, data);
     assert_int_equal(json_integer_value(json_object_get(cb, "type")), 9);
     snprintf(ixid, sizeof(ixid), "rvm:%lld", (long long)r.id);
-    assert_string_equal(json_string_value(json_object_get(json_object_get(cb, "data"), "custom_id")),
-                        ixid);
+    assert_string_equal(
+        json_string_value(json_object_get(json_object_get(cb, "data"), "custom_id")), ixid);
     json_decref(cb);
     snprintf(data, sizeof(data),
              "{\"custom_id\":\"rvm:%lld\",\"components\":[{\"type\":18,\"component\":{\"type\":4,"
