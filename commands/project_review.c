@@ -148,7 +148,11 @@ int proj_decide_run(struct cmd_ctx *c, const struct cmd_args *a, const struct pr
         return ck_say(c, "That submission is not flagged: its reviewers agree.");
     int64_t id;
     int rc = store_review_add(c->app->store, rd.id, s.id, c->ix->user_id, true, true, c->now,
-                              c->now + 7 * 86400, &id);
+                              c->now + (int64_t)(c->app->cfg && c->app->cfg->review_days > 0
+                                                     ? c->app->cfg->review_days
+                                                     : 7) *
+                                           86400,
+                              &id);
     if (rc == BOT_EBUSY)
         return ck_say(c, "You already review that submission; /project status lists it.");
     if (rc)

@@ -29,8 +29,12 @@ struct fly {
     bool used, fallback;
 };
 
+#define MAX_DONE 64
+
 struct review_sched {
     struct fly fly[MAX_FLY];
+    int64_t done[MAX_DONE]; /* rounds whose every result is final: skipped */
+    int ndone;
     int64_t retry_at;
     int fails;
 };
@@ -315,23 +319,26 @@ static void flag_notice(struct tick *t, const struct store_proj_sub *sub, const 
     msg_free(&m);
 }
 
-static void send_result(struct tick *t, const struct store_proj_sub *sub,
+/* true when the result is final (sent, or failed for good) */
+static bool send_result(struct tick *t, const struct store_proj_sub *sub,
                         const struct store_review *rv, size_t n)
 {
     char key[160];
     struct delivery dl;
     snprintf(key, sizeof(key), "review/%s/result/%lld", t->co->guild_id, (long long)sub->id);
-    if (prepare(t->rs, t->app, key, sub->user_id, t->now, &dl) != 1)
-        return;
+    int p = prepare(t->rs, t->app, key, sub->user_id, t->now, &dl);
+    if (p != 1)
+        return p == 0;
     struct message m;
     msg_init(&m);
     if (review_msg_result(t->cur, sub, rv, n, &m) == 0)
         launch(t->rs, t->app, t->co->guild_id, key, sub->user_id, NULL, &m, dl.nonce);
     msg_free(&m);
+    return false;
 }
 
-/* One submission once none of its reviews is open. */
-static void settle(struct tick *t, const struct store_proj_sub *sub, const struct store_review *all,
+/* One submission once none of its reviews is open; true when its result is final. */
+static bool settle(struct tick *t, const struct store_proj_sub *sub, const struct store_review *all,
                    size_t n)
 {
     struct store_review mine[16];
@@ -346,11 +353,9 @@ static void settle(struct tick *t, const struct store_proj_sub *sub, const struc
     bool flagged;
     char fig[160];
     if (open || !review_figures(t->cur, sub->kind, mine, k, &flagged, fig, sizeof(fig)))
-        return;
-    if (!flagged) {
-        send_result(t, sub, mine, k);
-        return;
-    }
+        return false;
+    if (!flagged)
+        return send_result(t, sub, mine, k);
     char mentor[24] = "";
     if (!has_deciding) {
         int64_t id;
@@ -363,6 +368,7 @@ static void settle(struct tick *t, const struct store_proj_sub *sub, const struc
             send_task(t, &nr);
     }
     flag_notice(t, sub, mentor);
+    return false;
 }
 
 static void round_step(struct tick *t, const struct store_rev_round *rd)
@@ -392,11 +398,22 @@ static void round_step(struct tick *t, const struct store_rev_round *rd)
     struct store_proj_sub *subs;
     size_t ns;
     if (store_proj_subs(t->app->store, t->co->id, rd->kind, &subs, &ns) == 0) {
+        bool final = true;
         for (size_t i = 0; i < ns; i++)
-            settle(t, &subs[i], all, n);
+            final &= settle(t, &subs[i], all, n);
         free(subs);
+        if (final && t->rs->ndone < MAX_DONE) /* nothing left to do: skip it from now on */
+            t->rs->done[t->rs->ndone++] = rd->id;
     }
     free(all);
+}
+
+static bool round_done(const struct review_sched *rs, int64_t id)
+{
+    for (int i = 0; i < rs->ndone; i++)
+        if (rs->done[i] == id)
+            return true;
+    return false;
 }
 
 static int tick_cohort(void *arg, const struct cohort *co)
@@ -416,7 +433,7 @@ static int tick_cohort(void *arg, const struct cohort *co)
             if (review_start(t->app, co, kind, t->now, false, &run, err) == 0)
                 rc = store_rev_round_get(t->app->store, co->id, kind, &rd);
         }
-        if (rc == 0)
+        if (rc == 0 && !round_done(t->rs, rd.id))
             round_step(t, &rd);
     }
     return 0;

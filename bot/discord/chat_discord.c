@@ -137,8 +137,10 @@ static void on_dm_channel(void *arg, const struct rest_result *res)
         job_free(j);
         return;
     }
-    char *copy = strdup(id);
     uint64_t uid = strtoull(j->user_id, NULL, 10);
+    /* two DMs to one user in flight both open the channel: keep the first cached copy
+     * (idmap_put replaces without freeing the old value) */
+    char *copy = uid && idmap_get(&c->dm, uid) ? NULL : strdup(id);
     if (copy && idmap_put(&c->dm, uid, copy) == 0)
         copy = NULL;
     free(copy);
