@@ -222,6 +222,7 @@ static int report_run(struct cmd_ctx *c, const struct cmd_args *a)
         return rc;
     struct msg_embed *e = msg_add_embed(c->reply, "Mentorship", NULL);
     rc = e ? pairing_report(c, &co, e) : BOT_ENOMEM;
+    rc = rc ? rc : studygroup_report(c, &co);
     return rc ? rc : assessment_report(c, &co);
 }
 

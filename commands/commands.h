@@ -30,12 +30,14 @@ extern const struct cmd_component cmd_mydata_button;
 extern const struct cmd_def cmd_assessment_def;
 extern const struct cmd_component cmd_assessment_answer;
 extern const struct cmd_component cmd_assessment_start;
+extern const struct cmd_def cmd_studygroups_def;
 
 #define COMMAND_TABLE                                                                              \
     &cmd_help_def, &cmd_cohort_def, &cmd_today_def, &cmd_day_def, &cmd_week_def, &cmd_checkin_def, \
         &cmd_streak_def, &cmd_progress_def, &cmd_leaderboard_def, &cmd_timezone_def,               \
         &cmd_privacy_def, &cmd_mydata_def, &cmd_calendar_def, &cmd_schedule_def, &cmd_mentor_def, \
-        &cmd_mentee_def, &cmd_pairs_def, &cmd_pair_def, &cmd_assessment_def,
+        &cmd_mentee_def, &cmd_pairs_def, &cmd_pair_def, &cmd_assessment_def,                     \
+        &cmd_studygroups_def,
 #define COMPONENT_TABLE &cmd_checkin_button, &cmd_mydata_button, &cmd_met_component,          \
         &cmd_assessment_answer, &cmd_assessment_start,
 
@@ -58,5 +60,12 @@ int assessment_report(struct cmd_ctx *c, const struct cohort *co);
 /* The assessments line of /progress into out ("Assessments passed: 1 of 5 …"). */
 int assessment_progress(struct cmd_ctx *c, const struct cohort *co, const char *user_id,
                         struct buf *out);
+
+/* The study-group part of /cohort report (commands/studygroups_report.c): per session
+ * held, interested, present, and who said yes and did not come. 0 or BOT_E*. */
+int studygroup_report(struct cmd_ctx *c, const struct cohort *co);
+/* The study-group line of /progress, appended to c->reply ("Study-group sessions
+ * attended: 3 of 5 held"). 0 or BOT_E*. */
+int studygroup_progress(struct cmd_ctx *c, const struct cohort *co, const char *user_id);
 
 #endif
