@@ -61,6 +61,9 @@ static void setup_finish(struct setup_job *j)
                    j->app->cfg && j->app->cfg->sg_window_days ? j->app->cfg->sg_window_days : 14);
     sg_sync_soon(sched_sg(j->app->sched), j->co.id);
     cmd_finish(j->app, &j->ix, &m);
+    if (j->ix.console && j->app->sched) /* the console shows the events right away; Discord
+                                         * syncs on the next tick, outside the reply's batch */
+        sg_tick(j->app, sched_sg(j->app->sched), app_now(j->app));
     msg_free(&m);
     buf_free(&j->created);
     buf_free(&j->adopted);

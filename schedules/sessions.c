@@ -127,7 +127,8 @@ static enum sg_action session_step(const struct sg_plan_in *in, int si, int ei)
             return SG_CANCEL;
         if (in->now >= s->end)
             return SG_DELETE;
-        if (e->start != s->start || e->end != s->end || (in->shapes && e->shape != in->shapes[si]))
+        if (e->start != s->start || e->end != s->end ||
+            (in->shapes && in->shapes[si] && e->shape != in->shapes[si]))
             return future ? SG_UPDATE : SG_START;
         return future ? 0 : SG_START;
     }

@@ -154,7 +154,8 @@ int sg_simulate_voice(struct app *app, const char *guild_id, const char *user_id
         if (!ch)
             ch = guilds_find_by_name(app->guilds, guild_id, group);
         if (!ch) {
-            snprintf(err, errlen, "no voice channel \"%s\" (run /studygroups setup)", name);
+            snprintf(err, errlen,
+                     "no voice channel \"%s\" (an admin runs /studygroups action:setup)", name);
             return BOT_ENOTFOUND;
         }
     }

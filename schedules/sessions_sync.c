@@ -100,15 +100,21 @@ void sg_group_channels(struct app *app, const struct cohort *co, const struct cu
 {
     const struct cur_group *g = &cur->groups[gi];
     store_sg_channels_get(app->store, co->id, g->name, text, voice);
+    const char *prefix = app->cfg && app->cfg->sg_voice_prefix ? app->cfg->sg_voice_prefix : "";
+    char vname[128];
+    snprintf(vname, sizeof(vname), "%s%s", prefix, g->name);
+    if (app->console) { /* the console's guild starts empty each run: bring ours back */
+        if (text[0] && !in_guild(app, co->guild_id, text))
+            guilds_channel_upsert(app->guilds, co->guild_id, text, g->name, 0, NULL);
+        if (voice[0] && !in_guild(app, co->guild_id, voice))
+            guilds_channel_upsert(app->guilds, co->guild_id, voice, vname, 2, NULL);
+    }
     if (!in_guild(app, co->guild_id, text)) {
         const char *t = guilds_find_by_name(app->guilds, co->guild_id, g->name);
         snprintf(text, 24, "%s", t ? t : "");
     }
     if (!in_guild(app, co->guild_id, voice)) {
-        char name[128];
-        const char *prefix = app->cfg && app->cfg->sg_voice_prefix ? app->cfg->sg_voice_prefix : "";
-        snprintf(name, sizeof(name), "%s%s", prefix, g->name);
-        const char *v = guilds_find_by_name(app->guilds, co->guild_id, name);
+        const char *v = guilds_find_by_name(app->guilds, co->guild_id, vname);
         snprintf(voice, 24, "%s", v ? v : "");
     }
 }
@@ -404,7 +410,9 @@ static void sync_cohort(struct app *app, struct sg_slot *sl, const struct cohort
     for (size_t i = 0; i < j->nss; i++) {
         char text[24], voice[24], name[101], desc[1001];
         sg_group_channels(app, co, j->cur, j->ss[i].group, text, voice);
-        j->shapes[i] = sg_event_text(j->cur, co, &j->ss[i], text, voice, name, desc, sizeof(desc));
+        j->shapes[i] =
+            voice[0] ? sg_event_text(j->cur, co, &j->ss[i], text, voice, name, desc, sizeof(desc))
+                     : 0;
         j->cancelled[i] = store_sg_cancelled(app->store, co->id, j->ss[i].key);
     }
     if (job_plan(j, now)) {

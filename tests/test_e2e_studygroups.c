@@ -188,6 +188,26 @@ static char *last_answer(struct e2e *e)
     return s;
 }
 
+/* Distinct reminder messages (by nonce) the bot posted. */
+static int reminder_messages(struct e2e *e)
+{
+    json_t *log = e2e_log(e), *seen = json_object();
+    size_t i;
+    json_t *r;
+    json_array_foreach(json_object_get(log, "rest"), i, r)
+    {
+        json_t *b = json_object_get(r, "body");
+        const char *c = json_string_value(json_object_get(b, "content"));
+        const char *nonce = json_string_value(json_object_get(b, "nonce"));
+        if (c && nonce && strstr(c, "Reminder:"))
+            json_object_set_new(seen, nonce, json_true());
+    }
+    int n = (int)json_object_size(seen);
+    json_decref(seen);
+    json_decref(log);
+    return n;
+}
+
 static void test_studygroups(void **state)
 {
     (void)state;
@@ -270,11 +290,12 @@ static void test_studygroups(void **state)
     json_decref(log);
     assert_int_equal(dm, 1);
     assert_int_equal(mention, 1);
-    int posts = rest_count(&e, "POST", "/channels/", 200);
     kill9(&e);
     start_at(&e, "2027-01-12T00:46:00Z");
     sleep(2);
-    assert_int_equal(rest_count(&e, "POST", "/channels/", 200), posts); /* reminded once */
+    /* reminded once: a send whose answer the killed bot never saw may go again, with the
+     * same nonce, which Discord (and the fake) turns into the same message */
+    assert_int_equal(reminder_messages(&e), 2);
     kill9(&e);
     /* the session: alice 9 min + 5 min (two joins), bob 9 min, carol throughout */
     start_at(&e, "2027-01-12T01:00:00Z");
