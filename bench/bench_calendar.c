@@ -160,13 +160,13 @@ static void run(const struct buf *b, int nev, int nrec, int rounds)
         tp[r] = ms_since(&t0);
         struct cal_occ *o;
         clock_gettime(CLOCK_MONOTONIC, &t0);
-        if (cal_expand(f, from, to, &o, &nocc))
+        if (cal_expand_max(f, from, to, CAL_TOOL_MAX_OCC, &o, &nocc))
             exit(1);
         te[r] = ms_since(&t0);
         free(o);
         struct cal_reminder *rm;
         clock_gettime(CLOCK_MONOTONIC, &t0);
-        if (cal_reminders(f, from, from + 7 * 86400, leads, 3, &rm, &nrem))
+        if (cal_reminders_max(f, from, from + 7 * 86400, leads, 3, CAL_TOOL_MAX_OCC, &rm, &nrem))
             exit(1);
         tr[r] = ms_since(&t0);
         free(rm);

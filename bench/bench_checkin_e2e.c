@@ -159,7 +159,12 @@ static int run_rate(int rate, int secs)
     struct e2e e;
     e2e_start_fake(&e, NULL);
     setenv("COHORTBOT_FAKE_NOW", "2027-01-06T20:00:00Z", 1); /* day 3 of the cohort */
-    e2e_start_bot(&e, "{\"guild_id\":\"" GUILD "\",\"catchup_hours\":1}");
+    /* BENCH_REST_QUEUE_MAX: a smaller REST bound, to show what the bound does to replies */
+    const char *qm = getenv("BENCH_REST_QUEUE_MAX");
+    char cfg[160];
+    snprintf(cfg, sizeof(cfg), "{\"guild_id\":\"" GUILD "\",\"catchup_hours\":1%s%s}",
+             qm && *qm ? ",\"rest_queue_max\":" : "", qm && *qm ? qm : "");
+    e2e_start_bot(&e, cfg);
     json_decref(e2e_wait(&e, has_put, NULL, 10000));
     start_cohort(&e);
     sleep(1);

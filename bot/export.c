@@ -9,13 +9,30 @@
 #include <string.h>
 #include <time.h>
 
+/* A cell a spreadsheet would run as a formula (=, +, -, @, or a tab/CR first):
+ * written with a leading apostrophe so it shows as text (OWASP's CSV injection
+ * advice). Plain numbers such as "-1.5" stay numbers. */
+static bool formula_like(const char *s)
+{
+    if (!strchr("=+-@\t\r", s[0]) || !s[0])
+        return false;
+    if (s[0] == '-' || s[0] == '+') {
+        char *end;
+        strtod(s, &end);
+        return *end != '\0' || end == s + 1;
+    }
+    return true;
+}
+
 int export_csv_field(struct buf *b, const char *s)
 {
     size_t n = strlen(s);
-    bool quote = strpbrk(s, ",\"\r\n") != NULL || (n && (s[0] == ' ' || s[n - 1] == ' '));
+    bool formula = formula_like(s);
+    bool quote =
+        formula || strpbrk(s, ",\"\r\n") != NULL || (n && (s[0] == ' ' || s[n - 1] == ' '));
     if (!quote)
         return buf_append(b, s, n);
-    int rc = buf_append(b, "\"", 1);
+    int rc = buf_append(b, formula ? "\"'" : "\"", formula ? 2 : 1);
     for (const char *p = s; !rc && *p; p++)
         rc = *p == '"' ? buf_append(b, "\"\"", 2) : buf_append(b, p, 1);
     return rc ? rc : buf_append(b, "\"", 1);

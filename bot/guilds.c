@@ -283,6 +283,12 @@ const char *guilds_channel_guild(const struct guilds *g, const char *channel_id)
     return c ? c->guildstr : NULL;
 }
 
+int guilds_channel_type(const struct guilds *g, const char *channel_id)
+{
+    struct chan *c = idmap_get(&g->by_chan, parse_id(channel_id));
+    return c ? c->type : -1;
+}
+
 const char *guilds_week_channel(const struct guilds *g, const char *guild_id, int week)
 {
     struct guild *gu = idmap_get(&g->by_guild, parse_id(guild_id));

@@ -27,6 +27,8 @@ int guilds_channel_remove(struct guilds *g, const char *channel_id);
 /* Borrowed strings, valid until the next change. NULL when unknown. */
 const char *guilds_channel_name(const struct guilds *g, const char *channel_id);
 const char *guilds_channel_guild(const struct guilds *g, const char *channel_id);
+/* The channel's Discord type (0 text, 2 voice, 4 category, 5 announcement, …), or -1. */
+int guilds_channel_type(const struct guilds *g, const char *channel_id);
 /* The text channel whose name maps to `week` in the guild (lowest id wins on ties). */
 const char *guilds_week_channel(const struct guilds *g, const char *guild_id, int week);
 /* A channel of that name (case-insensitive) in the guild, or NULL. */

@@ -159,6 +159,10 @@ struct store_round_stats {
 /* key_prefix: the round's delivery keys ("pair/<guild>/<round>/"). */
 int store_round_stats(struct store *s, int64_t round_id, const char *key_prefix,
                       struct store_round_stats *out);
+/* Deletes up to `max` finished (sent, skipped, failed) ledger rows last updated
+ * before `before`: the ledger does not grow without bound. Pending rows are kept.
+ * Returns how many went, or a negative BOT_E*. */
+int store_delivery_prune(struct store *s, int64_t before, int max);
 /* The detail text of a delivery ("" when none). */
 int store_delivery_detail(struct store *s, const char *key, char *out, size_t outlen);
 /* ---- calendar feeds (bot/store_feed.c) ---- */
@@ -190,5 +194,9 @@ int store_feed_ok(struct store *s, int64_t id, const char *etag, const char *las
 /* A failed refresh: keeps the last good copy. *first is true the first time since
  * the last success (tell admins once). */
 int store_feed_error(struct store *s, int64_t id, const char *err, bool *first);
+/* How many feeds a guild has (the per-guild quota), or a negative BOT_E*. */
+int store_feed_count(struct store *s, const char *guild);
+/* Stored body bytes of a guild's feeds other than except_id. 0 or BOT_EIO. */
+int store_feed_guild_bytes(struct store *s, const char *guild, int64_t except_id, int64_t *out);
 
 #endif

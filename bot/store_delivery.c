@@ -89,3 +89,16 @@ int store_delivery_mark(struct store *s, const char *key, enum dlv_state state,
         return BOT_ENOTFOUND;
     return rc;
 }
+
+int store_delivery_prune(struct store *s, int64_t before, int max)
+{
+    static const char sql[] = "DELETE FROM deliveries WHERE key IN (SELECT key FROM deliveries"
+                              " WHERE state<>0 AND updated_at<?1 LIMIT ?2)";
+    sqlite3_stmt *st = store_stmt(s, sql);
+    if (!st)
+        return BOT_EIO;
+    sqlite3_bind_int64(st, 1, before);
+    sqlite3_bind_int(st, 2, max);
+    int rc = store_step_done(s, st);
+    return rc ? rc : sqlite3_changes(s->db);
+}

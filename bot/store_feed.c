@@ -168,3 +168,28 @@ int store_feed_error(struct store *s, int64_t id, const char *err, bool *first)
     store_bind_text(st, 2, err);
     return store_step_done(s, st);
 }
+
+int store_feed_count(struct store *s, const char *guild)
+{
+    sqlite3_stmt *st = store_stmt(s, "SELECT count(*) FROM calendar_feeds WHERE guild_id=?1");
+    if (!st)
+        return BOT_EIO;
+    store_bind_text(st, 1, guild);
+    int n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : BOT_EIO;
+    sqlite3_reset(st);
+    return n;
+}
+
+int store_feed_guild_bytes(struct store *s, const char *guild, int64_t except_id, int64_t *out)
+{
+    sqlite3_stmt *st = store_stmt(s, "SELECT coalesce(sum(length(body)),0) FROM calendar_feeds"
+                                     " WHERE guild_id=?1 AND id<>?2");
+    if (!st)
+        return BOT_EIO;
+    store_bind_text(st, 1, guild);
+    sqlite3_bind_int64(st, 2, except_id);
+    int rc = sqlite3_step(st) == SQLITE_ROW ? 0 : BOT_EIO;
+    *out = rc ? 0 : sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    return rc;
+}

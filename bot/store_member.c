@@ -108,7 +108,9 @@ static const char *const delete_steps[] = {
     "DELETE FROM mentees WHERE cohort_id IN (" IN_GUILD ") AND user_id=?2",
     "DELETE FROM pairs WHERE round_id IN (SELECT id FROM pair_rounds WHERE cohort_id IN"
     " (" IN_GUILD ")) AND (mentor_id=?2 OR mentee_id=?2)",
-    "DELETE FROM deliveries WHERE target=?2",
+    /* only this guild's ledger rows (their keys name the guild): another guild's
+     * pairing DM to the same member must not be sent again */
+    "DELETE FROM deliveries WHERE target=?2 AND instr(key, '/' || ?1 || '/') > 0",
     "DELETE FROM asm_attempts WHERE cohort_id IN (" IN_GUILD ") AND user_id=?2",
     "DELETE FROM asm_practicals WHERE cohort_id IN (" IN_GUILD ") AND user_id=?2",
     "DELETE FROM sg_interest WHERE guild_id=?1 AND user_id=?2",

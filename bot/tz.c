@@ -3,15 +3,60 @@
 #include "bot/err.h"
 
 #include <libical/ical.h>
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
+
+/* libical's built-in zone list (zone.tab), copied and sorted by name once (kept for
+ * the process's life, ~420 names). A name that is not
+ * exactly in it never reaches icaltimezone_get_builtin_timezone, which would
+ * otherwise open "<zoneinfo>/<name>" as a file and keep every alias it loaded. */
+static const char **g_names;
+static size_t g_nnames;
+static pthread_once_t g_once = PTHREAD_ONCE_INIT;
+
+static int cmp_name(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static void list_names(void)
+{
+    icalarray *zones = icaltimezone_get_builtin_timezones();
+    size_t n = zones ? zones->num_elements : 0;
+    g_names = n ? calloc(n, sizeof(*g_names)) : NULL;
+    if (!g_names)
+        return;
+    for (size_t i = 0; i < n; i++) {
+        const char *name = icaltimezone_get_location(icalarray_element_at(zones, i));
+        /* copied: libical replaces a zone's location string when it loads it */
+        char *copy = name && *name ? strdup(name) : NULL;
+        if (copy)
+            g_names[g_nnames++] = copy;
+    }
+    qsort(g_names, g_nnames, sizeof(*g_names), cmp_name);
+}
+
+const char *tz_canonical(const char *zone)
+{
+    if (!zone || !*zone || strlen(zone) > TZ_NAME_MAX)
+        return NULL;
+    if (strcmp(zone, "UTC") == 0 || strcmp(zone, "Etc/UTC") == 0)
+        return zone[0] == 'U' ? "UTC" : "Etc/UTC";
+    pthread_once(&g_once, list_names); /* the feed worker parses too */
+    const char **hit =
+        g_nnames ? bsearch(&zone, g_names, g_nnames, sizeof(*g_names), cmp_name) : NULL;
+    return hit ? *hit : NULL;
+}
 
 static icaltimezone *zone_get(const char *zone)
 {
-    if (!zone || !*zone)
+    const char *name = tz_canonical(zone);
+    if (!name)
         return NULL;
-    if (strcmp(zone, "UTC") == 0 || strcmp(zone, "Etc/UTC") == 0)
+    if (strcmp(name, "UTC") == 0 || strcmp(name, "Etc/UTC") == 0)
         return icaltimezone_get_utc_timezone();
-    return icaltimezone_get_builtin_timezone(zone);
+    return icaltimezone_get_builtin_timezone(name);
 }
 
 bool tz_valid(const char *zone)

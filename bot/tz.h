@@ -13,8 +13,14 @@ struct civil {
     int wday; /* 0 = Sunday (filled by tz_from_utc) */
 };
 
-/* True if `zone` is "UTC" or a zone libical knows. */
+#define TZ_NAME_MAX 64 /* longer names are never valid */
+
+/* True if `zone` is "UTC", "Etc/UTC" or exactly a name in libical's built-in zone
+ * list (case-sensitive). Nothing else is ever handed to libical: a name is never
+ * used as a path. */
 bool tz_valid(const char *zone);
+/* The list's own copy of `zone` (static storage), or NULL when not valid. */
+const char *tz_canonical(const char *zone);
 /* Local wall time in `zone` -> UTC seconds. In a DST gap the wall time is read with
  * the offset before the gap (09:00 never falls in one; 02:30 becomes 03:30).
  * 0 or BOT_EINVAL (unknown zone or impossible date). */

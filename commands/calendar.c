@@ -2,6 +2,7 @@
  * the guild's iCal feeds and the upcoming events they describe. */
 #include "bot/app.h"
 #include "bot/err.h"
+#include "bot/netpolicy.h"
 #include "bot/store.h"
 #include "commands/commands.h"
 #include "config/config.h"
@@ -19,32 +20,61 @@
 
 #define CALENDAR_DIR COHORTBOT_SRCDIR "/config/calendars"
 
-/* Accepts an https URL (http for loopback), the generated study-group calendar, or a
- * .ics file inside config/calendars (a Discord admin must not read the host's files;
+/* Accepts an https URL (http only for the operator's allow-listed endpoints), the
+ * generated study-group calendar, or a .ics file inside config/calendars (a Discord
+ * admin must not read the host's files, learn which exist, or see the install path;
  * the console operator may name any .ics file). */
-static const char *source_problem(const char *src, bool console, char *resolved, size_t len)
+static const char *source_problem(const struct config *cfg, const char *src, bool console,
+                                  char *resolved, size_t len)
 {
     snprintf(resolved, len, "%s", src);
     if (strncmp(src, "http://", 7) == 0 || strncmp(src, "https://", 8) == 0)
-        return feed_url_allowed(src) ? NULL : "only https:// URLs (http:// only on this host)";
+        return feed_url_allowed(src, (const char *const *)cfg->allow_private, cfg->nallow)
+                   ? NULL
+                   : "only https:// URLs (http:// only for endpoints the bot's operator allowed)";
     if (strcmp(src, STUDY_GROUPS_SOURCE) == 0)
         return NULL;
     size_t n = strlen(src);
     if (n < 5 || strcmp(src + n - 4, ".ics") != 0)
         return "a local calendar must be a .ics file";
+    static const char none[] = "there is no such calendar file among the bot's shipped calendars";
     char path[PATH_MAX], real[PATH_MAX], dir[PATH_MAX];
-    if (src[0] == '/' || console)
+    if (!console && (src[0] == '/' || strstr(src, "..")))
+        return none; /* one answer whether or not the file exists: no oracle */
+    if (console)
         snprintf(path, sizeof(path), "%s", src);
     else
         snprintf(path, sizeof(path), "%s/%s", CALENDAR_DIR, src);
-    if (!realpath(path, real) || access(real, R_OK) != 0)
+    bool found = realpath(path, real) && access(real, R_OK) == 0;
+    if (!console) {
+        size_t dn = realpath(CALENDAR_DIR, dir) ? strlen(dir) : 0;
+        if (!found || !dn || strncmp(real, dir, dn) != 0 || real[dn] != '/')
+            return none; /* the separator matters: calendars-private/ is not inside */
+    } else if (!found) {
         return "that file does not exist or cannot be read";
-    if (!console && (!realpath(CALENDAR_DIR, dir) || strncmp(real, dir, strlen(dir)) != 0))
-        return "local files must be in the bot's config/calendars folder";
+    }
     if (strlen(real) >= len)
         return "that path is too long";
     memcpy(resolved, real, strlen(real) + 1);
     return NULL;
+}
+
+/* How a feed's source is shown in Discord: URLs without their secrets, shipped
+ * files by their name inside the calendars folder, never a host path. */
+static void source_shown(const char *src, char *out, size_t cap)
+{
+    char dir[PATH_MAX];
+    if (strstr(src, "://")) {
+        net_redact_url(src, out, cap);
+        return;
+    }
+    size_t dn = realpath(CALENDAR_DIR, dir) ? strlen(dir) : 0;
+    if (dn && strncmp(src, dir, dn) == 0 && src[dn] == '/')
+        snprintf(out, cap, "calendars/%s", src + dn + 1);
+    else if (src[0] == '/')
+        snprintf(out, cap, "%s", strrchr(src, '/') + 1);
+    else
+        snprintf(out, cap, "%s", src);
 }
 
 static int add_run(struct cmd_ctx *c, const struct cmd_args *a)
@@ -53,9 +83,17 @@ static int add_run(struct cmd_ctx *c, const struct cmd_args *a)
     const char *leads = args_str(a, "lead");
     int tmp[CFG_MAX_LEADS];
     char resolved[512], lead_text[64] = "";
-    const char *why = source_problem(src, c->ix->console, resolved, sizeof(resolved));
+    const char *why = source_problem(c->app->cfg, src, c->ix->console, resolved, sizeof(resolved));
     if (why)
         return msg_set_content(c->reply, "`source`: %s.", why);
+    int have = store_feed_count(c->app->store, c->ix->guild_id);
+    if (have < 0)
+        return have;
+    if (have >= c->app->cfg->guild_max_feeds)
+        return msg_set_content(c->reply,
+                               "This server already has %d calendars, the most this bot allows "
+                               "per server; remove one with /calendar remove first.",
+                               have);
     if (leads && rem_parse_leads(leads, tmp, CFG_MAX_LEADS) < 0)
         return msg_set_content(c->reply, "`lead` must be minutes before each event, comma "
                                          "separated, e.g. 1440,60,10 (at most 8, each up to "
@@ -93,7 +131,9 @@ static int list_run(struct cmd_ctx *c, const struct cmd_args *a)
     for (size_t i = 0; i < n; i++) {
         const struct feed_row *f = &rows[i];
         long ev = c->app->sched ? rem_feed_events(sched_rem(c->app->sched), f->id) : -1;
-        buf_printf(&b, "**%" PRId64 "** %s \xe2\x86\x92 <#%s>, leads %s min", f->id, f->source,
+        char shown[300];
+        source_shown(f->source, shown, sizeof(shown));
+        buf_printf(&b, "**%" PRId64 "** %s \xe2\x86\x92 <#%s>, leads %s min", f->id, shown,
                    f->channel_id, f->leads);
         if (ev >= 0)
             buf_printf(&b, ", %ld events", ev);
@@ -118,8 +158,7 @@ static int remove_or_refresh(struct cmd_ctx *c, const struct cmd_args *a, bool r
     int64_t id = 0;
     struct feed_row row;
     args_int(a, "id", &id);
-    if (store_feed_get(c->app->store, id, &row) ||
-        (row.guild_id[0] && strcmp(row.guild_id, c->ix->guild_id) != 0))
+    if (store_feed_get(c->app->store, id, &row) || strcmp(row.guild_id, c->ix->guild_id) != 0)
         return msg_set_content(c->reply,
                                "There is no calendar %" PRId64 " here; see /calendar "
                                "list.",

@@ -188,6 +188,10 @@ static int button_run(struct cmd_ctx *c, const struct cmd_args *a)
         return open_form(c, cohort, day);
     double hours = -1;
     const char *h = args_str(a, "hours"), *note = args_str(a, "note");
+    /* a modal submit is as untrusted as any option: the form's own limits again */
+    if ((h && msg_utf8_len(h) > 5) || (note && msg_utf8_len(note) > 500))
+        return ck_say(c, "That form is longer than the form allows (hours 5, note 500 "
+                         "characters). Nothing was saved; press the button again.");
     if (strcmp(tail, "save") == 0 && h && *h && !hours_parse(h, &hours))
         return ck_say(c,
                       "Hours must be a number from 0 to 24, like 2 or 2.5 (got \"%.20s\"). "

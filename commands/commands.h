@@ -15,6 +15,7 @@ extern const struct cmd_def cmd_mentee_def;
 extern const struct cmd_def cmd_pairs_def;
 extern const struct cmd_def cmd_pair_def;
 extern const struct cmd_component cmd_met_component;
+extern const struct cmd_component cmd_pairrun_button;
 
 extern const struct cmd_def cmd_calendar_def;
 extern const struct cmd_def cmd_schedule_def;
@@ -38,7 +39,7 @@ extern const struct cmd_def cmd_studygroups_def;
         &cmd_privacy_def, &cmd_mydata_def, &cmd_calendar_def, &cmd_schedule_def, &cmd_mentor_def, \
         &cmd_mentee_def, &cmd_pairs_def, &cmd_pair_def, &cmd_assessment_def,                     \
         &cmd_studygroups_def,
-#define COMPONENT_TABLE &cmd_checkin_button, &cmd_mydata_button, &cmd_met_component,          \
+#define COMPONENT_TABLE &cmd_checkin_button, &cmd_mydata_button, &cmd_met_component, &cmd_pairrun_button, \
         &cmd_assessment_answer, &cmd_assessment_start,
 
 /* Shared helpers of the command files. */

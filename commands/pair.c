@@ -45,20 +45,23 @@ static int list_pairs(struct cmd_ctx *c, const struct pairing_run *run)
     return rc;
 }
 
-static int pair_run(struct cmd_ctx *c, const struct cmd_args *a)
+/* An admin may add at most one round by hand per 24 hours: every real run DMs every
+ * member of the cohort. */
+static bool ran_by_hand_lately(struct cmd_ctx *c, const struct cohort *co, int64_t *when)
 {
-    struct cohort co;
-    const struct curriculum *cur;
+    struct store_round last;
+    if (store_round_latest(c->app->store, co->id, &last) != 0 || !last.manual)
+        return false;
+    *when = last.run_at;
+    return last.run_at > c->now - 86400;
+}
+
+static int run_now(struct cmd_ctx *c, const struct cohort *co, const struct curriculum *cur, int k,
+                   bool dry)
+{
     struct pairing_run run;
     char err[BOT_ERR_LEN] = "";
-    bool dry = false;
-    int k;
-    if (cohort_of_member(c, &co, &cur))
-        return 0;
-    args_bool(a, "dry_run", &dry);
-    if (pairing_next_round(c->app->store, &co, cur, c->now, &k))
-        return BOT_EIO;
-    int rc = pairing_run_round(c->app->store, &co, cur, k, c->now, true, !dry, &run, err);
+    int rc = pairing_run_round(c->app->store, co, cur, k, c->now, true, !dry, &run, err);
     if (rc == BOT_EINVAL || rc == BOT_EBUSY)
         return msg_set_content(c->reply, "Round %d could not run: %s", k, err);
     if (rc)
@@ -69,12 +72,68 @@ static int pair_run(struct cmd_ctx *c, const struct cmd_args *a)
                     run.res.repeats == 1 ? "" : "s");
     if (!dry) {
         msg_append(c->reply, " The pairing DMs go out now.");
-        schedule_note(c, &co, cur, k);
+        schedule_note(c, co, cur, k);
     }
     rc = list_pairs(c, &run);
     pairing_run_free(&run);
     return rc;
 }
+
+static int pair_run(struct cmd_ctx *c, const struct cmd_args *a)
+{
+    struct cohort co;
+    const struct curriculum *cur;
+    bool dry = false;
+    int k;
+    int64_t when;
+    if (cohort_of_member(c, &co, &cur))
+        return 0;
+    args_bool(a, "dry_run", &dry);
+    if (pairing_next_round(c->app->store, &co, cur, c->now, &k))
+        return BOT_EIO;
+    if (dry)
+        return run_now(c, &co, cur, k, true);
+    c->reply->ephemeral = true;
+    if (ran_by_hand_lately(c, &co, &when))
+        return msg_set_content(c->reply,
+                               "A round was already run by hand <t:%lld:R>; at most one extra "
+                               "round a day (each one DMs every member). Try again <t:%lld:R>.",
+                               (long long)when, (long long)(when + 86400));
+    char id[64];
+    snprintf(id, sizeof(id), "pairrun:%lld:%d", (long long)co.id, k);
+    msg_set_content(c->reply,
+                    "Run mentorship round %d now? Every mentor and mentee of the cohort gets a "
+                    "DM. Use `dry_run:true` first to see the matching.",
+                    k);
+    return msg_add_button(c->reply, "Run the round", id, MSG_BTN_DANGER);
+}
+
+/* pairrun:<cohort_id>:<round> - the confirmation button. */
+static int confirm_run(struct cmd_ctx *c, const struct cmd_args *a)
+{
+    struct cohort co;
+    const struct curriculum *cur;
+    long long cid = 0;
+    int k = 0, next = 0, used = 0;
+    int64_t when;
+    c->reply->ephemeral = true;
+    if (sscanf(a->sub, "pairrun:%lld:%d%n", &cid, &k, &used) != 2 || a->sub[used] != '\0')
+        return msg_set_content(c->reply, "This button is damaged; run /pair run again.");
+    if (cohort_of_member(c, &co, &cur))
+        return 0;
+    if (co.id != cid || pairing_next_round(c->app->store, &co, cur, c->now, &next) || next != k)
+        return msg_set_content(c->reply, "This confirmation is out of date; run /pair run again.");
+    if (ran_by_hand_lately(c, &co, &when))
+        return msg_set_content(c->reply, "A round was already run by hand <t:%lld:R>.",
+                               (long long)when);
+    return run_now(c, &co, cur, k, false);
+}
+
+const struct cmd_component cmd_pairrun_button = {
+    .prefix = "pairrun:",
+    .admin_only = true,
+    .run = confirm_run,
+};
 
 static const struct cmd_opt run_opts[] = {
     {.name = "dry_run",

@@ -86,6 +86,12 @@ static int met_run(struct cmd_ctx *c, const struct cmd_args *a)
     if (id <= 0 || (!yes && strcmp(end, ":no") != 0) ||
         store_round_by_id(c->app->store, id, &r) != 0)
         return msg_set_content(c->reply, "This question is out of date.");
+    /* clicked in a server: the round must be that server's (a DM answers only for the
+     * member's own pairing, checked below) */
+    struct cohort co;
+    if (c->ix->guild_id[0] &&
+        (store_cohort_get(c->app->store, c->ix->guild_id, &co) || co.id != r.cohort_id))
+        return msg_set_content(c->reply, "This question is out of date.");
     int rc = store_pair_met(c->app->store, id, c->ix->user_id, yes, c->now);
     if (rc == BOT_ENOTFOUND)
         return msg_set_content(c->reply, "You have no pairing in round %d.", r.round_no);

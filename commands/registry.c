@@ -1,11 +1,13 @@
 /* registry.c - the command table, option validation and dispatch (see registry.h). */
 #include "commands/registry.h"
+#include "bot/guilds.h"
 #include "bot/app.h"
 #include "bot/err.h"
 #include "bot/log.h"
 #include "commands/commands.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -284,7 +286,9 @@ static const struct cmd_component *route_component(const struct interaction *ix,
         {
             const char *id = json_string_value(json_object_get(c, "custom_id"));
             const char *val = json_string_value(json_object_get(c, "value"));
-            if (id && val && a->n < CMD_MAX_ARGS)
+            /* Discord's text inputs hold at most 4000 characters; json strings are
+             * valid UTF-8 already. Anything longer is forged and never reaches a handler. */
+            if (id && val && a->n < CMD_MAX_ARGS && msg_utf8_len(val) <= 4000)
                 a->v[a->n++] = (struct cmd_arg){.name = id, .type = OPT_STRING, .s = val};
         }
         json_decref(single);
@@ -316,6 +320,62 @@ static int run_handler(struct app *app, struct interaction *ix, cmd_fn fn, const
     return rc < 0 ? rc : 0;
 }
 
+/* Every channel and member option must belong to the interaction's guild: in
+ * Discord mode the id must be among the interaction's `resolved` objects, and the
+ * guild cache must place a channel in this guild. A forged or stale id from another
+ * server never reaches a handler. Channel options name where the bot posts, so they
+ * must be text or announcement channels. 0, or BOT_EDENIED with err filled. */
+static int check_foreign_ids(struct app *app, const struct interaction *ix,
+                             const struct cmd_args *a, char *err, size_t errlen)
+{
+    for (int i = 0; i < a->n; i++) {
+        const struct cmd_arg *v = &a->v[i];
+        if (v->focused || !v->s || (v->type != OPT_CHANNEL && v->type != OPT_USER))
+            continue;
+        const char *kind = v->type == OPT_CHANNEL ? "channels" : "members";
+        bool listed = ix->console || json_object_get(json_object_get(ix->resolved, kind), v->s);
+        if (v->type == OPT_USER) {
+            if (!listed || !ix->guild_id[0]) {
+                snprintf(err, errlen, "`%s` must be a member of this server.", v->name);
+                return BOT_EDENIED;
+            }
+            continue;
+        }
+        const char *g = app->guilds ? guilds_channel_guild(app->guilds, v->s) : NULL;
+        if (!listed || !g || strcmp(g, ix->guild_id) != 0) {
+            snprintf(err, errlen, "`%s` must be a channel of this server that I can see.", v->name);
+            return BOT_EDENIED;
+        }
+        int t = guilds_channel_type(app->guilds, v->s);
+        if (t != 0 && t != 5) {
+            snprintf(err, errlen, "`%s` must be a text channel I can post in.", v->name);
+            return BOT_EDENIED;
+        }
+        /* the bot's own permissions there, when Discord includes them */
+        json_t *ch = json_object_get(json_object_get(ix->resolved, "channels"), v->s);
+        const char *ap = json_string_value(json_object_get(ch, "app_permissions"));
+        uint64_t need = (UINT64_C(1) << 10) | (UINT64_C(1) << 11) | (UINT64_C(1) << 14);
+        if (ap && (strtoull(ap, NULL, 10) & need) != need &&
+            !(strtoull(ap, NULL, 10) & PERM_ADMINISTRATOR)) {
+            snprintf(err, errlen,
+                     "I can't post in <#%s>: I need View Channel, Send Messages and Embed Links "
+                     "there.",
+                     v->s);
+            return BOT_EDENIED;
+        }
+    }
+    return 0;
+}
+
+static void reply_no_choices(struct app *app, const struct interaction *ix)
+{
+    struct message m;
+    msg_init(&m);
+    m.kind = MSG_KIND_CHOICES; /* an autocomplete gets choices (none), never a message */
+    app->chat.ops->reply(app->chat.impl, ix, &m);
+    msg_free(&m);
+}
+
 static int dispatch_command(struct app *app, struct interaction *ix)
 {
     const char *name = json_string_value(json_object_get(ix->data, "name"));
@@ -325,12 +385,17 @@ static int dispatch_command(struct app *app, struct interaction *ix)
         return 0;
     }
     if (def->admin_only && !ix_is_admin(ix)) {
-        reply_error(app, ix, "Only server admins (Manage Server permission) can use this command.");
+        if (ix->type == IX_AUTOCOMPLETE)
+            reply_no_choices(app, ix);
+        else
+            reply_error(app, ix,
+                        "Only server admins (Manage Server permission) can use this command.");
         return 0;
     }
     struct cmd_args a;
     char err[256];
-    if (cmd_parse_args(def, ix, &a, err, sizeof(err))) {
+    if (cmd_parse_args(def, ix, &a, err, sizeof(err)) ||
+        (ix->type != IX_AUTOCOMPLETE && check_foreign_ids(app, ix, &a, err, sizeof(err)))) {
         if (ix->type == IX_AUTOCOMPLETE)
             return 0;
         char text[320];

@@ -23,6 +23,7 @@ enum kind {
     K_URL,
     K_LEADS,
     K_SHARD,
+    K_ALLOW,
     K_FEEDS
 };
 
@@ -58,7 +59,14 @@ static const struct key keys[] = {
     {"pair_weekday", K_INT, F(pair_weekday), 1, 7},
     {"pair_time", K_HHMM, F(pair_time), 0, 0},
     {"grace_days_per_week", K_INT, F(grace_days_per_week), 0, 2},
+    {"ca_file", K_STR, F(ca_file), 0, 0},
     {"nudge_after_days", K_INT, F(nudge_after_days), 1, 30},
+    {"feeds_allow_private", K_ALLOW, 0, 0, 0},
+    {"feed_connect_timeout_seconds", K_INT, F(feed_connect_timeout_s), 1, 60},
+    {"guild_max_feeds", K_INT, F(guild_max_feeds), 1, 1000},
+    {"guild_feed_bytes", K_SIZE, F(guild_feed_bytes), 1024, 1LL << 30},
+    {"guild_post_slots", K_INT, F(guild_post_slots), 1, 64},
+    {"ledger_retention_days", K_INT, F(ledger_retention_days), 7, 3650},
     {"assessments_dir", K_STR, F(assessments_dir), 0, 0},
     {"assessment_time_limit_minutes", K_INT, F(assessment_time_limit_min), 5, 600},
     {"assessment_max_attempts", K_INT, F(assessment_max_attempts), 1, 10},
@@ -97,6 +105,11 @@ int config_defaults(struct config *c)
     c->feed_timeout_s = 20;
     c->pair_weekday = 1;
     c->nudge_after_days = 3;
+    c->feed_connect_timeout_s = 5;
+    c->guild_max_feeds = 10;
+    c->guild_feed_bytes = 20u << 20;
+    c->guild_post_slots = 8;
+    c->ledger_retention_days = 120;
     c->assessment_time_limit_min = 60;
     c->assessment_max_attempts = 3;
     c->assessment_retake_hours = 24;
@@ -127,11 +140,18 @@ void config_free(struct config *c)
         free(*strs[i]);
         *strs[i] = NULL;
     }
+    free(c->ca_file);
+    c->ca_file = NULL;
     for (int i = 0; i < c->nfeeds; i++) {
         free(c->feeds[i].source);
         free(c->feeds[i].channel);
     }
     c->nfeeds = 0;
+    for (size_t i = 0; i < c->nallow; i++) {
+        free(c->allow_private[i]);
+        c->allow_private[i] = NULL;
+    }
+    c->nallow = 0;
 }
 
 /* Line of the first occurrence of "key" used as a key (followed by optional
@@ -240,6 +260,47 @@ static void apply_feeds(struct ctx *x, struct config *c, json_t *v)
     }
 }
 
+/* "host:port" with a host of letters, digits, '.', '-' or an [IPv6] literal. */
+static bool endpoint_valid(const char *s)
+{
+    const char *colon = strrchr(s, ':');
+    if (!colon || colon == s || strlen(s) > 262)
+        return false;
+    char *end;
+    long port = strtol(colon + 1, &end, 10);
+    if (*end || port < 1 || port > 65535 || colon[1] == '\0')
+        return false;
+    if (s[0] == '[')
+        return colon[-1] == ']' && colon - s > 2;
+    for (const char *p = s; p < colon; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+              *p == '.' || *p == '-'))
+            return false;
+    return true;
+}
+
+static void apply_allow(struct ctx *x, struct config *c, json_t *v)
+{
+    size_t i;
+    json_t *e;
+    if (!json_is_array(v) || json_array_size(v) > CFG_MAX_ALLOW) {
+        problem(x, "feeds_allow_private", "must be a list of at most 32 \"host:port\" strings%s",
+                NULL);
+        return;
+    }
+    json_array_foreach(v, i, e)
+    {
+        const char *s = json_string_value(e);
+        if (!s || !endpoint_valid(s)) {
+            problem(x, "feeds_allow_private", "entries must be \"host:port\", not \"%s\"",
+                    s ? s : "(not a string)");
+            continue;
+        }
+        if (c->nallow < CFG_MAX_ALLOW && (c->allow_private[c->nallow] = strdup(s)))
+            c->nallow++;
+    }
+}
+
 static bool token_plausible(const char *t)
 {
     return strlen(t) >= 20 && !strchr(t, ' ');
@@ -312,6 +373,9 @@ static void apply_key(struct ctx *x, struct config *c, const struct key *k, json
         break;
     case K_LEADS:
         apply_leads(x, c, v);
+        break;
+    case K_ALLOW:
+        apply_allow(x, c, v);
         break;
     case K_FEEDS:
         apply_feeds(x, c, v);
@@ -399,6 +463,9 @@ int config_apply_env(struct config *c)
         return BOT_ENOMEM;
     if (db && *db && config_set_str(&c->db_path, db))
         return BOT_ENOMEM;
+    const char *ca = getenv("COHORTBOT_CA_FILE");
+    if (ca && *ca && config_set_str(&c->ca_file, ca))
+        return BOT_ENOMEM;
     return 0;
 }
 
@@ -424,6 +491,14 @@ int config_validate(const struct config *c, struct buf *errs)
                    origin(c, "COHORTBOT_API_BASE", c->api_base, src, sizeof(src)));
         n++;
     }
+    FILE *caf = c->ca_file && *c->ca_file ? fopen(c->ca_file, "r") : NULL;
+    if (c->ca_file && *c->ca_file && !caf) {
+        buf_printf(errs, "%s: ca_file: cannot read %s\n",
+                   origin(c, "COHORTBOT_CA_FILE", c->ca_file, src, sizeof(src)), c->ca_file);
+        n++;
+    }
+    if (caf)
+        fclose(caf);
     if (c->token && !token_plausible(c->token)) {
         buf_printf(errs,
                    "%s: token: does not look like a Discord bot token (no \"Bot \" "

@@ -15,6 +15,7 @@
 
 #define CFG_MAX_LEADS 8
 #define CFG_MAX_FEEDS 16
+#define CFG_MAX_ALLOW 32 /* feeds_allow_private entries */
 
 struct cfg_feed {
     char *source;  /* https URL or file path */
@@ -48,11 +49,22 @@ struct config {
     char *pair_time;  /* HH:MM local */
     int grace_days_per_week;
     int nudge_after_days; /* default 3 */
+    /* One host, many guilds (README "Security model"): */
+    char *allow_private[CFG_MAX_ALLOW]; /* exact "host:port" feed endpoints that may be private */
+    size_t nallow;
+    int feed_connect_timeout_s; /* connect + TLS + first bytes, default 5 */
+    int guild_max_feeds;        /* calendars per guild, default 10 */
+    size_t guild_feed_bytes;    /* stored calendar bytes per guild, default 20 MiB */
+    int guild_post_slots;       /* reminder posts in flight per guild, default 8 */
+    int ledger_retention_days;  /* delivery ledger rows older than this are pruned, default 120 */
     char *config_path;    /* the file loaded, or NULL */
     char *assessments_dir;           /* question banks; default <srcdir>/config/assessments */
     int assessment_time_limit_min;   /* default 60 */
     int assessment_max_attempts;     /* default 3 */
     int assessment_retake_hours;     /* default 24 */
+    /* PEM CA bundle for REST and gateway TLS instead of the system store; NULL = system
+     * store (ca_file, COHORTBOT_CA_FILE) */
+    char *ca_file;
     int sg_window_days;    /* study-group events are created this far ahead; default 14 */
     int sg_reminder_min;   /* reminder to interested members before a session; 15, 0 = off */
     int sg_present_min;    /* minutes in voice during a session to count as present; 10 */

@@ -12,7 +12,7 @@
 #include "config/assessment.h"
 #include "config/curriculum.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int fuzz_target(const uint8_t *data, size_t size);
 
 static struct curricula *g_set;
 
@@ -36,7 +36,7 @@ static void check(const struct asm_bank *b)
     }
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+int fuzz_target(const uint8_t *data, size_t size)
 {
     if (!g_set) {
         struct buf errs;

@@ -10,7 +10,7 @@
 #include "bot/log.h"
 #include "config/config.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+int fuzz_target(const uint8_t *data, size_t size)
 {
     static int quiet;
     if (!quiet) {

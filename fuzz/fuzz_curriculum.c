@@ -8,7 +8,7 @@
 
 #include "config/curriculum.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int fuzz_target(const uint8_t *data, size_t size);
 
 static void check(const struct curriculum *c)
 {
@@ -39,7 +39,7 @@ static void check(const struct curriculum *c)
             abort();
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+int fuzz_target(const uint8_t *data, size_t size)
 {
     struct curriculum *c = NULL;
     char err[BOT_ERR_LEN];

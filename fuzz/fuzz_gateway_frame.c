@@ -51,7 +51,7 @@ static void f_fatal(void *a, int code, const char *why)
     (void)why;
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+int fuzz_target(const uint8_t *data, size_t size)
 {
     log_set_level(LOGL_OFF);
     struct gw_opts o = {

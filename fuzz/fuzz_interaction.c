@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <string.h>
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+int fuzz_target(const uint8_t *data, size_t size)
 {
     log_set_level(LOGL_OFF);
     json_t *d = json_loadb((const char *)data, size, JSON_DECODE_ANY, NULL);

@@ -9,7 +9,7 @@
 #include "bot/log.h"
 #include "schedules/pairing_round.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+int fuzz_target(const uint8_t *data, size_t size)
 {
     static int quiet;
     if (!quiet) {

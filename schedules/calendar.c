@@ -12,19 +12,18 @@
 #define DAY 86400LL
 #define MAX_INST 200000 /* per master and window: a guard against absurd rules */
 
-#define MAX_OCC 1000000     /* occurrences per expansion */
-#define MAX_BUDGET 2000000L /* rule steps per expansion (libical steps count 10) */
-
 struct occv {
     struct cal_occ *v;
     size_t n, cap;
-    long steps;            /* spent on rule iteration, against MAX_BUDGET */
+    long steps;     /* spent on rule iteration, against max_steps */
+    size_t max_occ; /* budget of this expansion */
+    long max_steps;
     struct cal_zcache *zc; /* offset tables for this expansion */
 };
 
 static int occ_push(struct occv *o, const struct cal_occ *c)
 {
-    if (o->n >= MAX_OCC)
+    if (o->n >= o->max_occ)
         return BOT_ETOOBIG;
     if (o->n == o->cap) {
         size_t cap = o->cap ? o->cap * 2 : 64;
@@ -153,7 +152,7 @@ static int instances(const struct cal_feed *f, const struct cal_ev *m, int64_t l
         }
         *steps += cal_rr_steps(r);
         cal_rr_free(r);
-        if (*steps > MAX_BUDGET)
+        if (*steps > out->max_steps)
             return BOT_ETOOBIG; /* a hostile or absurd feed must not stall the loop */
     }
     for (int i = 0; i < m->nrdates && !rc; i++) {
@@ -476,11 +475,24 @@ static int sort_occ(struct occv *v)
     return 0;
 }
 
+/* Rule steps allowed for a budget of max_occ occurrences (libical steps count 10). */
+static long steps_for(size_t max_occ)
+{
+    long s = (long)(max_occ < 100000000 ? max_occ : 100000000) * 10;
+    return s > 200000 ? s : 200000;
+}
+
 int cal_expand(const struct cal_feed *f, int64_t from, int64_t to, struct cal_occ **out, size_t *n)
+{
+    return cal_expand_max(f, from, to, CAL_MAX_OCC, out, n);
+}
+
+int cal_expand_max(const struct cal_feed *f, int64_t from, int64_t to, size_t max_occ,
+                   struct cal_occ **out, size_t *n)
 {
     struct cal_zcache zc; /* ~13 KB; tables built lazily per zone */
     cal_zc_init(&zc, from - 8 * DAY, to + 8 * DAY);
-    struct occv v = {.zc = &zc};
+    struct occv v = {.zc = &zc, .max_occ = max_occ, .max_steps = steps_for(max_occ)};
     int rc = 0;
     for (size_t i = 0; i < f->nmasters && !rc; i++)
         rc = expand_master(f, &f->ev[f->masters[i]], from, to, &v);
@@ -503,16 +515,15 @@ int cal_expand(const struct cal_feed *f, int64_t from, int64_t to, struct cal_oc
 
 struct remv {
     struct cal_reminder *v;
-    size_t n, cap;
+    size_t n, cap, max;
 };
 
 static int rem_push(struct remv *r, int64_t fire, const struct cal_occ *o, int64_t from, int64_t to)
 {
     if (fire < from || fire >= to)
         return 0;
-    for (size_t i = r->n; i-- > 0 && r->v[i].occ.src == o->src;)
-        if (r->v[i].fire == fire && r->v[i].occ.orig_start == o->orig_start)
-            return 0; /* the same lead twice */
+    if (r->n >= r->max)
+        return BOT_ETOOBIG;
     if (r->n == r->cap) {
         size_t cap = r->cap ? r->cap * 2 : 64;
         struct cal_reminder *p = realloc(r->v, cap * sizeof(*p));
@@ -555,6 +566,8 @@ static int occ_reminders(const struct cal_occ *o, const int *lead, size_t nlead,
     return rc;
 }
 
+/* Fire, start, UID; then the occurrence's identity (original start, source event),
+ * so the same lead reached twice for one occurrence sorts next to itself. */
 static int cmp_rem(const void *a, const void *b)
 {
     const struct cal_reminder *x = a, *y = b;
@@ -562,11 +575,40 @@ static int cmp_rem(const void *a, const void *b)
         return x->fire < y->fire ? -1 : 1;
     if (x->occ.start != y->occ.start)
         return x->occ.start < y->occ.start ? -1 : 1;
-    return strcmp(x->occ.uid, y->occ.uid);
+    int c = strcmp(x->occ.uid, y->occ.uid);
+    if (c)
+        return c;
+    if (x->occ.orig_start != y->occ.orig_start)
+        return x->occ.orig_start < y->occ.orig_start ? -1 : 1;
+    uintptr_t p = (uintptr_t)x->occ.src, q = (uintptr_t)y->occ.src;
+    return p < q ? -1 : p > q;
+}
+
+/* Sorts and drops repeats (one occurrence, one fire time): O(n log n). */
+static void rem_sort_unique(struct remv *r)
+{
+    if (r->n < 2)
+        return;
+    qsort(r->v, r->n, sizeof(*r->v), cmp_rem);
+    size_t k = 1;
+    for (size_t i = 1; i < r->n; i++) {
+        const struct cal_reminder *a = &r->v[k - 1], *b = &r->v[i];
+        if (a->fire == b->fire && a->occ.src == b->occ.src &&
+            a->occ.orig_start == b->occ.orig_start)
+            continue; /* the same lead twice */
+        r->v[k++] = *b;
+    }
+    r->n = k;
 }
 
 int cal_reminders(const struct cal_feed *f, int64_t from, int64_t to, const int *lead_min,
                   size_t nlead, struct cal_reminder **out, size_t *n)
+{
+    return cal_reminders_max(f, from, to, lead_min, nlead, CAL_MAX_OCC, out, n);
+}
+
+int cal_reminders_max(const struct cal_feed *f, int64_t from, int64_t to, const int *lead_min,
+                      size_t nlead, size_t max_occ, struct cal_reminder **out, size_t *n)
 {
     int64_t ahead = f->max_ahead;
     for (size_t i = 0; i < nlead; i++)
@@ -578,10 +620,10 @@ int cal_reminders(const struct cal_feed *f, int64_t from, int64_t to, const int 
             lag = -(int64_t)lead_min[i] * 60;
     struct cal_occ *occ = NULL;
     size_t no = 0;
-    struct remv r = {0};
+    struct remv r = {.max = 2 * max_occ};
     *out = NULL;
     *n = 0;
-    int rc = cal_expand(f, from - lag - 2 * DAY, to + ahead + 2 * DAY, &occ, &no);
+    int rc = cal_expand_max(f, from - lag - 2 * DAY, to + ahead + 2 * DAY, max_occ, &occ, &no);
     for (size_t i = 0; i < no && !rc; i++)
         if (!occ[i].cancelled)
             rc = occ_reminders(&occ[i], lead_min, nlead, from, to, &r);
@@ -590,8 +632,7 @@ int cal_reminders(const struct cal_feed *f, int64_t from, int64_t to, const int 
         free(r.v);
         return rc;
     }
-    if (r.n > 1)
-        qsort(r.v, r.n, sizeof(*r.v), cmp_rem);
+    rem_sort_unique(&r);
     *out = r.v;
     *n = r.n;
     return 0;

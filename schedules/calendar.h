@@ -15,6 +15,12 @@
 
 struct cal_feed;
 
+/* Hard budgets: a feed whose expansion for one window needs more than these is
+ * refused with BOT_ETOOBIG (an honest study calendar needs a few hundred). */
+#define CAL_MAX_OCC 5000 /* occurrences per expansion on the bot's threads */
+/* Offline tools (the calendar CLI, benchmarks) may ask for up to this many. */
+#define CAL_TOOL_MAX_OCC 1000000
+
 /* One occurrence of an event. Strings are borrowed from the feed (never NULL,
  * "" when absent) and stay valid until cal_feed_free. */
 struct cal_occ {
@@ -36,6 +42,7 @@ struct cal_reminder {
 /* Parses `len` bytes of .ics text. `default_zone` (IANA name, NULL/"" = UTC) is the
  * zone for floating times and all-day anchors when the feed has no usable
  * X-WR-TIMEZONE. On success *out is a new feed (caller frees with cal_feed_free).
+ * FREQ=SECONDLY and FREQ=MINUTELY rules are refused (BOT_EINVAL naming the line).
  * Errors: BOT_EINVAL with "line N: ..." in err, BOT_ENOMEM. */
 int cal_parse(const char *text, size_t len, const char *default_zone, struct cal_feed **out,
               char err[BOT_ERR_LEN]);
@@ -50,18 +57,25 @@ const char *cal_feed_zone(const struct cal_feed *f);
 /* Every occurrence whose start lies in [from, to) (all-day ones: whose date, read
  * as 00:00Z, lies there), including cancelled ones (flagged), sorted by start, then
  * UID, then original start. *out is malloc'd (caller free()s it; NULL when *n == 0).
- * 0, BOT_ENOMEM, or BOT_ETOOBIG when the feed would need more than 1,000,000
- * occurrences or 2,000,000 rule steps for this window (a hostile feed must not stall
+ * 0, BOT_ENOMEM, or BOT_ETOOBIG when the feed would need more than CAL_MAX_OCC
+ * occurrences or 200,000 rule steps for this window (a hostile feed must not stall
  * the loop thread). */
 int cal_expand(const struct cal_feed *f, int64_t from, int64_t to, struct cal_occ **out, size_t *n);
+/* The same with another occurrence budget (rule steps scale with it). */
+int cal_expand_max(const struct cal_feed *f, int64_t from, int64_t to, size_t max_occ,
+                   struct cal_occ **out, size_t *n);
 
 /* Reminders whose fire time lies in [from, to), sorted by fire, start, UID. An event
  * with VALARMs uses them (TRIGGER relative to start or end, or absolute, plus
  * REPEAT/DURATION); other events fire `lead_min[i]` minutes before each start.
  * Cancelled occurrences give none. *out is malloc'd (caller free()s; NULL if n==0).
- * 0, BOT_ENOMEM or BOT_ETOOBIG (as cal_expand). */
+ * Repeats (one occurrence reached twice at one fire time) are dropped after an
+ * O(n log n) sort. 0, BOT_ENOMEM or BOT_ETOOBIG (as cal_expand, or more than
+ * twice the occurrence budget). */
 int cal_reminders(const struct cal_feed *f, int64_t from, int64_t to, const int *lead_min,
                   size_t nlead, struct cal_reminder **out, size_t *n);
+int cal_reminders_max(const struct cal_feed *f, int64_t from, int64_t to, const int *lead_min,
+                      size_t nlead, size_t max_occ, struct cal_reminder **out, size_t *n);
 
 /* Posting rule: true when the reminder is due and its event has not started yet
  * (fire <= now < start). A reminder whose event already started is not posted. */

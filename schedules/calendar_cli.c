@@ -105,7 +105,7 @@ static int print_occurrences(const struct cal_feed *f, const struct cli *c)
 {
     struct cal_occ *o;
     size_t n;
-    if (cal_expand(f, c->from, c->to, &o, &n))
+    if (cal_expand_max(f, c->from, c->to, CAL_TOOL_MAX_OCC, &o, &n))
         return 1;
     for (size_t i = 0; i < n; i++) {
         if (o[i].cancelled)
@@ -126,7 +126,7 @@ static int print_reminders(const struct cal_feed *f, const struct cli *c)
 {
     struct cal_reminder *r;
     size_t n;
-    if (cal_reminders(f, c->from, c->to, c->leads, c->nleads, &r, &n))
+    if (cal_reminders_max(f, c->from, c->to, c->leads, c->nleads, CAL_TOOL_MAX_OCC, &r, &n))
         return 1;
     for (size_t i = 0; i < n; i++) {
         char fire[32], start[32];

@@ -325,6 +325,14 @@ static int rrule(struct evb *b, const struct cal_lex *lx, char err[BOT_ERR_LEN])
     struct icalrecurrencetype r = icalrecurrencetype_from_string(lx->value);
     if (!cal_rr_normalize(&r))
         return bad(lx, err, "recurrence rule");
+    if (r.freq == ICAL_SECONDLY_RECURRENCE || r.freq == ICAL_MINUTELY_RECURRENCE) {
+        /* a study calendar never repeats faster than hourly; these rules only make
+         * work (86,400 instances a day) for the host */
+        snprintf(err, BOT_ERR_LEN,
+                 "line %d: RRULE: FREQ=%s is not supported (use HOURLY or slower)", lx->lineno,
+                 r.freq == ICAL_SECONDLY_RECURRENCE ? "SECONDLY" : "MINUTELY");
+        return BOT_EINVAL;
+    }
     if (b->ev.nrules >= 8)
         return 0; /* more than one RRULE is deprecated; eight is plenty */
     return push((void **)&b->ev.rules, &b->ev.nrules, sizeof(r), &r);

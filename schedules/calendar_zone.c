@@ -247,6 +247,23 @@ static bool is_utc_name(const char *s)
     return false;
 }
 
+/* A zone of libical's built-in list by exact name, also in libical's own TZID form
+ * ("/freeassociation.sourceforge.net/[Tzfile/]Europe/Berlin"). Only listed names
+ * reach libical (tz_canonical): a feed's TZID is never a path. */
+static icaltimezone *builtin(const char *name)
+{
+    static const char prefix[] = "/freeassociation.sourceforge.net/";
+    if (strncmp(name, prefix, sizeof(prefix) - 1) == 0) {
+        name += sizeof(prefix) - 1;
+        if (strncmp(name, "Tzfile/", 7) == 0)
+            name += 7;
+    }
+    const char *canon = tz_canonical(name);
+    if (!canon || strcmp(canon, "UTC") == 0 || strcmp(canon, "Etc/UTC") == 0)
+        return NULL; /* UTC names are handled by is_utc_name */
+    return icaltimezone_get_builtin_timezone(canon);
+}
+
 /* One lookup of a candidate name; *tz NULL = UTC. */
 static bool lookup(struct cal_feed *f, const char *name, icaltimezone **tz)
 {
@@ -263,9 +280,7 @@ static bool lookup(struct cal_feed *f, const char *name, icaltimezone **tz)
         *tz = NULL;
         return true;
     }
-    icaltimezone *z = icaltimezone_get_builtin_timezone_from_tzid(name);
-    if (!z)
-        z = icaltimezone_get_builtin_timezone(name);
+    icaltimezone *z = builtin(name);
     if (!z) {
         const char *iana = cal_windows_zone(name);
         if (iana && is_utc_name(iana)) {
@@ -273,7 +288,7 @@ static bool lookup(struct cal_feed *f, const char *name, icaltimezone **tz)
             return true;
         }
         if (iana)
-            z = icaltimezone_get_builtin_timezone(iana);
+            z = builtin(iana);
     }
     if (!z)
         return false;

@@ -1,5 +1,5 @@
-/* feed.h - fetching one iCal feed body: https URL (http only for loopback) with
- * conditional GET, or a local file. BLOCKING: run it on a worker thread, never on
+/* feed.h - fetching one iCal feed body: an https URL reaching a public address (or
+ * an operator-listed private endpoint) with conditional GET, or a local file. BLOCKING: run it on a worker thread, never on
  * the loop thread. Thread-safe (no shared state; curl's global init is done once).
  * Does not parse the body (calendar.h does) and does not retry or schedule. */
 #ifndef COHORT_FEED_H
@@ -23,10 +23,25 @@ struct feed_validators {
     bool have_hash;
 };
 
+struct sockaddr_storage;
+
+/* Resolves `host` into up to `max` addresses (port left 0); returns how many, or a
+ * negative BOT_E* code. NULL in feed_opts = the system resolver (getaddrinfo). */
+typedef int (*feed_resolver)(void *arg, const char *host, struct sockaddr_storage *out, int max);
+
 struct feed_opts {
-    size_t max_bytes; /* 0 = FEED_DEFAULT_MAX */
-    long timeout_ms;  /* 0 = FEED_DEFAULT_TIMEOUT_MS */
+    size_t max_bytes;        /* 0 = FEED_DEFAULT_MAX */
+    long timeout_ms;         /* 0 = FEED_DEFAULT_TIMEOUT_MS (whole fetch) */
+    long connect_timeout_ms; /* 0 = FEED_DEFAULT_CONNECT_MS (connect, TLS, first bytes) */
+    /* The operator's exact "host:port" endpoints that may be private (http allowed
+     * for those); borrowed. */
+    const char *const *allow_private;
+    size_t nallow;
+    feed_resolver resolve; /* tests inject one; NULL = getaddrinfo */
+    void *resolve_arg;
 };
+
+#define FEED_DEFAULT_CONNECT_MS 5000L
 
 enum feed_status { FEED_CHANGED, FEED_UNCHANGED, FEED_ERROR };
 
@@ -37,7 +52,9 @@ struct feed_result {
     struct feed_validators v; /* new validators (copied from prev when unchanged) */
     long http_code;           /* 0 for files */
     int code;                 /* FEED_ERROR: BOT_E* code */
-    char err[BOT_ERR_LEN];    /* FEED_ERROR: a clear message */
+    char err[BOT_ERR_LEN];    /* FEED_ERROR: a clear, generic message safe to show in
+                                 Discord (no fetched bytes, paths, library text, secrets) */
+    char detail[BOT_ERR_LEN]; /* FEED_ERROR: the details for the log (URL redacted) */
 };
 
 /* Fetches `source` (an http(s) URL or a file path). `prev` (may be NULL) supplies
@@ -53,8 +70,10 @@ void feed_result_free(struct feed_result *r);
  * and CR bytes left out, so a feed whose only change is DTSTAMP hashes the same. */
 uint64_t feed_hash(const char *body, size_t len);
 
-/* True for URLs feed_fetch accepts: https://..., or http:// to 127.0.0.1,
- * localhost or [::1]. */
-bool feed_url_allowed(const char *url);
+/* Syntax check before anything is stored: true for https:// URLs, and for http://
+ * URLs whose host:port is on the allow list. Addresses are checked at fetch time
+ * (every hop: resolved by the bot, refused unless public or listed, then pinned so
+ * the connection uses exactly the checked address). */
+bool feed_url_allowed(const char *url, const char *const *allow, size_t nallow);
 
 #endif

@@ -11,6 +11,7 @@
 #include "schedules/calendar.h"
 #include "schedules/cohort.h"
 #include "schedules/feed.h"
+#include "schedules/feed_pool.h"
 #include "schedules/study_groups.h"
 
 #include <inttypes.h>
@@ -18,23 +19,21 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
-#define MAX_JOBS 64
 #define MAX_FLY 64
 #define RETRY_S 60
-
-struct job {
-    int64_t id;
-    char source[512];
-    struct feed_validators prev;
-    struct feed_result res; /* filled by the worker */
-};
+#define POOL_THREADS 4
+#define TICK_BUDGET_NS 20000000L /* post_due work per tick before yielding to the loop */
 
 struct feed {
     int64_t id;
     struct cal_feed *cal; /* last good parse, or NULL */
     int64_t next_refresh, next_check;
-    bool fetching, seen;
+    bool busy;         /* a job for it is in the pool */
+    bool parse_stored; /* its stored copy still needs parsing (on a worker) */
+    bool seen;
+    bool too_big_told; /* its expansion hit the budget; told once */
     int leads[CFG_MAX_LEADS];
     int nleads;
     struct feed_row row;
@@ -43,6 +42,7 @@ struct feed {
 struct fly {
     struct rem_state *r;
     char key[256];
+    char guild[24]; /* the posting slot's owner: at most guild_post_slots each */
     int64_t sent_at;
     bool used;
 };
@@ -50,45 +50,12 @@ struct fly {
 struct rem_state {
     struct app *app;
     struct feed *feeds;
-    size_t nfeeds;
+    size_t nfeeds, cursor; /* cursor: where the next tick's posting pass starts */
     bool dirty;
     int64_t refresh_id, retry_at;
     struct fly fly[MAX_FLY];
-    /* worker */
-    pthread_t thread;
-    bool started, quit;
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    struct job *queued[MAX_JOBS], *done[MAX_JOBS];
-    int nqueued, ndone;
+    struct feed_pool *pool;
 };
-
-static void *worker(void *arg)
-{
-    struct rem_state *r = arg;
-    pthread_mutex_lock(&r->mu);
-    while (!r->quit) {
-        if (r->nqueued == 0) {
-            pthread_cond_wait(&r->cv, &r->mu);
-            continue;
-        }
-        struct job *j = r->queued[0];
-        memmove(r->queued, r->queued + 1, (size_t)(--r->nqueued) * sizeof(r->queued[0]));
-        struct feed_opts opts = {.max_bytes = r->app->cfg->feed_max_bytes,
-                                 .timeout_ms = r->app->cfg->feed_timeout_s * 1000L};
-        pthread_mutex_unlock(&r->mu);
-        feed_fetch(j->source, &j->prev, &opts, &j->res);
-        pthread_mutex_lock(&r->mu);
-        if (r->ndone < MAX_JOBS)
-            r->done[r->ndone++] = j;
-        else {
-            feed_result_free(&j->res);
-            free(j);
-        }
-    }
-    pthread_mutex_unlock(&r->mu);
-    return NULL;
-}
 
 struct rem_state *rem_new(struct app *app)
 {
@@ -97,13 +64,11 @@ struct rem_state *rem_new(struct app *app)
         return NULL;
     r->app = app;
     r->dirty = true;
-    pthread_mutex_init(&r->mu, NULL);
-    pthread_cond_init(&r->cv, NULL);
-    if (pthread_create(&r->thread, NULL, worker, r) != 0) {
-        rem_free(r);
+    r->pool = feed_pool_new(POOL_THREADS);
+    if (!r->pool) {
+        free(r);
         return NULL;
     }
-    r->started = true;
     return r;
 }
 
@@ -111,24 +76,10 @@ void rem_free(struct rem_state *r)
 {
     if (!r)
         return;
-    if (r->started) {
-        pthread_mutex_lock(&r->mu);
-        r->quit = true;
-        pthread_cond_signal(&r->cv);
-        pthread_mutex_unlock(&r->mu);
-        pthread_join(r->thread, NULL); /* a fetch in progress ends by its timeout */
-    }
-    for (int i = 0; i < r->nqueued; i++)
-        free(r->queued[i]);
-    for (int i = 0; i < r->ndone; i++) {
-        feed_result_free(&r->done[i]->res);
-        free(r->done[i]);
-    }
+    feed_pool_free(r->pool);
     for (size_t i = 0; i < r->nfeeds; i++)
         cal_feed_free(r->feeds[i].cal);
     free(r->feeds);
-    pthread_mutex_destroy(&r->mu);
-    pthread_cond_destroy(&r->cv);
     free(r);
 }
 
@@ -179,6 +130,16 @@ static int apply_body(struct app *app, struct feed *f, const char *body, size_t 
     return 0;
 }
 
+/* The guild a feed belongs to ("" for the operator's config feeds whose channel is
+ * not known yet). */
+static const char *feed_guild(struct app *app, const struct feed *f)
+{
+    if (f->row.guild_id[0])
+        return f->row.guild_id;
+    const char *g = guilds_channel_guild(app->guilds, f->row.channel_id);
+    return g ? g : "";
+}
+
 static void load_feed(struct app *app, struct feed *f, const struct feed_row *row, int64_t now)
 {
     memset(f, 0, sizeof(*f));
@@ -189,14 +150,7 @@ static void load_feed(struct app *app, struct feed *f, const struct feed_row *ro
         memcpy(f->leads, app->cfg->leads, sizeof(f->leads));
         f->nleads = app->cfg->nleads;
     }
-    char *body;
-    size_t len;
-    char err[BOT_ERR_LEN];
-    if (store_feed_body(app->store, f->id, &body, &len) == 0 && body) {
-        if (apply_body(app, f, body, len, err))
-            log_warn("calendar", "stored copy of feed %" PRId64 " does not parse: %s", f->id, err);
-        free(body);
-    }
+    f->parse_stored = strcmp(row->source, STUDY_GROUPS_SOURCE) != 0;
     f->next_refresh = now;
 }
 
@@ -247,7 +201,9 @@ static struct feed *find_feed(struct rem_state *r, int64_t id)
     return NULL;
 }
 
-static void feed_failed(struct app *app, struct feed *f, const char *why)
+/* A refresh failed: `why` is what admins see (generic, safe for Discord), `detail`
+ * goes to the log only (URLs already redacted by the fetcher). */
+static void feed_failed(struct app *app, struct feed *f, const char *why, const char *detail)
 {
     bool first = false;
     store_feed_error(app->store, f->id, why, &first);
@@ -257,9 +213,10 @@ static void feed_failed(struct app *app, struct feed *f, const char *why)
     f->row.last_error[n] = '\0';
     if (first)
         log_error("calendar", "feed %" PRId64 " failed, keeping its last good copy: %s", f->id,
-                  why);
+                  detail && *detail ? detail : why);
     else
-        log_debug("calendar", "feed %" PRId64 " still failing: %s", f->id, why);
+        log_debug("calendar", "feed %" PRId64 " still failing: %s", f->id,
+                  detail && *detail ? detail : why);
 }
 
 static void feed_succeeded(struct app *app, struct feed *f, const struct feed_validators *v,
@@ -275,23 +232,58 @@ static void feed_succeeded(struct app *app, struct feed *f, const struct feed_va
     snprintf(f->row.content_hash, sizeof(f->row.content_hash), "%s", hash);
 }
 
-/* Applies one fetch result on the loop thread. */
-static void apply_result(struct app *app, struct rem_state *r, struct job *j, int64_t now)
+/* True when the guild's stored calendars plus `len` new bytes stay within its quota. */
+static bool within_quota(struct app *app, struct feed *f, size_t len)
+{
+    int64_t others = 0;
+    if (!f->row.guild_id[0])
+        return true; /* the operator's own feeds */
+    if (store_feed_guild_bytes(app->store, f->row.guild_id, f->id, &others))
+        return false;
+    return (uint64_t)others + len <= app->cfg->guild_feed_bytes;
+}
+
+static void apply_parsed(struct feed *f, struct feed_job *j)
+{
+    cal_feed_free(f->cal);
+    f->cal = j->cal;
+    j->cal = NULL;
+    f->next_check = 0;
+    f->too_big_told = false;
+}
+
+/* Applies one finished job on the loop thread (pointer swaps and one store write). */
+static void apply_result(struct app *app, struct rem_state *r, struct feed_job *j, int64_t now)
 {
     struct feed *f = find_feed(r, j->id);
     if (!f)
         return; /* removed meanwhile */
-    f->fetching = false;
+    f->busy = false;
+    if (j->body) { /* the stored copy */
+        if (j->parse_rc)
+            log_warn("calendar", "stored copy of feed %" PRId64 " does not parse: %s", f->id,
+                     j->parse_err);
+        else
+            apply_parsed(f, j);
+        return;
+    }
     f->next_refresh = now + (int64_t)app->cfg->feed_refresh_minutes * 60;
-    char err[BOT_ERR_LEN];
+    char why[BOT_ERR_LEN + 32];
     switch (j->res.status) {
     case FEED_CHANGED:
-        if (apply_body(app, f, j->res.body, j->res.len, err)) {
-            char why[BOT_ERR_LEN + 32];
-            snprintf(why, sizeof(why), "not a valid calendar: %s", err);
-            feed_failed(app, f, why);
+        if (j->parse_rc) {
+            snprintf(why, sizeof(why), "not a valid calendar: %s", j->parse_err);
+            feed_failed(app, f, why, NULL);
             return;
         }
+        if (!within_quota(app, f, j->res.len)) {
+            snprintf(why, sizeof(why),
+                     "this server's calendars together would exceed %zu KiB, the bot's limit",
+                     app->cfg->guild_feed_bytes / 1024);
+            feed_failed(app, f, why, NULL);
+            return;
+        }
+        apply_parsed(f, j);
         feed_succeeded(app, f, &j->res.v, j->res.body, j->res.len, now);
         log_info("calendar", "feed %" PRId64 " updated events=%zu", f->id,
                  cal_feed_event_count(f->cal));
@@ -300,7 +292,7 @@ static void apply_result(struct app *app, struct rem_state *r, struct job *j, in
         feed_succeeded(app, f, &j->res.v, NULL, 0, now);
         break;
     default:
-        feed_failed(app, f, j->res.err);
+        feed_failed(app, f, j->res.err, j->res.detail);
     }
 }
 
@@ -314,7 +306,7 @@ static void refresh_study_groups(struct app *app, struct feed *f, int64_t now)
     if (store_cohort_get(app->store, f->row.guild_id, &co) == 0)
         cur = curricula_find(app->curricula, co.curriculum);
     if (!cur) {
-        feed_failed(app, f, "no cohort in this server to describe");
+        feed_failed(app, f, "no cohort in this server to describe", NULL);
         return;
     }
     struct buf b;
@@ -328,55 +320,90 @@ static void refresh_study_groups(struct app *app, struct feed *f, int64_t now)
             if (apply_body(app, f, buf_str(&b), b.len, err) == 0)
                 feed_succeeded(app, f, &v, buf_str(&b), b.len, now);
             else
-                feed_failed(app, f, err);
+                feed_failed(app, f, err, NULL);
         }
     }
     buf_free(&b);
+}
+
+static struct feed_job *new_job(struct app *app, struct feed *f)
+{
+    struct feed_job *j = calloc(1, sizeof(*j));
+    if (!j)
+        return NULL;
+    j->id = f->id;
+    snprintf(j->guild, sizeof(j->guild), "%s", feed_guild(app, f));
+    feed_zone(app, f, j->zone, sizeof(j->zone));
+    return j;
+}
+
+/* A job parsing the stored copy, or NULL when there is none (nothing to do). */
+static struct feed_job *stored_job(struct app *app, struct feed *f)
+{
+    char *body = NULL;
+    size_t len = 0;
+    f->parse_stored = false;
+    if (store_feed_body(app->store, f->id, &body, &len) || !body)
+        return NULL;
+    struct feed_job *j = new_job(app, f);
+    if (!j) {
+        free(body);
+        return NULL;
+    }
+    j->body = body;
+    j->len = len;
+    return j;
+}
+
+static struct feed_job *fetch_job(struct app *app, struct feed *f)
+{
+    struct feed_job *j = new_job(app, f);
+    if (!j)
+        return NULL;
+    const struct config *cfg = app->cfg;
+    snprintf(j->source, sizeof(j->source), "%s", f->row.source);
+    snprintf(j->prev.etag, sizeof(j->prev.etag), "%s", f->row.etag);
+    snprintf(j->prev.last_modified, sizeof(j->prev.last_modified), "%s", f->row.last_modified);
+    j->prev.have_hash = f->row.content_hash[0] && f->cal;
+    j->prev.hash = strtoull(f->row.content_hash, NULL, 16);
+    j->opts = (struct feed_opts){.max_bytes = cfg->feed_max_bytes,
+                                 .timeout_ms = cfg->feed_timeout_s * 1000L,
+                                 .connect_timeout_ms = cfg->feed_connect_timeout_s * 1000L,
+                                 .allow_private = (const char *const *)cfg->allow_private,
+                                 .nallow = cfg->nallow};
+    return j;
 }
 
 static void start_refreshes(struct app *app, struct rem_state *r, int64_t now)
 {
     for (size_t i = 0; i < r->nfeeds; i++) {
         struct feed *f = &r->feeds[i];
-        if (f->fetching || now < f->next_refresh)
+        if (f->busy)
             continue;
-        if (strcmp(f->row.source, STUDY_GROUPS_SOURCE) == 0) {
+        if (!f->parse_stored && now < f->next_refresh)
+            continue;
+        if (!f->parse_stored && strcmp(f->row.source, STUDY_GROUPS_SOURCE) == 0) {
             refresh_study_groups(app, f, now);
             continue;
         }
-        struct job *j = calloc(1, sizeof(*j));
+        struct feed_job *j = f->parse_stored ? stored_job(app, f) : fetch_job(app, f);
         if (!j)
+            continue;
+        if (feed_pool_submit(r->pool, j)) {
+            feed_job_free(j); /* queue full: try again next tick */
             return;
-        j->id = f->id;
-        snprintf(j->source, sizeof(j->source), "%s", f->row.source);
-        snprintf(j->prev.etag, sizeof(j->prev.etag), "%s", f->row.etag);
-        snprintf(j->prev.last_modified, sizeof(j->prev.last_modified), "%s", f->row.last_modified);
-        j->prev.have_hash = f->row.content_hash[0] && f->cal;
-        j->prev.hash = strtoull(f->row.content_hash, NULL, 16);
-        pthread_mutex_lock(&r->mu);
-        if (r->nqueued < MAX_JOBS) {
-            r->queued[r->nqueued++] = j;
-            f->fetching = true;
-            pthread_cond_signal(&r->cv);
-        } else {
-            free(j);
         }
-        pthread_mutex_unlock(&r->mu);
+        f->busy = true;
     }
 }
 
 static void drain_results(struct app *app, struct rem_state *r, int64_t now)
 {
-    struct job *done[MAX_JOBS];
-    pthread_mutex_lock(&r->mu);
-    int n = r->ndone;
-    memcpy(done, r->done, (size_t)n * sizeof(done[0]));
-    r->ndone = 0;
-    pthread_mutex_unlock(&r->mu);
+    struct feed_job *done[16];
+    int n = feed_pool_take(r->pool, done, 16); /* the rest on the next passes */
     for (int i = 0; i < n; i++) {
         apply_result(app, r, done[i], now);
-        feed_result_free(&done[i]->res);
-        free(done[i]);
+        feed_job_free(done[i]);
     }
 }
 
@@ -443,24 +470,31 @@ static bool post_one(struct app *app, struct rem_state *r, struct feed *f,
     if (flying(r, key))
         return true;
     int got = store_delivery_get(app->store, key, &dl);
-    if (got == BOT_ENOTFOUND)
-        got = store_delivery_begin(app->store, key, "reminder", f->row.channel_id, rm->fire, now,
-                                   &dl, &created);
-    if (got)
-        return true;
-    if (dl.state != DLV_PENDING)
+    if (got == 0 && dl.state != DLV_PENDING)
         return false;
+    if (got && got != BOT_ENOTFOUND)
+        return true;
+    /* a slot first, then the ledger row: a backlog costs reads, not one fsync'd
+     * write per waiting reminder in one loop pass */
+    const char *guild = feed_guild(app, f);
     struct fly *slot = NULL;
-    for (int i = 0; i < MAX_FLY && !slot; i++)
-        if (!r->fly[i].used)
+    int mine = 0;
+    for (int i = 0; i < MAX_FLY; i++) {
+        if (!r->fly[i].used && !slot)
             slot = &r->fly[i];
-    if (!slot)
+        mine += r->fly[i].used && strcmp(r->fly[i].guild, guild) == 0;
+    }
+    if (!slot || mine >= app->cfg->guild_post_slots)
+        return true; /* a guild's backlog never takes another guild's slots */
+    if (got == BOT_ENOTFOUND && store_delivery_begin(app->store, key, "reminder", f->row.channel_id,
+                                                     rm->fire, now, &dl, &created))
         return true;
     struct message m;
     msg_init(&m);
     if (rem_message(&rm->occ, &m) == 0) {
         *slot = (struct fly){.r = r, .sent_at = now, .used = true};
         snprintf(slot->key, sizeof(slot->key), "%s", key);
+        snprintf(slot->guild, sizeof(slot->guild), "%s", guild);
         if (app->chat.ops->post(app->chat.impl, f->row.channel_id, &m, dl.nonce, on_posted, slot))
             slot->used = false;
     }
@@ -476,8 +510,24 @@ static void post_due(struct app *app, struct rem_state *r, struct feed *f, int64
     int64_t window = (int64_t)app->cfg->catchup_hours * 3600;
     struct cal_reminder *rs = NULL;
     size_t n = 0;
-    if (cal_reminders(f->cal, now - window, now + 86400, f->leads, (size_t)f->nleads, &rs, &n))
+    int rc = cal_reminders(f->cal, now - window, now + 86400, f->leads, (size_t)f->nleads, &rs, &n);
+    if (rc == BOT_ETOOBIG) {
+        if (!f->too_big_told) {
+            char why[160];
+            snprintf(why, sizeof(why),
+                     "the calendar has more than %d events within a day, more than the bot "
+                     "handles; its reminders are paused until it changes",
+                     CAL_MAX_OCC);
+            feed_failed(app, f, why, NULL);
+            f->too_big_told = true;
+        }
+        f->next_check = now + 3600;
         return;
+    }
+    if (rc) {
+        f->next_check = now + 60;
+        return;
+    }
     int64_t next = now + 3600;
     for (size_t i = 0; i < n; i++) {
         if (rs[i].fire > now) {
@@ -497,10 +547,21 @@ void rem_tick(struct app *app, struct rem_state *r, int64_t now)
         sync_feeds(app, r, now);
     drain_results(app, r, now);
     start_refreshes(app, r, now);
-    if (!app->chat.ops || now < r->retry_at)
+    if (!app->chat.ops || now < r->retry_at || r->nfeeds == 0)
         return;
-    for (size_t i = 0; i < r->nfeeds; i++)
-        post_due(app, r, &r->feeds[i], now);
+    /* Round robin from where the last pass stopped, within a time budget, so many
+     * large feeds never make one loop pass long and every feed gets its turn. */
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    for (size_t k = 0; k < r->nfeeds; k++) {
+        post_due(app, r, &r->feeds[(r->cursor + k) % r->nfeeds], now);
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        long spent = (t1.tv_sec - t0.tv_sec) * 1000000000L + (t1.tv_nsec - t0.tv_nsec);
+        if (spent > TICK_BUDGET_NS) {
+            r->cursor = (r->cursor + k + 1) % r->nfeeds;
+            return;
+        }
+    }
 }
 
 long rem_feed_events(struct rem_state *r, int64_t id)

@@ -3,6 +3,9 @@
  * catches up instead of drifting. */
 #include "schedules/scheduler.h"
 #include "bot/app.h"
+#include "bot/log.h"
+#include "bot/store.h"
+#include "config/config.h"
 #include "schedules/daily.h"
 #include "schedules/pairing_round.h"
 #include "schedules/reminders.h"
@@ -18,6 +21,7 @@ struct sched {
     struct pairing_state *pairing;
     struct rem_state *rem;
     int64_t nudge_at; /* next nudge check (UTC seconds) */
+    int64_t prune_at; /* next ledger pruning */
     struct asm_post_state *asm_post;
     struct sg_state *sg;
 };
@@ -78,6 +82,16 @@ int sched_tick(struct sched *s, int64_t now)
     if (now >= s->nudge_at) {
         nudge_run(s->app, now, NULL);
         s->nudge_at = now + NUDGE_EVERY_S;
+    }
+    if (now >= s->prune_at && s->app->store && s->app->cfg) {
+        /* finished ledger rows older than the retention period: their keys' moments
+         * are long past, so no schedule asks about them again */
+        int64_t before = now - (int64_t)s->app->cfg->ledger_retention_days * 86400;
+        int n = store_delivery_prune(s->app->store, before, 5000);
+        if (n > 0)
+            log_info("sched", "pruned %d delivery ledger rows older than %d days", n,
+                     s->app->cfg->ledger_retention_days);
+        s->prune_at = now + (n == 5000 ? 60 : 6 * 3600); /* in bounded batches */
     }
     return 1;
 }

@@ -14,7 +14,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -36,12 +39,47 @@ static void sleep_ms(int ms)
 
 void e2e_start_fake(struct e2e *e, const char *fake_config)
 {
+    e2e_prepare(e, 0);
+    e2e_spawn_fake(e, 0);
+    if (fake_config)
+        json_decref(e2e_ctl(e, "config", fake_config));
+}
+
+int e2e_free_port(void)
+{
+    int s = socket(AF_INET, SOCK_STREAM, 0);
+    assert_true(s >= 0);
+    struct sockaddr_in a;
+    memset(&a, 0, sizeof(a));
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_int_equal(bind(s, (struct sockaddr *)&a, sizeof(a)), 0);
+    socklen_t al = sizeof(a);
+    assert_int_equal(getsockname(s, (struct sockaddr *)&a, &al), 0);
+    close(s);
+    return ntohs(a.sin_port);
+}
+
+void e2e_prepare(struct e2e *e, int port)
+{
     memset(e, 0, sizeof(*e));
+    e->port = port;
     snprintf(e->dir, sizeof(e->dir), "/tmp/cohortbot-e2e-XXXXXX");
     assert_non_null(mkdtemp(e->dir));
     snprintf(e->db, sizeof(e->db), "%s/bot.db", e->dir);
     snprintf(e->botlog, sizeof(e->botlog), "%s/bot.log", e->dir);
     snprintf(e->config, sizeof(e->config), "%s/config.json", e->dir);
+}
+
+void e2e_spawn_fake(struct e2e *e, int port)
+{
+    e2e_spawn_fake_tls(e, port, NULL, NULL);
+}
+
+void e2e_spawn_fake_tls(struct e2e *e, int port, const char *cert, const char *key)
+{
+    char portarg[16];
+    snprintf(portarg, sizeof(portarg), "%d", port);
     const char *bin = getenv("FAKEDISCORD_BIN");
     assert_non_null(bin);
     int fds[2];
@@ -55,18 +93,31 @@ void e2e_start_fake(struct e2e *e, const char *fake_config)
             dup2(null, 2);
         dup2(fds[1], 1);
         close(fds[0]);
-        execl(bin, bin, "--port", "0", (char *)NULL);
+        if (cert)
+            execl(bin, bin, "--port", portarg, "--tls-cert", cert, "--tls-key", key, (char *)NULL);
+        else
+            execl(bin, bin, "--port", portarg, (char *)NULL);
         _exit(127);
     }
     close(fds[1]);
-    char line[64] = "";
-    ssize_t n = read(fds[0], line, sizeof(line) - 1);
+    char line[128] = "";
+    size_t got = 0;
+    while (got < sizeof(line) - 1) { /* "PORT p\n" and, with TLS, "TLSPORT q\n" */
+        ssize_t n = read(fds[0], line + got, sizeof(line) - 1 - got);
+        if (n <= 0)
+            break;
+        got += (size_t)n;
+        line[got] = '\0';
+        const char *tl = strstr(line, "TLSPORT");
+        if (cert ? tl && strchr(tl, '\n') : strchr(line, '\n') != NULL)
+            break;
+    }
     close(fds[0]);
-    assert_true(n > 5);
-    line[n] = '\0';
+    assert_true(got > 5);
     assert_int_equal(sscanf(line, "PORT %d", &e->port), 1);
-    if (fake_config)
-        json_decref(e2e_ctl(e, "config", fake_config));
+    const char *t = strstr(line, "TLSPORT ");
+    e->tls_port = t ? (int)strtol(t + 8, NULL, 10) : 0;
+    assert_true(!cert || e->tls_port > 0);
 }
 
 void e2e_start_bot(struct e2e *e, const char *config_json)
@@ -77,8 +128,11 @@ void e2e_start_bot(struct e2e *e, const char *config_json)
     fclose(f);
     const char *bin = getenv("COHORTBOT_BIN");
     assert_non_null(bin);
-    char base[80];
-    snprintf(base, sizeof(base), "http://127.0.0.1:%d/api/v10", e->port);
+    char base[160];
+    if (e->api_base[0])
+        snprintf(base, sizeof(base), "%s", e->api_base);
+    else
+        snprintf(base, sizeof(base), "http://127.0.0.1:%d/api/v10", e->port);
     e->bot = fork();
     assert_true(e->bot >= 0);
     if (e->bot == 0) {
@@ -166,9 +220,13 @@ json_t *e2e_log(struct e2e *e)
     return j;
 }
 
+/* Waits end on events; their bounds are safety nets for a loaded machine (2 cores shared
+ * by many jobs, sanitizers), never expectations: none is shorter than this. */
+#define E2E_MIN_WAIT_MS 60000
+
 json_t *e2e_wait(struct e2e *e, bool (*cond)(json_t *, void *), void *arg, int ms)
 {
-    int64_t end = now_ms() + ms;
+    int64_t end = now_ms() + (ms > E2E_MIN_WAIT_MS ? ms : E2E_MIN_WAIT_MS);
     for (;;) {
         json_t *log = e2e_log(e);
         if (cond(log, arg))
@@ -182,7 +240,7 @@ json_t *e2e_wait(struct e2e *e, bool (*cond)(json_t *, void *), void *arg, int m
 
 int e2e_bot_exit(struct e2e *e, int ms)
 {
-    int64_t end = now_ms() + ms;
+    int64_t end = now_ms() + (ms > E2E_MIN_WAIT_MS / 2 ? ms : E2E_MIN_WAIT_MS / 2);
     int st;
     while (now_ms() < end) {
         pid_t r = waitpid(e->bot, &st, WNOHANG);
@@ -217,6 +275,41 @@ bool e2e_botlog_has(struct e2e *e, const char *s)
         found = strstr(line, s) != NULL;
     fclose(f);
     return found;
+}
+
+int e2e_botlog_count(struct e2e *e, const char *s)
+{
+    FILE *f = fopen(e->botlog, "r");
+    if (!f)
+        return 0;
+    char line[4096];
+    int n = 0;
+    while (fgets(line, sizeof(line), f))
+        n += strstr(line, s) != NULL;
+    fclose(f);
+    return n;
+}
+
+bool e2e_wait_botlog(struct e2e *e, const char *s, int n, int ms)
+{
+    int64_t end = now_ms() + ms;
+    while (e2e_botlog_count(e, s) < n) {
+        if (now_ms() >= end)
+            return false;
+        sleep_ms(50);
+    }
+    return true;
+}
+
+void e2e_wait_ready(struct e2e *e, int nth, int ms)
+{
+    int64_t end = now_ms() + ms;
+    while (e2e_botlog_count(e, "commands registered (") +
+               e2e_botlog_count(e, "commands unchanged (") <
+           nth) {
+        assert_true(now_ms() < end);
+        sleep_ms(50);
+    }
 }
 
 void e2e_finish(struct e2e *e)

@@ -105,10 +105,9 @@ static void test_identify_ready_help(void **state)
     /* a restart with the same table does not register again */
     e2e_start_bot(&e, "{\"guild_id\":\"1000000000000000001\"}");
     json_decref(wait_for(&e, (struct want){.key = "identifies", .keyn = 2}, 8000));
-    sleep(1);
+    assert_true(e2e_wait_botlog(&e, "commands unchanged", 1, 30000));
     log = e2e_log(&e);
     assert_int_equal(e2e_count_rest(log, "PUT", "/applications/", 0), 1);
-    assert_true(e2e_botlog_has(&e, "commands unchanged"));
     json_decref(log);
     e2e_finish(&e);
 }

@@ -647,6 +647,81 @@ static void test_dispatch(void **state)
     msg_free(&r.last);
 }
 
+static void dispatch_in(struct app *app, enum ix_type type, const char *guild,
+                        const char *data_json, uint64_t perms, struct rec *r)
+{
+    struct interaction ix = {.type = type, .permissions = perms};
+    snprintf(ix.user_id, sizeof(ix.user_id), "80351110224678912");
+    snprintf(ix.guild_id, sizeof(ix.guild_id), "%s", guild);
+    ix.data = json_loads(data_json, 0, NULL);
+    assert_non_null(ix.data);
+    ix.resolved = json_object_get(ix.data, "resolved");
+    app->chat.ops = &rec_ops;
+    app->chat.impl = r;
+    assert_true(cmd_dispatch(app, &ix) >= 0);
+    json_decref(ix.data);
+}
+
+/* A forged interaction naming another guild's channel, a channel Discord did not
+ * resolve, or a member not in the guild never reaches a handler; a member's
+ * autocomplete on an admin command gets an empty choices answer, not a message. */
+static void test_foreign_ids(void **state)
+{
+    struct fixture *f = *state;
+    struct rec r = {0};
+    msg_init(&r.last);
+    guilds_add(f->app.guilds, "2000000000000000001", "other");
+    guilds_channel_upsert(f->app.guilds, "2000000000000000001", "2000000000000000002", "general", 0,
+                          NULL);
+    guilds_channel_upsert(f->app.guilds, CONSOLE_GUILD_ID, "1000000000000000199", "voice", 2, NULL);
+    static const char *const forged[] = {
+        /* guild B's channel, resolved as if it were ours */
+        "{\"name\":\"calendar\",\"options\":[{\"name\":\"add\",\"type\":1,\"options\":["
+        "{\"name\":\"source\",\"type\":3,\"value\":\"https://example.com/a.ics\"},"
+        "{\"name\":\"channel\",\"type\":7,\"value\":\"2000000000000000002\"}]}],"
+        "\"resolved\":{\"channels\":{\"2000000000000000002\":{\"id\":\"2000000000000000002\"}}}}",
+        /* our channel, but not in resolved */
+        "{\"name\":\"calendar\",\"options\":[{\"name\":\"add\",\"type\":1,\"options\":["
+        "{\"name\":\"source\",\"type\":3,\"value\":\"https://example.com/a.ics\"},"
+        "{\"name\":\"channel\",\"type\":7,\"value\":\"1000000000000000107\"}]}]}",
+        /* a voice channel of ours */
+        "{\"name\":\"calendar\",\"options\":[{\"name\":\"add\",\"type\":1,\"options\":["
+        "{\"name\":\"source\",\"type\":3,\"value\":\"https://example.com/a.ics\"},"
+        "{\"name\":\"channel\",\"type\":7,\"value\":\"1000000000000000199\"}]}],"
+        "\"resolved\":{\"channels\":{\"1000000000000000199\":{\"id\":\"1000000000000000199\"}}}}",
+        /* our text channel where the bot may not post */
+        "{\"name\":\"calendar\",\"options\":[{\"name\":\"add\",\"type\":1,\"options\":["
+        "{\"name\":\"source\",\"type\":3,\"value\":\"https://example.com/a.ics\"},"
+        "{\"name\":\"channel\",\"type\":7,\"value\":\"1000000000000000107\"}]}],"
+        "\"resolved\":{\"channels\":{\"1000000000000000107\":{\"id\":\"1000000000000000107\","
+        "\"app_permissions\":\"1024\"}}}}",
+        /* a member id that Discord did not resolve as a member of this guild */
+        "{\"name\":\"progress\",\"options\":[{\"name\":\"member\",\"type\":6,"
+        "\"value\":\"3000000000000000001\"}],\"resolved\":{\"users\":{\"3000000000000000001\":{}}}"
+        "}",
+    };
+    static const char *const want[] = {"must be a channel of this server",
+                                       "must be a channel of this server", "must be a text channel",
+                                       "I can't post in", "must be a member of this server"};
+    for (size_t i = 0; i < sizeof(forged) / sizeof(forged[0]); i++) {
+        int before = r.replies;
+        dispatch_in(&f->app, IX_COMMAND, CONSOLE_GUILD_ID, forged[i], PERM_MANAGE_GUILD, &r);
+        assert_int_equal(r.replies, before + 1);
+        if (!r.last.content || !strstr(r.last.content, want[i]))
+            fail_msg("case %zu: %s", i, r.last.content ? r.last.content : "(no content)");
+    }
+    /* autocomplete on an admin command by a member: choices, none */
+    int before = r.replies;
+    dispatch_in(&f->app, IX_AUTOCOMPLETE, CONSOLE_GUILD_ID,
+                "{\"name\":\"cohort\",\"options\":[{\"name\":\"start\",\"type\":1,\"options\":"
+                "[{\"name\":\"timezone\",\"type\":3,\"value\":\"Eur\",\"focused\":true}]}]}",
+                0, &r);
+    assert_int_equal(r.replies, before + 1);
+    assert_int_equal(r.last.kind, MSG_KIND_CHOICES);
+    assert_int_equal(r.last.nchoices, 0);
+    msg_free(&r.last);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -660,6 +735,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_console_parse, setup_app, teardown_app),
         cmocka_unit_test_setup_teardown(test_console_parse_table, setup_app, teardown_app),
         cmocka_unit_test_setup_teardown(test_dispatch, setup_app, teardown_app),
+        cmocka_unit_test_setup_teardown(test_foreign_ids, setup_app, teardown_app),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     json_decref(g_last);

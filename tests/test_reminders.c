@@ -80,7 +80,7 @@ static int64_t utc(const char *iso)
 /* Ticks until the worker's fetch result has been applied (feed parsed or failed). */
 static void settle(struct fx *f, int64_t now)
 {
-    for (int i = 0; i < 200; i++) {
+    for (int i = 0; i < 6000; i++) { /* 30 s safety net on a loaded machine */
         rem_tick(&f->app, f->r, now);
         struct feed_row row;
         assert_int_equal(store_feed_get(f->app.store, f->feed, &row), 0);
@@ -89,6 +89,17 @@ static void settle(struct fx *f, int64_t now)
         usleep(10000);
     }
     fail_msg("feed never settled");
+}
+
+/* Ticks until feed f->feed has a parsed copy (the workers parse off the loop). The
+ * bound is a safety net for a wedged worker, not a guess at how long parsing takes. */
+static void loaded(struct fx *f, int64_t now)
+{
+    for (int i = 0; i < 6000 && rem_feed_events(f->r, f->feed) < 0; i++) {
+        rem_tick(&f->app, f->r, now);
+        if (rem_feed_events(f->r, f->feed) < 0)
+            usleep(5000);
+    }
 }
 
 static int setup(void **state)
@@ -148,7 +159,7 @@ static void test_once_across_restart(void **state)
     /* restart: a new state reads the last good copy from the store; no second post */
     rem_free(f->r);
     f->r = rem_new(&f->app);
-    rem_tick(&f->app, f->r, utc("2027-01-10T14:01:00Z"));
+    loaded(f, utc("2027-01-10T14:01:00Z")); /* the stored copy is parsed on a worker */
     assert_int_equal(rem_feed_events(f->r, f->feed), 1);
     rem_tick(&f->app, f->r, utc("2027-01-10T14:02:00Z"));
     assert_int_equal(f->rec.n, 1);
@@ -230,6 +241,79 @@ static void test_study_groups_calendar(void **state)
     buf_free(&ics);
 }
 
+/* ---- fairness across guilds ---- */
+
+#define GUILD_B "333333333333333333"
+#define CHAN_B "444444444444444444"
+
+/* Holds guild A's posts forever (a slow or rate-limited channel); answers B's. */
+struct hold {
+    int a_posts, b_posts;
+};
+
+static int hold_post(void *impl, const char *channel, const struct message *m, const char *nonce,
+                     chat_done_fn done, void *arg)
+{
+    struct hold *h = impl;
+    (void)m;
+    (void)nonce;
+    if (strcmp(channel, CHAN_B) == 0) {
+        h->b_posts++;
+        struct chat_result res = {.rc = 0, .http_status = 200, .id = "1"};
+        done(arg, &res);
+    } else {
+        h->a_posts++; /* never completes */
+    }
+    return 0;
+}
+
+static const struct chat_ops hold_ops = {.post = hold_post};
+
+/* Guild A has 300 reminders due at once and its posts never finish; guild B's one
+ * reminder still goes out within two loop passes: A holds at most guild_post_slots of the
+ * shared posting slots. Before per-guild slots, A took all 64 and B waited. */
+static void test_guild_cannot_starve_another(void **state)
+{
+    struct fx *f = *state;
+    struct hold h = {0};
+    char ics_a[64];
+    snprintf(ics_a, sizeof(ics_a), "/tmp/test_rem_a_%d.ics", getpid());
+    FILE *fp = fopen(ics_a, "w");
+    assert_non_null(fp);
+    fputs("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n", fp);
+    for (int i = 0; i < 300; i++)
+        fprintf(fp,
+                "BEGIN:VEVENT\r\nUID:a%d@test\r\nDTSTART:20270110T150000Z\r\n"
+                "SUMMARY:A %d\r\nEND:VEVENT\r\n",
+                i, i);
+    fputs("END:VCALENDAR\r\n", fp);
+    fclose(fp);
+    int64_t a_feed = 0, b_feed = f->feed;
+    /* the fixture's feed becomes guild B's; guild A's 300-event feed comes first */
+    assert_int_equal(store_feed_remove(f->app.store, GUILD, b_feed), 0);
+    assert_int_equal(store_feed_add(f->app.store, GUILD, ics_a, CHAN, "60", 0, &a_feed), 0);
+    assert_int_equal(store_feed_add(f->app.store, GUILD_B, f->ics, CHAN_B, "60", 0, &b_feed), 0);
+    rem_feeds_changed(f->r, 0);
+    f->app.chat.ops = &hold_ops;
+    f->app.chat.impl = &h;
+    int64_t fetch_at = utc("2027-01-10T13:00:00Z");
+    for (int i = 0; i < 6000; i++) { /* both fetched and parsed (30 s safety net) */
+        rem_tick(&f->app, f->r, fetch_at);
+        if (rem_feed_events(f->r, a_feed) == 300 && rem_feed_events(f->r, b_feed) == 1)
+            break;
+        usleep(5000);
+    }
+    assert_int_equal(rem_feed_events(f->r, a_feed), 300);
+    assert_int_equal(rem_feed_events(f->r, b_feed), 1);
+    /* two passes: the posting pass is round robin within a time budget, so if A's
+     * feed used up the first pass (a slow machine), the second one starts with B */
+    rem_tick(&f->app, f->r, utc("2027-01-10T14:00:00Z"));
+    rem_tick(&f->app, f->r, utc("2027-01-10T14:00:00Z"));
+    assert_int_equal(h.b_posts, 1);                       /* B is not delayed by A */
+    assert_int_equal(h.a_posts, f->cfg.guild_post_slots); /* A is capped */
+    unlink(ics_a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -237,6 +321,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_moved_cancelled_started, setup, teardown),
         cmocka_unit_test_setup_teardown(test_broken_feed_keeps_last_good, setup, teardown),
         cmocka_unit_test(test_study_groups_calendar),
+        cmocka_unit_test_setup_teardown(test_guild_cannot_starve_another, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -31,7 +31,7 @@ static void test_routes(void **state)
          "channels/123"},
         {"POST", "/guilds/9/channels", "POST /guilds/{id}/channels", "guilds/9"},
         {"PATCH", "/webhooks/77/tok.en/messages/@original",
-         "PATCH /webhooks/{id}/{token}/messages/@original", "webhooks/77/tok.en"},
+         "PATCH /webhooks/{id}/{token}/messages/@original", "webhooks/77/~ff32352774b2ae94"},
         {"POST", "/interactions/55/secret/callback", "POST /interactions/{id}/{token}/callback",
          "interactions/55"},
         {"PUT", "/applications/77/guilds/9/commands", "PUT /applications/{id}/guilds/{id}/commands",
@@ -125,6 +125,30 @@ static void test_interaction_states_forgotten(void **state)
     rl_free(r);
 }
 
+static void test_form_errors(void **state)
+{
+    (void)state;
+    const char *j = "{\"code\":50035,\"message\":\"Invalid Form Body\",\"errors\":{\"embeds\":"
+                    "{\"0\":{\"title\":{\"_errors\":[{\"code\":\"BASE_TYPE_MAX_LENGTH\","
+                    "\"message\":\"Must be 256 or fewer in length.\"}]}}},\"content\":{\"_errors\":"
+                    "[{\"code\":\"X\",\"message\":\"Must be 2000 or fewer in length.\"}]}}}";
+    char out[240];
+    rest_form_errors(j, strlen(j), out, sizeof(out));
+    assert_non_null(strstr(out, "embeds.0.title: Must be 256 or fewer in length."));
+    assert_non_null(strstr(out, "content: Must be 2000 or fewer in length."));
+    rest_form_errors("not json", 8, out, sizeof(out));
+    assert_string_equal(out, "");
+    char tiny[8];
+    rest_form_errors(j, strlen(j), tiny, sizeof(tiny)); /* truncated, terminated */
+    assert_true(strlen(tiny) < sizeof(tiny));
+    assert_true(rest_is_idempotent("PUT", "/applications/1/commands", NULL));
+    assert_true(rest_is_idempotent("POST", "/users/@me/channels", "{}"));
+    assert_true(rest_is_idempotent("POST", "/channels/1/messages",
+                                   "{\"nonce\":\"n1\",\"enforce_nonce\":true}"));
+    assert_false(rest_is_idempotent("POST", "/channels/1/messages", "{\"content\":\"x\"}"));
+    assert_false(rest_is_idempotent("POST", "/guilds/1/channels", "{\"name\":\"a\"}"));
+}
+
 static void test_retry_policy(void **state)
 {
     (void)state;
@@ -145,7 +169,10 @@ static void test_retry_policy(void **state)
         {500, true, true, 0, 5, 0, -1},                    /* cap */
         {0, false, false, REST_F_INTERACTION, 1, 0, 1000}, /* connect refused: not sent */
         {0, false, true, REST_F_INTERACTION, 1, 0, -1},    /* timeout: maybe sent */
-        {0, false, true, 0, 2, 0, 2000},
+        {0, false, true, REST_F_IDEMPOTENT, 2, 0, 2000},   /* reset: idempotent, again */
+        {0, false, true, 0, 2, 0, -1},                     /* reset: a plain POST is not */
+        {0, false, false, 0, 9, 0, 60000},                 /* refused: cap 60 s, over 5 */
+        {0, false, false, 0, REST_NET_ATTEMPTS, 0, -1},
         {401, true, true, 0, 1, 0, -1},
         {403, true, true, 0, 1, 0, -1},
         {404, true, true, 0, 1, 0, -1},
@@ -339,6 +366,7 @@ int main(void)
         cmocka_unit_test(test_buckets),
         cmocka_unit_test(test_interaction_states_forgotten),
         cmocka_unit_test(test_retry_policy),
+        cmocka_unit_test(test_form_errors),
         cmocka_unit_test(test_worker_429_then_ok),
         cmocka_unit_test(test_worker_errors),
     };

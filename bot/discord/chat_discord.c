@@ -38,6 +38,9 @@ struct job {
     struct message m; /* DM: the message to post once the channel is known */
     char nonce[26];
     bool has_msg;
+    /* an interaction reply: where and what to send as a follow-up when the callback's
+     * outcome is unknown (no HTTP answer); owned, NULL otherwise */
+    char *fu_path, *fu_body;
 };
 
 static struct job *job_new(struct chat_discord *c, chat_done_fn done, void *arg)
@@ -55,6 +58,8 @@ static struct job *job_new(struct chat_discord *c, chat_done_fn done, void *arg)
 static void job_free(struct job *j)
 {
     msg_free(&j->m);
+    free(j->fu_path);
+    free(j->fu_body);
     free(j);
 }
 
@@ -174,11 +179,32 @@ static int d_dm(void *impl, const char *user_id, const struct message *m, const 
     return rc;
 }
 
+static void on_callback(void *arg, const struct rest_result *res);
+
+/* The callback got no answer and was not re-sent: the reply goes out as a follow-up
+ * message on the interaction's webhook (token valid 15 minutes). True when queued. */
+static bool send_followup(struct job *j)
+{
+    struct job *f = job_new(j->c, NULL, NULL);
+    if (!f)
+        return false;
+    struct rest_call call = {
+        .method = "POST", .path = j->fu_path, .body = j->fu_body, .flags = REST_F_INTERACTION};
+    if (rest_submit(j->c->rest, &call, on_callback, f) < 0) {
+        job_free(f);
+        return false;
+    }
+    log_warn(MOD, "interaction answer got no response; sent again as a follow-up message");
+    return true;
+}
+
 static void on_callback(void *arg, const struct rest_result *res)
 {
     struct job *j = arg;
     struct cd_stats *st = &j->c->st;
-    if (res->rc) {
+    if (res->rc == BOT_EIO && res->status == 0 && j->fu_path && j->fu_body && send_followup(j)) {
+        st->callback_failures++;
+    } else if (res->rc) {
         st->callback_failures++;
         log_warn(MOD, "interaction answer failed status=%d code=%d: %s", res->status,
                  res->discord_code, res->message);
@@ -201,6 +227,15 @@ static int answer(struct chat_discord *c, const struct interaction *ix, const ch
         json_decref(body);
         return BOT_ENOMEM;
     }
+    json_t *data = json_object_get(body, "data");
+    if (timed && !(file && file->name) && json_integer_value(json_object_get(body, "type")) == 4 &&
+        json_is_object(data)) { /* a message reply: keep its follow-up form */
+        size_t n = strlen(ix->application_id) + strlen(ix->token) + 16;
+        j->fu_path = malloc(n);
+        j->fu_body = json_dumps(data, JSON_COMPACT);
+        if (j->fu_path)
+            snprintf(j->fu_path, n, "/webhooks/%s/%s", ix->application_id, ix->token);
+    }
     j->t0_ms = timed ? ix->received_ms : 0;
     c->st.callbacks++;
     int rc = submit_json(c, method, path, body, file, REST_F_INTERACTION, on_callback, j);
@@ -213,34 +248,53 @@ static int answer(struct chat_discord *c, const struct interaction *ix, const ch
     return rc;
 }
 
+/* The interaction's callback or @original webhook path, allocated: interaction tokens
+ * have no documented length, so none is assumed. NULL for a token that cannot be a path
+ * segment (empty, '/', '?', '#', '%', spaces or controls) or on allocation failure. */
+static char *ix_path(const struct interaction *ix, bool webhook)
+{
+    const char *t = ix->token;
+    if (!t || !*t || strcspn(t, "/?#% \t\r\n") != strlen(t))
+        return NULL;
+    for (const char *p = t; *p; p++)
+        if ((unsigned char)*p < 0x20 || *p == 0x7f)
+            return NULL;
+    size_t n = strlen(t) + strlen(ix->id) + strlen(ix->application_id) + 48;
+    char *path = malloc(n);
+    if (!path)
+        return NULL;
+    if (webhook)
+        snprintf(path, n, "/webhooks/%s/%s/messages/@original", ix->application_id, t);
+    else
+        snprintf(path, n, "/interactions/%s/%s/callback", ix->id, t);
+    return path;
+}
+
 static int d_reply(void *impl, const struct interaction *ix, const struct message *m)
 {
     struct chat_discord *c = impl;
-    char path[512];
-    if (!ix->token || strlen(ix->token) > 400 || strchr(ix->token, '/'))
+    char *path = ix_path(ix, ix->deferred);
+    if (!path)
         return BOT_EINVAL;
-    if (ix->deferred) {
-        snprintf(path, sizeof(path), "/webhooks/%s/%s/messages/@original", ix->application_id,
-                 ix->token);
-        return answer(c, ix, "PATCH", path, msg_to_json(m, NULL), &m->file, false);
-    }
-    snprintf(path, sizeof(path), "/interactions/%s/%s/callback", ix->id, ix->token);
-    return answer(c, ix, "POST", path, msg_to_callback(m), &m->file, true);
+    int rc = ix->deferred ? answer(c, ix, "PATCH", path, msg_to_json(m, NULL), &m->file, false)
+                          : answer(c, ix, "POST", path, msg_to_callback(m), &m->file, true);
+    free(path);
+    return rc;
 }
 
 static int d_defer(void *impl, struct interaction *ix)
 {
     struct chat_discord *c = impl;
-    char path[512];
-    if (!ix->token || strlen(ix->token) > 400 || strchr(ix->token, '/'))
+    char *path = ix_path(ix, false);
+    if (!path)
         return BOT_EINVAL;
-    snprintf(path, sizeof(path), "/interactions/%s/%s/callback", ix->id, ix->token);
     /* 6 acknowledges a button quietly; 5 shows "thinking…" only to the member (our slow
      * answers are all ephemeral, and that is decided at the deferral). */
     json_t *body = ix->type == IX_COMPONENT
                        ? json_pack("{s:i}", "type", 6)
                        : json_pack("{s:i,s:{s:i}}", "type", 5, "data", "flags", 64);
     int rc = answer(c, ix, "POST", path, body, NULL, true);
+    free(path);
     if (rc == 0)
         ix->deferred = true;
     return rc;

@@ -16,9 +16,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define MOD "discord"
-#define STOP_GRACE_MS 3000
+/* SIGTERM: after this, whatever REST still holds is abandoned (exit well within 2 s) */
+#define STOP_GRACE_MS 1200
 #ifndef COHORTBOT_URL /* the project URL for the User-Agent; the build may override */
 #define COHORTBOT_URL "https://github.com/cohortbot/cohortbot"
 #endif
@@ -120,6 +122,9 @@ static int h_connect(void *arg, const char *url)
 static void on_gateway_bot(void *arg, const struct rest_result *res)
 {
     struct discord *d = arg;
+    if (res->status == 0) /* REST's own retries gave up; the gateway keeps trying */
+        log_warn(MOD, "GET /gateway/bot: no answer after %d attempts (%s)", res->attempts,
+                 res->message);
     gw_on_gateway_bot(d->gw, res->status, res->body, res->len, app_mono_ms());
     kick(d);
 }
@@ -201,6 +206,14 @@ static int gw_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user, 
     if (!d || (d->wsi && wsi != d->wsi && reason != LWS_CALLBACK_CLIENT_CONNECTION_ERROR))
         return lws_callback_http_dummy(wsi, reason, user, in, len);
     switch (reason) {
+    case LWS_CALLBACK_CLIENT_APPEND_HANDSHAKE_HEADER: {
+        unsigned char **p = (unsigned char **)in, *end = *p + len;
+        const char *ua = d->user_agent;
+        return lws_add_http_header_by_token(wsi, WSI_TOKEN_HTTP_USER_AGENT,
+                                            (const unsigned char *)ua, (int)strlen(ua), p, end)
+                   ? -1
+                   : 0;
+    }
     case LWS_CALLBACK_CLIENT_ESTABLISHED:
         d->established = true;
         gw_on_open(d->gw, app_mono_ms());
@@ -312,6 +325,27 @@ static void lws_emit(int level, const char *line)
     log_msg(level == LLL_ERR ? LOGL_WARN : LOGL_DEBUG, "lws", "%.*s", (int)n, line);
 }
 
+/* The CA bundle for the gateway's TLS: ca_file, else the system store's bundle (lws would
+ * otherwise look in a directory relative to its install prefix). */
+static const char *ca_bundle(struct discord *d)
+{
+    static const char *const sys[] = {"/etc/ssl/certs/ca-certificates.crt",
+                                      "/etc/pki/tls/certs/ca-bundle.crt", "/etc/ssl/cert.pem",
+                                      "/etc/ssl/ca-bundle.pem"};
+    const char *cf = d->app->cfg->ca_file;
+    if (cf && *cf) {
+        snprintf(d->ca_path, sizeof(d->ca_path), "%s", cf);
+        return d->ca_path;
+    }
+    for (size_t i = 0; i < sizeof(sys) / sizeof(sys[0]); i++)
+        if (access(sys[i], R_OK) == 0) {
+            snprintf(d->ca_path, sizeof(d->ca_path), "%s", sys[i]);
+            return d->ca_path;
+        }
+    log_warn(MOD, "no system CA bundle found: wss:// gateways will be refused (set ca_file)");
+    return NULL;
+}
+
 static int make_context(struct discord *d)
 {
     struct lws_context_creation_info info;
@@ -324,6 +358,7 @@ static int make_context(struct discord *d)
     if (!d->ctx)
         return BOT_EIO;
     info.vhost_name = "client";
+    info.client_ssl_ca_filepath = ca_bundle(d);
     d->client_vh = lws_create_vhost(d->ctx, &info);
     if (!d->client_vh)
         return BOT_EIO;
@@ -341,11 +376,12 @@ static int make_parts(struct discord *d)
     bool http = strncmp(cfg->api_base, "http://", 7) == 0;
     if (http)
         log_warn(MOD, "api_base is plain http (tests/self-hosted): ws:// gateway URLs accepted");
-    char ua[160];
-    snprintf(ua, sizeof(ua), "DiscordBot (%s, %s)", COHORTBOT_URL, COHORTBOT_VERSION);
+    snprintf(d->user_agent, sizeof(d->user_agent), "DiscordBot (%s, %s)", COHORTBOT_URL,
+             COHORTBOT_VERSION);
     struct rest_opts ro = {.api_base = cfg->api_base,
                            .token = cfg->token,
-                           .user_agent = ua,
+                           .user_agent = d->user_agent,
+                           .ca_file = cfg->ca_file,
                            .queue_max = cfg->rest_queue_max,
                            .wake = wake,
                            .wake_arg = d};

@@ -32,6 +32,8 @@ struct discord {
     int64_t stop_deadline, started_ms;
     uint64_t rx_bytes;
     char conn_path[512], conn_host[256];
+    char user_agent[160]; /* "DiscordBot (url, version)", REST and the gateway handshake */
+    char ca_path[512];    /* the CA bundle lws verifies the gateway with */
     struct dframe *out_head, *out_tail;
     struct gw *gw;
     struct rest *rest;

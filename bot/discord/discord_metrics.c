@@ -67,6 +67,12 @@ void discord_metrics(void *arg, struct buf *out)
                "\n# TYPE cohortbot_rest_retries_total counter\n"
                "cohortbot_rest_retries_total %" PRIu64 "\n",
                rs.rate_limited, rs.retries);
+    buf_printf(out,
+               "# TYPE cohortbot_rest_invalid_requests_10m gauge\n"
+               "cohortbot_rest_invalid_requests_10m %ld\n"
+               "# TYPE cohortbot_rest_network_failures_total counter\n"
+               "cohortbot_rest_network_failures_total %" PRIu64 "\n",
+               rs.invalid_10min, rs.net_failures);
     const struct cd_stats *c = chat_discord_stats(d->cd);
     buf_puts(out, "# TYPE cohortbot_interaction_latency_seconds histogram\n");
     for (int i = 0; i < CD_LAT_BUCKETS; i++)

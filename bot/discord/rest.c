@@ -78,6 +78,8 @@ static struct rreq *req_new(struct rest *r, const struct rest_call *c)
     if (rl_route(c->method, c->path, q->route, sizeof(q->route), q->major, sizeof(q->major)) < 0)
         goto fail;
     q->flags = c->flags;
+    if (!(q->flags & REST_F_INTERACTION) && rest_is_idempotent(c->method, c->path, c->body))
+        q->flags |= REST_F_IDEMPOTENT;
     buf_init(&q->resp, REST_BODY_MAX);
     return q;
 fail:
@@ -99,6 +101,9 @@ struct rest *rest_new(const struct rest_opts *o)
     r->wake_arg = o->wake_arg;
     r->api_base = strdup(o->api_base);
     r->user_agent = strdup(o->user_agent ? o->user_agent : "DiscordBot");
+    if (o->ca_file && *o->ca_file && !(r->ca_file = strdup(o->ca_file)))
+        goto fail;
+    r->rng = (uint32_t)rest_mono_ms() | 1u;
     size_t al = strlen(o->token ? o->token : "") + 32;
     r->auth = malloc(al);
     if (!r->api_base || !r->user_agent || !r->auth)
@@ -157,6 +162,7 @@ void rest_free(struct rest *r)
     free(r->routes);
     free(r->api_base);
     free(r->user_agent);
+    free(r->ca_file);
     free(r->auth);
     if (r->curl_inited)
         curl_global_cleanup();
@@ -165,13 +171,14 @@ void rest_free(struct rest *r)
 
 int rest_submit(struct rest *r, const struct rest_call *c, rest_done_fn done, void *arg)
 {
+    bool ix = c->flags & REST_F_INTERACTION;
     pthread_mutex_lock(&r->mu);
     int count = r->count;
     bool auth_failed = r->auth_failed;
     pthread_mutex_unlock(&r->mu);
     if (auth_failed)
         return BOT_EAUTH;
-    if (count >= r->queue_max) {
+    if (!ix && count >= r->queue_max) { /* interaction answers are never refused */
         log_warn(MOD, "queue full (%d), request dropped", r->queue_max);
         return BOT_EFULL;
     }
@@ -186,7 +193,10 @@ int rest_submit(struct rest *r, const struct rest_call *c, rest_done_fn done, vo
     else
         r->in_head = q;
     r->in_tail = q;
-    r->count++;
+    if (ix)
+        r->ix_count++;
+    else
+        r->count++;
     r->st.requests++;
     pthread_mutex_unlock(&r->mu);
     curl_multi_wakeup(r->multi);
@@ -224,9 +234,13 @@ int rest_drain(struct rest *r)
                                       q->dcode, q->msg,    q->attempts};
             q->done(q->arg, &res);
         }
+        bool ix = q->flags & REST_F_INTERACTION;
         rest_req_free(q);
         pthread_mutex_lock(&r->mu);
-        r->count--;
+        if (ix)
+            r->ix_count--;
+        else
+            r->count--;
         pthread_mutex_unlock(&r->mu);
         q = next;
         n++;
@@ -237,7 +251,7 @@ int rest_drain(struct rest *r)
 int rest_pending(struct rest *r)
 {
     pthread_mutex_lock(&r->mu);
-    int n = r->count;
+    int n = r->count + r->ix_count;
     pthread_mutex_unlock(&r->mu);
     return n;
 }

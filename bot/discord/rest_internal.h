@@ -21,6 +21,8 @@ struct rreq {
     size_t body_len, file_len;
     unsigned flags;
     char route[RL_ROUTE_MAX], major[RL_MAJOR_MAX];
+    char rl_key[RL_KEY_MAX]; /* the rate-limit state the attempt in flight holds */
+    char errbuf[CURL_ERROR_SIZE];
     int attempts;
     int64_t not_before;
     CURL *easy;
@@ -29,12 +31,12 @@ struct rreq {
     struct buf resp;
     /* response headers of the current attempt */
     char h_bucket[64], h_ctype[64], h_retry[32];
-    bool h_has_remaining, h_has_reset, h_global;
+    bool h_has_remaining, h_has_reset, h_global, h_shared;
     long h_remaining;
     double h_reset_after;
     /* outcome */
     int status, rc, dcode;
-    char msg[200];
+    char msg[320];
     rest_done_fn done;
     void *arg;
 };
@@ -46,7 +48,7 @@ struct rest_route_count {
 };
 
 struct rest {
-    char *api_base, *user_agent, *auth;
+    char *api_base, *user_agent, *auth, *ca_file;
     int queue_max, max_attempts;
     long timeout_ms;
     void (*wake)(void *arg);
@@ -56,13 +58,14 @@ struct rest {
     pthread_mutex_t mu;
     /* guarded by mu */
     struct rreq *in_head, *in_tail, *out_head, *out_tail;
-    int count;
+    int count, ix_count; /* other requests (bounded) / interaction answers (never refused) */
     bool stopping, auth_failed;
     struct rest_stats st;
     /* worker thread only */
     CURLM *multi;
     struct rl *rl;
-    struct rreq *wait_head, *active_head;
+    struct rreq *wait_head, *ix_head, *active_head; /* ix_head: interaction lane, first */
+    uint32_t rng;
     /* loop thread only */
     struct rest_route_count *routes;
     int nroutes;

@@ -38,7 +38,7 @@ static size_t on_header(char *p, size_t size, size_t n, void *arg)
     size_t len = size * n;
     if (len >= 5 && strncmp(p, "HTTP/", 5) == 0) { /* new response: forget the last */
         q->h_bucket[0] = q->h_ctype[0] = q->h_retry[0] = '\0';
-        q->h_has_remaining = q->h_has_reset = q->h_global = false;
+        q->h_has_remaining = q->h_has_reset = q->h_global = q->h_shared = false;
         return len;
     }
     const char *colon = memchr(p, ':', len);
@@ -60,6 +60,8 @@ static size_t on_header(char *p, size_t size, size_t n, void *arg)
         hdr_copy(q->h_retry, sizeof(q->h_retry), val, strlen(val));
     else if (IS("x-ratelimit-global"))
         q->h_global = strcasecmp(val, "true") == 0;
+    else if (IS("x-ratelimit-scope"))
+        q->h_shared = strcasecmp(val, "shared") == 0;
     else if (IS("x-ratelimit-remaining")) {
         char *end;
         q->h_remaining = strtol(val, &end, 10);
@@ -85,6 +87,10 @@ static int setup_easy(struct rest *r, struct rreq *q)
     curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, r->timeout_ms);
     curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, 10000L);
+    q->errbuf[0] = '\0';
+    curl_easy_setopt(e, CURLOPT_ERRORBUFFER, q->errbuf);
+    if (r->ca_file)
+        curl_easy_setopt(e, CURLOPT_CAINFO, r->ca_file);
     curl_easy_setopt(e, CURLOPT_USERAGENT, r->user_agent);
     curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(e, CURLOPT_WRITEDATA, q);
@@ -144,6 +150,9 @@ static void describe_error(struct rreq *q)
     const char *m = json_string_value(json_object_get(j, "message"));
     q->dcode = (int)json_integer_value(json_object_get(j, "code"));
     snprintf(q->msg, sizeof(q->msg), "%s", m ? m : "");
+    char form[240] = "";
+    if (q->dcode == 50035)
+        rest_form_errors(buf_str(&q->resp), q->resp.len, form, sizeof(form));
     json_decref(j);
     switch (q->status) {
     case 401:
@@ -160,7 +169,8 @@ static void describe_error(struct rreq *q)
         q->rc = q->status >= 500 || q->status == 429 ? BOT_EIO : BOT_EPROTO;
     }
     if (q->status != 401)
-        log_warn(MOD, "%s -> %d code=%d message=%s", q->route, q->status, q->dcode, q->msg);
+        log_warn(MOD, "%s -> %d code=%d message=%s%s%s", q->route, q->status, q->dcode, q->msg,
+                 form[0] ? " fields: " : "", form);
 }
 
 /* What this response teaches the rate limiter (headers, and a 429's wait). */
@@ -173,6 +183,7 @@ static void learn(struct rreq *q, struct rl_resp *rr)
     rr->remaining = q->h_remaining;
     rr->has_reset_after = q->h_has_reset;
     rr->reset_after = q->h_reset_after;
+    rr->shared = q->h_shared;
     if (q->status != 429)
         return;
     rr->retry_after =
@@ -186,6 +197,60 @@ static void learn(struct rreq *q, struct rl_resp *rr)
              rr->global ? " (global)" : "");
 }
 
+/* The request got no HTTP answer: could it have reached the server? Connect, DNS and
+ * TLS handshake failures prove it did not. */
+static bool maybe_sent(CURLcode cc)
+{
+    switch (cc) {
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY:
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_ISSUER_ERROR:
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+        return false;
+    default:
+        return true;
+    }
+}
+
+static uint32_t next_rnd(struct rest *r)
+{
+    uint32_t x = r->rng ? r->rng : 0x9e3779b9u;
+    x ^= x << 13;
+    x ^= x >> 17;
+    x ^= x << 5;
+    return r->rng = x;
+}
+
+static void requeue(struct rest *r, struct rreq *q, int64_t delay, int64_t now)
+{
+    curl_easy_cleanup(q->easy);
+    curl_slist_free_all(q->hdrs);
+    curl_mime_free(q->mime);
+    q->easy = NULL, q->hdrs = NULL, q->mime = NULL;
+    buf_free(&q->resp);
+    q->not_before = now + delay;
+    struct rreq **head = q->flags & REST_F_INTERACTION ? &r->ix_head : &r->wait_head;
+    q->next = *head; /* retries go first in their lane */
+    *head = q;
+}
+
+static void count_retry(struct rest *r, struct rreq *q, bool curl_ok)
+{
+    pthread_mutex_lock(&r->mu);
+    r->st.retries++;
+    if (q->status == 429)
+        r->st.rate_limited++;
+    if (!curl_ok)
+        r->st.net_failures++;
+    pthread_mutex_unlock(&r->mu);
+}
+
 static void finished(struct rest *r, struct rreq *q, CURLcode cc, int64_t now)
 {
     long status = 0;
@@ -193,45 +258,40 @@ static void finished(struct rest *r, struct rreq *q, CURLcode cc, int64_t now)
     curl_multi_remove_handle(r->multi, q->easy);
     q->status = cc == CURLE_OK ? (int)status : 0;
     bool curl_ok = cc == CURLE_OK && status > 0;
-    bool sent_maybe = !(cc == CURLE_COULDNT_CONNECT || cc == CURLE_COULDNT_RESOLVE_HOST ||
-                        cc == CURLE_COULDNT_RESOLVE_PROXY);
+    bool sent_maybe = maybe_sent(cc);
+    const char *why = q->errbuf[0] ? q->errbuf : curl_easy_strerror(cc);
     struct rl_resp rr;
     learn(q, &rr);
-    if (curl_ok)
-        rl_update(r->rl, q->route, q->major, &rr, now);
+    rl_done(r->rl, q->rl_key, q->route, q->major, curl_ok ? &rr : NULL, now);
     int64_t delay = rest_retry_ms(q->status, curl_ok, sent_maybe, q->flags, q->attempts,
                                   r->max_attempts, rr.retry_after);
     if (delay >= 0) {
-        pthread_mutex_lock(&r->mu);
-        r->st.retries++;
-        if (q->status == 429)
-            r->st.rate_limited++;
-        pthread_mutex_unlock(&r->mu);
+        if (q->status != 429)
+            delay = rest_jitter_ms(delay, next_rnd(r));
+        count_retry(r, q, curl_ok);
         if (!curl_ok)
-            log_warn(MOD, "%s failed (%s), retry in %lld ms", q->route, curl_easy_strerror(cc),
-                     (long long)delay);
+            log_warn(MOD, "%s attempt %d: no answer (%s), retry in %lld ms", q->route, q->attempts,
+                     why, (long long)delay);
         else if (q->status != 429)
             log_warn(MOD, "%s -> %d, retry in %lld ms", q->route, q->status, (long long)delay);
-        curl_easy_cleanup(q->easy);
-        curl_slist_free_all(q->hdrs);
-        curl_mime_free(q->mime);
-        q->easy = NULL, q->hdrs = NULL, q->mime = NULL;
-        buf_free(&q->resp);
-        q->not_before = now + delay;
-        q->next = r->wait_head;
-        r->wait_head = q;
+        requeue(r, q, delay, now);
         return;
     }
     if (!curl_ok) {
         q->rc = BOT_EIO;
-        snprintf(q->msg, sizeof(q->msg), "%s%s", curl_easy_strerror(cc),
-                 sent_maybe && (q->flags & REST_F_INTERACTION) ? " (outcome unknown, not re-sent)"
+        snprintf(q->msg, sizeof(q->msg), "%s%s", why,
+                 sent_maybe && !(q->flags & REST_F_IDEMPOTENT) ? " (outcome unknown, not re-sent)"
                                                                : "");
-        log_warn(MOD, "%s failed: %s", q->route, q->msg);
+        log_warn(MOD, "%s attempt %d failed: %s", q->route, q->attempts, q->msg);
     } else if (q->status >= 200 && q->status < 300)
         q->rc = 0;
     else
         describe_error(q);
+    if (!curl_ok) {
+        pthread_mutex_lock(&r->mu);
+        r->st.net_failures++;
+        pthread_mutex_unlock(&r->mu);
+    }
     push_out(r, q);
 }
 
@@ -242,20 +302,19 @@ static void fail_now(struct rest *r, struct rreq *q, int rc, const char *why)
     push_out(r, q);
 }
 
-/* Starts every waiting request whose time and bucket allow; returns ms until the
- * earliest one that must still wait (capped at 1000). */
-static int64_t start_ready(struct rest *r, bool auth_failed, int64_t now)
+/* Starts every request of one lane whose time and bucket allow; lowers *next to the ms
+ * until the earliest one that must still wait. */
+static void start_lane(struct rest *r, struct rreq **pp, bool auth_failed, int64_t now,
+                       int64_t *next)
 {
-    int64_t next = 1000;
-    struct rreq **pp = &r->wait_head;
     while (*pp) {
         struct rreq *q = *pp;
         int64_t w = q->not_before > now ? q->not_before - now : 0;
         if (!auth_failed && w == 0)
             w = rl_wait(r->rl, q->route, q->major, q->flags & REST_F_INTERACTION, now);
         if (!auth_failed && w > 0) {
-            if (w < next)
-                next = w;
+            if (w < *next)
+                *next = w;
             pp = &q->next;
             continue;
         }
@@ -270,10 +329,19 @@ static int64_t start_ready(struct rest *r, bool auth_failed, int64_t now)
             fail_now(r, q, BOT_ENOMEM, "cannot start transfer");
             continue;
         }
-        rl_sent(r->rl, q->route, q->major, q->flags & REST_F_INTERACTION, now);
+        rl_sent_key(r->rl, q->route, q->major, q->flags & REST_F_INTERACTION, now, q->rl_key);
         q->anext = r->active_head;
         r->active_head = q;
     }
+}
+
+/* Starts what may start, interaction answers first; returns ms until the earliest
+ * request that must still wait (capped at 1000). */
+static int64_t start_ready(struct rest *r, bool auth_failed, int64_t now)
+{
+    int64_t next = 1000;
+    start_lane(r, &r->ix_head, auth_failed, now, &next);
+    start_lane(r, &r->wait_head, auth_failed, now, &next);
     return next;
 }
 
@@ -286,10 +354,19 @@ static bool take_submitted(struct rest *r, bool *auth_failed)
     bool stop = r->stopping;
     *auth_failed = r->auth_failed;
     pthread_mutex_unlock(&r->mu);
-    struct rreq **pp = &r->wait_head;
+    struct rreq **pp = &r->wait_head, **ip = &r->ix_head;
     while (*pp)
         pp = &(*pp)->next;
-    *pp = in;
+    while (*ip)
+        ip = &(*ip)->next;
+    while (in) {
+        struct rreq *q = in;
+        in = q->next;
+        q->next = NULL;
+        struct rreq ***tail = q->flags & REST_F_INTERACTION ? &ip : &pp;
+        **tail = q;
+        *tail = &q->next;
+    }
     return stop;
 }
 
@@ -311,11 +388,13 @@ static void abandon_all(struct rest *r)
         curl_multi_remove_handle(r->multi, q->easy);
         fail_now(r, q, BOT_EIO, "shutting down");
     }
-    while (r->wait_head) {
-        struct rreq *q = r->wait_head;
-        r->wait_head = q->next;
-        fail_now(r, q, BOT_EIO, "shutting down");
-    }
+    for (struct rreq **lane = &r->wait_head; lane;
+         lane = lane == &r->wait_head ? &r->ix_head : NULL)
+        while (*lane) {
+            struct rreq *q = *lane;
+            *lane = q->next;
+            fail_now(r, q, BOT_EIO, "shutting down");
+        }
 }
 
 void *rest_worker_main(void *arg)
@@ -327,6 +406,10 @@ void *rest_worker_main(void *arg)
             break;
         int64_t now = rest_mono_ms();
         int64_t next = start_ready(r, auth_failed, now);
+        long inv = rl_invalid_count(r->rl, now); /* the window also empties while idle */
+        pthread_mutex_lock(&r->mu);
+        r->st.invalid_10min = inv;
+        pthread_mutex_unlock(&r->mu);
         int running = 0;
         curl_multi_perform(r->multi, &running);
         CURLMsg *m;

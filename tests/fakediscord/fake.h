@@ -30,6 +30,17 @@ struct fake_fault {
     double retry_after;
     bool html, global, no_retry_after;
     int delay_ms;
+    bool reset; /* close the connection without any answer (fake_net.c) */
+};
+
+/* A rate-limit rule for the routes whose "METHOD /path" contains match: limit requests per
+ * window_ms (instead of 5 per second), every answer held back by a varying 0..late_ms so
+ * answers arrive late and out of order (fake_net.c). */
+#define FAKE_MAX_RULES 8
+struct fake_rule {
+    char match[96];
+    int limit, window_ms, late_ms;
+    unsigned n;
 };
 
 /* one session for both roles (HTTP request or gateway socket) */
@@ -39,6 +50,7 @@ struct fake_pss {
     char method[8], path[512];
     struct buf body;
     int status, stage;
+    bool reset; /* answer nothing: drop the connection */
     struct buf resp;
     char extra_hdrs[512];
     const char *ctype;
@@ -54,6 +66,11 @@ struct fake {
     struct lws_context *ctx;
     struct lws_vhost *vh;
     int port;
+    /* TLS listener (fake_net.c, --tls-cert/--tls-key): REST and gateway over TLS on
+     * tls_port; gw_tls makes /gateway/bot answer wss://<tls_host>:<tls_port>/gw */
+    int tls_port;
+    bool gw_tls;
+    char tls_host[64];
     bool quit;
     /* gateway */
     struct lws *conn; /* the current gateway socket */
@@ -79,6 +96,8 @@ struct fake {
     json_t *made_channels; /* guild id -> [channels created through REST] */
     json_t *voice_states;  /* guild id -> {user id: channel id} (/_ctl/voice) */
     int bucket_remaining;
+    struct fake_rule rules[FAKE_MAX_RULES];
+    int nrules;
     /* interaction flood (benchmark): one INTERACTION_CREATE every tick, open loop (a late
      * timer sends everything that fell due); /help, or /checkin from a distinct user each */
     lws_sorted_usec_list_t ix_sul;
@@ -104,6 +123,16 @@ void fake_ws_close(struct fake *f, int code);
 void fake_ix_flood(struct fake *f, int n, int tick_us, bool checkin);
 /* A callback for interaction `id` arrived (fake_ctl.c). */
 void fake_ix_answered(struct fake *f, const char *path);
+/* Network faults (fake_net.c): the rule for key ("METHOD /path") or NULL; the control
+ * verb "bucket" {match, limit, window_ms, late_ms} that adds one. */
+struct fake_rule *fake_rule_for(struct fake *f, const char *key);
+void fake_ctl_bucket(struct fake *f, json_t *b);
+/* A websocket upgrade without a "DiscordBot (url, version)" User-Agent is refused, as an
+ * independent Discord-compatible server does: -1 refuses. */
+int fake_ws_filter(struct fake *f, struct lws *wsi);
+/* Opens the TLS vhost with this certificate chain and key; its port or -1. */
+int fake_tls_listen(struct fake *f, const struct lws_protocols *protocols, const char *cert,
+                    const char *key);
 /* Checks a request body against Discord's documented limits; appends problems. */
 void fake_validate(const char *method, const char *path, json_t *body, json_t *problems);
 /* Sets status and a JSON body (steals j) (fake_rest.c). */

@@ -190,6 +190,10 @@ static void ctl_config(struct fake *f, json_t *b)
         f->start_remaining = (int)json_integer_value(v);
     if ((v = json_object_get(b, "reset_after")))
         f->start_reset_after = (int)json_integer_value(v);
+    if ((v = json_object_get(b, "gateway_tls")))
+        f->gw_tls = json_is_true(v);
+    if ((v = json_object_get(b, "tls_host")) && json_is_string(v))
+        snprintf(f->tls_host, sizeof(f->tls_host), "%s", json_string_value(v));
 }
 
 static void ctl_fault(struct fake *f, json_t *b)
@@ -209,6 +213,7 @@ static void ctl_fault(struct fake *f, json_t *b)
     ft->global = json_is_true(json_object_get(b, "global"));
     ft->no_retry_after = json_is_true(json_object_get(b, "no_retry_after"));
     ft->delay_ms = (int)json_integer_value(json_object_get(b, "delay_ms"));
+    ft->reset = json_is_true(json_object_get(b, "reset"));
 }
 
 void fake_ctl(struct fake *f, struct fake_pss *p)
@@ -246,6 +251,8 @@ void fake_ctl(struct fake *f, struct fake_pss *p)
         ctl_flood(f, b);
     else if (!strcmp(verb, "config") && b)
         ctl_config(f, b);
+    else if (!strcmp(verb, "bucket") && b)
+        fake_ctl_bucket(f, b);
     else if (!strcmp(verb, "fault") && b)
         ctl_fault(f, b);
     else if (!strcmp(verb, "ix_flood") && b)

@@ -58,8 +58,14 @@ static uint32_t hash32(const char *s)
 }
 
 /* Real per-bucket limits: returns true when this request is over the limit. */
-static bool bucket_take(struct fake *f, struct fake_pss *p, const char *route, const char *major)
+static bool bucket_take(struct fake *f, struct fake_pss *p, const char *route, const char *major,
+                        const char *reqkey)
 {
+    struct fake_rule *rule = fake_rule_for(f, reqkey);
+    int limit = rule ? rule->limit : BUCKET_LIMIT;
+    int window = rule ? rule->window_ms : BUCKET_WINDOW_MS;
+    if (rule && rule->late_ms > 0 && p->stage == 0) /* late, out of order: 37 % steps */
+        p->stage = 1 + (int)((rule->n++ * 37u) % (unsigned)rule->late_ms);
     char key[sizeof(g_buckets[0].key)];
     snprintf(key, sizeof(key), "%s|%s", route, major);
     int64_t now = fake_ms(f);
@@ -73,13 +79,13 @@ static bool bucket_take(struct fake *f, struct fake_pss *p, const char *route, c
         b->start = now;
         b->count = 0;
     }
-    if (now - b->start >= BUCKET_WINDOW_MS) {
+    if (now - b->start >= window) {
         b->start = now;
         b->count = 0;
     }
-    double reset_after = (double)(BUCKET_WINDOW_MS - (now - b->start)) / 1000.0;
-    hdr(p, "x-ratelimit-bucket: %08x\nx-ratelimit-limit: %d\n", hash32(route), BUCKET_LIMIT);
-    if (b->count >= BUCKET_LIMIT) {
+    double reset_after = (double)(window - (now - b->start)) / 1000.0;
+    hdr(p, "x-ratelimit-bucket: %08x\nx-ratelimit-limit: %d\n", hash32(route), limit);
+    if (b->count >= limit) {
         hdr(p,
             "x-ratelimit-remaining: 0\nx-ratelimit-reset-after: %.3f\nretry-after: 1\n"
             "x-ratelimit-scope: user\n",
@@ -90,7 +96,7 @@ static bool bucket_take(struct fake *f, struct fake_pss *p, const char *route, c
         return true;
     }
     b->count++;
-    hdr(p, "x-ratelimit-remaining: %d\nx-ratelimit-reset-after: %.3f\n", BUCKET_LIMIT - b->count,
+    hdr(p, "x-ratelimit-remaining: %d\nx-ratelimit-reset-after: %.3f\n", limit - b->count,
         reset_after);
     return false;
 }
@@ -103,6 +109,10 @@ static bool apply_fault(struct fake *f, struct fake_pss *p, const char *key)
             continue;
         ft->count--;
         p->stage = ft->delay_ms;
+        if (ft->reset) {
+            p->reset = true; /* no answer at all */
+            return true;
+        }
         if (ft->status == 0)
             return false; /* a pure delay: answer normally, later */
         if (ft->status == 429 && ft->html) {
@@ -166,8 +176,11 @@ static void route(struct fake *f, struct fake_pss *p, const char *m, const char 
     if (fake_events_route(f, p, m, path, body))
         return;
     if (!strcmp(m, "GET") && !strcmp(path, "/gateway/bot")) {
-        char url[64];
-        snprintf(url, sizeof(url), "ws://127.0.0.1:%d/gw", f->port);
+        char url[128];
+        if (f->gw_tls || lws_is_ssl(p->wsi))
+            snprintf(url, sizeof(url), "wss://%s:%d/gw", f->tls_host, f->tls_port);
+        else
+            snprintf(url, sizeof(url), "ws://127.0.0.1:%d/gw", f->port);
         reply_json(p, 200,
                    json_pack("{s:s, s:i, s:{s:i, s:i, s:i, s:i}}", "url", url, "shards", 1,
                              "session_start_limit", "total", 1000, "remaining", f->start_remaining,
@@ -246,7 +259,7 @@ void fake_rest(struct fake *f, struct fake_pss *p)
         reply_json(p, 400,
                    json_pack("{s:s, s:i, s:O}", "message", "Invalid Form Body", "code", 50035,
                              "errors", problems));
-    } else if (!bucket_take(f, p, rt, major)) {
+    } else if (!bucket_take(f, p, rt, major, key)) {
         route(f, p, p->method, path, body);
     }
     if (multipart && !body)

@@ -258,7 +258,8 @@ static void respond_now(lws_sorted_usec_list_t *sul)
         lws_callback_on_writable(p->wsi);
 }
 
-static void handle(struct fake *f, struct lws *wsi, struct fake_pss *p)
+/* 0, or -1 when the request is to be answered by dropping the connection. */
+static int handle(struct fake *f, struct lws *wsi, struct fake_pss *p)
 {
     buf_init(&p->resp, (size_t)256 << 20); /* /_ctl/log can be large after floods */
     p->ctype = "application/json";
@@ -271,10 +272,13 @@ static void handle(struct fake *f, struct lws *wsi, struct fake_pss *p)
         delay_ms = p->stage; /* fake_rest puts a scripted delay here */
     }
     p->stage = 0;
+    if (p->reset)
+        return -1;
     if (delay_ms > 0)
         lws_sul_schedule(f->ctx, 0, &p->sul, respond_now, (lws_usec_t)delay_ms * 1000);
     else
         lws_callback_on_writable(wsi);
+    return 0;
 }
 
 static int http_writeable(struct lws *wsi, struct fake_pss *p)
@@ -338,7 +342,7 @@ static int on_http(struct fake *f, struct lws *wsi, struct fake_pss *p)
     bool has_body =
         strcmp(p->method, "GET") && strcmp(p->method, "DELETE") && cl[0] && strcmp(cl, "0") != 0;
     if (!has_body)
-        handle(f, wsi, p);
+        return handle(f, wsi, p);
     return 0;
 }
 
@@ -350,11 +354,12 @@ static int fake_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user
     switch (reason) {
     case LWS_CALLBACK_HTTP:
         return on_http(f, wsi, p);
+    case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
+        return fake_ws_filter(f, wsi);
     case LWS_CALLBACK_HTTP_BODY:
         return buf_append(&p->body, in, len) < 0 ? -1 : 0;
     case LWS_CALLBACK_HTTP_BODY_COMPLETION:
-        handle(f, wsi, p);
-        return 0;
+        return handle(f, wsi, p);
     case LWS_CALLBACK_HTTP_WRITEABLE:
         return http_writeable(wsi, p);
     case LWS_CALLBACK_CLOSED_HTTP:
@@ -399,9 +404,14 @@ int main(int argc, char **argv)
 {
     static struct fake f;
     int port = 0;
+    const char *tls_cert = NULL, *tls_key = NULL;
     for (int i = 1; i + 1 < argc; i += 2)
         if (strcmp(argv[i], "--port") == 0)
             port = (int)strtol(argv[i + 1], NULL, 10);
+        else if (strcmp(argv[i], "--tls-cert") == 0)
+            tls_cert = argv[i + 1];
+        else if (strcmp(argv[i], "--tls-key") == 0)
+            tls_key = argv[i + 1];
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     f.t0 = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
@@ -428,7 +438,8 @@ int main(int argc, char **argv)
     info.iface = "127.0.0.1";
     info.protocols = protocols;
     info.user = &f;
-    info.options = LWS_SERVER_OPTION_DISABLE_IPV6;
+    info.options =
+        LWS_SERVER_OPTION_DISABLE_IPV6 | (tls_cert ? LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT : 0);
     f.ctx = lws_create_context(&info);
     if (!f.ctx) {
         fprintf(stderr, "fakediscord: cannot listen\n");
@@ -436,7 +447,13 @@ int main(int argc, char **argv)
     }
     f.vh = lws_get_vhost_by_name(f.ctx, "default");
     f.port = f.vh ? lws_get_vhost_listen_port(f.vh) : port;
+    if (tls_cert && tls_key && fake_tls_listen(&f, protocols, tls_cert, tls_key) < 0) {
+        fprintf(stderr, "fakediscord: cannot open the TLS listener\n");
+        return 1;
+    }
     printf("PORT %d\n", f.port);
+    if (f.tls_port > 0)
+        printf("TLSPORT %d\n", f.tls_port);
     fflush(stdout);
     g_fake = &f;
     lws_sul_schedule(f.ctx, 0, &g_tick, tick, 100000);
