@@ -119,6 +119,21 @@ static void remind_event(struct app *app, struct sg_state *st, const struct coho
     free(users);
 }
 
+static bool due(const struct sg_event *e, int64_t now, int lead)
+{
+    return (e->state == SG_EV_SCHEDULED || e->state == SG_EV_ACTIVE) && e->event_id[0] &&
+           now < e->start && now >= e->start - (int64_t)lead * 60;
+}
+
+/* Cheap first look: sessions are computed only when some event is in its reminder window. */
+static bool any_due(const struct sg_event *ev, size_t n, int64_t now, int lead)
+{
+    for (size_t i = 0; i < n; i++)
+        if (due(&ev[i], now, lead))
+            return true;
+    return false;
+}
+
 void sg_remind_cohort(struct app *app, struct sg_state *st, const struct cohort *co, int64_t now)
 {
     int lead = app->cfg ? app->cfg->sg_reminder_min : 15;
@@ -130,15 +145,14 @@ void sg_remind_cohort(struct app *app, struct sg_state *st, const struct cohort 
     size_t nss = 0;
     const struct curriculum *cur;
     if (store_sg_events(app->store, co->id, &ev, &nev) || nev == 0 ||
-        sg_cohort_sessions(app, co, &cur, &ss, &nss)) {
+        !any_due(ev, nev, now, lead) || sg_cohort_sessions(app, co, &cur, &ss, &nss)) {
         free(ev);
         free(ss);
         return;
     }
     for (size_t i = 0; i < nev; i++) {
         const struct sg_event *e = &ev[i];
-        if ((e->state != SG_EV_SCHEDULED && e->state != SG_EV_ACTIVE) || !e->event_id[0] ||
-            now >= e->start || now < e->start - (int64_t)lead * 60)
+        if (!due(e, now, lead))
             continue;
         for (size_t k = 0; k < nss; k++)
             if (strcmp(ss[k].key, e->key) == 0 && ss[k].start == e->start)

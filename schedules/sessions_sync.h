@@ -23,7 +23,8 @@ struct buf;
 struct sg_state;
 
 #define SG_SYNC_EVERY_S 60
-#define SG_RETRY_S 600 /* after a failed Discord call, the cohort waits this long */
+#define SG_RETRY_S 600      /* after a failed Discord call, the cohort waits this long */
+#define SG_SYNC_PER_TICK 16 /* cohorts planned per 1 s tick, so one loop pass stays short */
 
 struct sg_state *sg_state_new(void);
 void sg_state_free(struct sg_state *s);
