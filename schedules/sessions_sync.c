@@ -16,7 +16,6 @@
 #include <string.h>
 
 #define MOD "studygroups"
-#define SG_MAX_COHORTS 256
 
 struct sg_slot {
     int64_t cohort_id;
@@ -25,8 +24,8 @@ struct sg_slot {
 };
 
 struct sg_state {
-    struct sg_slot slots[SG_MAX_COHORTS];
-    int nslots;
+    struct sg_slot **slots; /* one per cohort seen; stable addresses (jobs point at them) */
+    int nslots, cap;
     int64_t remind_at;
     int inflight; /* reminders sent, not yet answered */
 };
@@ -55,19 +54,32 @@ struct sg_state *sg_state_new(void)
 
 void sg_state_free(struct sg_state *s)
 {
+    if (!s)
+        return;
+    for (int i = 0; i < s->nslots; i++)
+        free(s->slots[i]);
+    free(s->slots);
     free(s);
 }
 
 static struct sg_slot *slot_of(struct sg_state *s, int64_t cohort_id)
 {
     for (int i = 0; i < s->nslots; i++)
-        if (s->slots[i].cohort_id == cohort_id)
-            return &s->slots[i];
-    if (s->nslots == SG_MAX_COHORTS)
+        if (s->slots[i]->cohort_id == cohort_id)
+            return s->slots[i];
+    if (s->nslots == s->cap) {
+        int cap = s->cap ? s->cap * 2 : 64;
+        struct sg_slot **v = realloc(s->slots, (size_t)cap * sizeof(*v));
+        if (!v)
+            return NULL;
+        s->slots = v;
+        s->cap = cap;
+    }
+    struct sg_slot *sl = calloc(1, sizeof(*sl));
+    if (!sl)
         return NULL;
-    struct sg_slot *sl = &s->slots[s->nslots++];
-    memset(sl, 0, sizeof(*sl));
     sl->cohort_id = cohort_id;
+    s->slots[s->nslots++] = sl;
     return sl;
 }
 
