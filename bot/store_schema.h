@@ -111,6 +111,29 @@ static const char *const store_migrations[] = {
     " review_id INTEGER NOT NULL REFERENCES reviews(id) ON DELETE CASCADE,"
     " criterion INTEGER NOT NULL CHECK(criterion >= 0),"
     " level INTEGER NOT NULL CHECK(level BETWEEN 1 AND 4), PRIMARY KEY(review_id, criterion));",
+    /* study groups: channels, the scheduled events we made, RSVPs, voice time */
+    "CREATE TABLE sg_channels("
+    " cohort_id INTEGER NOT NULL REFERENCES cohorts(id) ON DELETE CASCADE, grp TEXT NOT NULL,"
+    " text_channel TEXT, voice_channel TEXT, PRIMARY KEY(cohort_id, grp));"
+    "CREATE TABLE sg_events("
+    " cohort_id INTEGER NOT NULL REFERENCES cohorts(id) ON DELETE CASCADE, skey TEXT NOT NULL,"
+    " event_id TEXT, channel_id TEXT, start_at INTEGER NOT NULL, end_at INTEGER NOT NULL,"
+    " shape INTEGER NOT NULL, state INTEGER NOT NULL CHECK(state BETWEEN 0 AND 5),"
+    " updated_at INTEGER NOT NULL, PRIMARY KEY(cohort_id, skey));"
+    "CREATE INDEX sg_events_id ON sg_events(event_id);"
+    "CREATE TABLE sg_cancelled("
+    " cohort_id INTEGER NOT NULL REFERENCES cohorts(id) ON DELETE CASCADE, skey TEXT NOT NULL,"
+    " by_user TEXT NOT NULL, at INTEGER NOT NULL, PRIMARY KEY(cohort_id, skey));"
+    "CREATE TABLE sg_interest("
+    " guild_id TEXT NOT NULL, event_id TEXT NOT NULL, user_id TEXT NOT NULL, at INTEGER NOT NULL,"
+    " PRIMARY KEY(event_id, user_id));"
+    "CREATE TABLE sg_voice("
+    " id INTEGER PRIMARY KEY, guild_id TEXT NOT NULL, user_id TEXT NOT NULL,"
+    " channel_id TEXT NOT NULL, joined_at INTEGER NOT NULL, left_at INTEGER);"
+    "CREATE INDEX sg_voice_open ON sg_voice(guild_id, user_id) WHERE left_at IS NULL;"
+    "CREATE INDEX sg_voice_chan ON sg_voice(channel_id, joined_at);"
+    "CREATE TABLE sg_optout(guild_id TEXT NOT NULL, user_id TEXT NOT NULL,"
+    " PRIMARY KEY(guild_id, user_id));",
 };
 
 #define STORE_NMIGRATIONS ((int)(sizeof(store_migrations) / sizeof(store_migrations[0])))

@@ -66,6 +66,7 @@ static int progress_run(struct cmd_ctx *c, const struct cmd_args *a)
     if (project_progress(c, &w.cohort, target, &proj_line) == 0 && proj_line.len)
         msg_append(c->reply, "\n%s", buf_str(&proj_line));
     buf_free(&proj_line);
+    studygroup_progress(c, &w.cohort, target);
     return 0;
 }
 

@@ -68,6 +68,10 @@ struct config {
     /* PEM CA bundle for REST and gateway TLS instead of the system store; NULL = system
      * store (ca_file, COHORTBOT_CA_FILE) */
     char *ca_file;
+    int sg_window_days;    /* study-group events are created this far ahead; default 14 */
+    int sg_reminder_min;   /* reminder to interested members before a session; 15, 0 = off */
+    int sg_present_min;    /* minutes in voice during a session to count as present; 10 */
+    char *sg_voice_prefix; /* voice channel name = prefix + group name; default "🔊 " */
 };
 
 /* Fills built-in defaults (all strings owned). 0 or BOT_ENOMEM. */

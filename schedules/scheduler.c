@@ -12,6 +12,7 @@
 #include "schedules/nudge.h"
 #include "schedules/assessment.h"
 #include "schedules/review_flow.h"
+#include "schedules/sessions_sync.h"
 
 #include <stdlib.h>
 
@@ -24,6 +25,7 @@ struct sched {
     int64_t prune_at; /* next ledger pruning */
     struct asm_post_state *asm_post;
     struct review_sched *review;
+    struct sg_state *sg;
 };
 
 struct sched *sched_new(struct app *app)
@@ -37,7 +39,8 @@ struct sched *sched_new(struct app *app)
     s->rem = rem_new(app);
     s->asm_post = asm_post_new();
     s->review = review_new();
-    if (!s->daily || !s->pairing || !s->rem || !s->asm_post || !s->review)
+    s->sg = sg_state_new();
+    if (!s->daily || !s->pairing || !s->rem || !s->asm_post || !s->review || !s->sg)
         goto fail;
     return s;
 fail:
@@ -54,6 +57,7 @@ void sched_free(struct sched *s)
     rem_free(s->rem);
     asm_post_free(s->asm_post);
     review_free(s->review);
+    sg_state_free(s->sg);
     free(s);
 }
 
@@ -67,6 +71,11 @@ struct rem_state *sched_rem(struct sched *s)
     return s->rem;
 }
 
+struct sg_state *sched_sg(struct sched *s)
+{
+    return s ? s->sg : NULL;
+}
+
 int sched_tick(struct sched *s, int64_t now)
 {
     daily_tick(s->app, s->daily, now);
@@ -74,6 +83,7 @@ int sched_tick(struct sched *s, int64_t now)
     rem_tick(s->app, s->rem, now);
     asm_post_tick(s->app, s->asm_post, now);
     review_tick(s->app, s->review, now);
+    sg_tick(s->app, s->sg, now);
     if (now >= s->nudge_at) {
         nudge_run(s->app, now, NULL);
         s->nudge_at = now + NUDGE_EVERY_S;
