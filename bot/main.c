@@ -40,6 +40,7 @@ static void usage(FILE *f)
             "       cohortbot export checkins [--guild ID] [--db FILE]\n"
             "       cohortbot pairs --dry-run [--db FILE] [--guild ID]\n"
             "       cohortbot pairs --round N [--db FILE] [--guild ID]\n"
+            "       cohortbot reviews --round midterm|final|capstone [--db FILE] [--guild ID]\n"
             "       cohortbot backup FILE [--db FILE] [--config FILE]\n"
             "       cohortbot check-db [--db FILE] [--config FILE]\n"
             "       cohortbot shards [--config FILE]\n"
