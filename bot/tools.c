@@ -4,6 +4,7 @@
 #include "schedules/calendar_cli.h"
 #include "bot/export.h"
 #include "schedules/simulate.h"
+#include "commands/progress_card.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -19,6 +20,7 @@ static const struct tool tools[] = {
     {"export", export_main, "export checkins [--guild ID] [--db FILE]"},
     {"simulate", simulate_main, "print every post the schedules would make"},
     {"pairs", pairing_cli_main, "--dry-run: print the next mentorship round as CSV"},
+    {"render", render_cli_main, "progress --user ID --out FILE.png: the /progress card"},
     {NULL, NULL, NULL},
 };
 
