@@ -132,5 +132,10 @@ int fake_tls_listen(struct fake *f, const struct lws_protocols *protocols, const
                     const char *key);
 /* Checks a request body against Discord's documented limits; appends problems. */
 void fake_validate(const char *method, const char *path, json_t *body, json_t *problems);
+/* fake_multipart.c: payload_json of a multipart body (new ref or NULL), files listed
+ * into `files`; fake_check_uploads: attachments and attachment:// refs vs files. */
+json_t *fake_multipart(const char *ctype, const char *body, size_t len, json_t *files,
+                       json_t *problems);
+void fake_check_uploads(json_t *msg, json_t *files, json_t *problems);
 
 #endif
