@@ -10,6 +10,7 @@
 #include "bot/log.h"
 #include "bot/store.h"
 #include "bot/tools.h"
+#include "render/render.h"
 #include "bot/tz.h"
 #include "config/assessment.h"
 #include "config/config.h"
@@ -173,6 +174,7 @@ out:
     guilds_free(app.guilds);
     app_free_curricula(&app);
     store_close(app.store);
+    render_shutdown(); /* pango/fontconfig caches of the cards drawn on this thread */
     return code;
 }
 

@@ -155,5 +155,6 @@ int render_cli_main(int argc, char **argv)
     }
     buf_free(&errs);
     config_free(&cfg);
+    render_shutdown();
     return code;
 }

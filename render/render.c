@@ -2,6 +2,7 @@
 #include "render/render_int.h"
 #include "bot/err.h"
 
+#include <fontconfig/fontconfig.h>
 #include <glib.h>
 #include <pango/pangocairo.h>
 #include <stdio.h>
@@ -29,22 +30,39 @@ void rd_round_rect(cairo_t *cr, double x, double y, double w, double h, double r
     cairo_close_path(cr);
 }
 
+static const cairo_user_data_key_t layout_key;
+
+/* One layout per cairo context (a layout per text would make a pango context each
+ * time); released with the context. */
+static PangoLayout *layout_of(cairo_t *cr)
+{
+    PangoLayout *lay = cairo_get_user_data(cr, &layout_key);
+    if (lay)
+        return lay;
+    lay = pango_cairo_create_layout(cr);
+    pango_layout_set_auto_dir(lay, FALSE);
+    pango_layout_set_single_paragraph_mode(lay, TRUE);
+    pango_layout_set_ellipsize(lay, PANGO_ELLIPSIZE_END);
+    if (cairo_set_user_data(cr, &layout_key, lay, g_object_unref) != CAIRO_STATUS_SUCCESS) {
+        g_object_unref(lay);
+        return NULL;
+    }
+    return lay;
+}
+
 double rd_text(cairo_t *cr, const char *utf8, double px, bool bold, double x, double y, double w,
                enum rd_align align, uint32_t rgb)
 {
-    if (!utf8 || !*utf8)
+    PangoLayout *lay = utf8 && *utf8 ? layout_of(cr) : NULL;
+    if (!lay)
         return 0;
     gchar *valid = g_utf8_make_valid(utf8, -1);
-    PangoLayout *lay = pango_cairo_create_layout(cr);
     PangoFontDescription *fd = pango_font_description_new();
-    pango_font_description_set_family(fd, RD_FONT);
+    pango_font_description_set_family_static(fd, RD_FONT);
     pango_font_description_set_weight(fd, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
     pango_font_description_set_absolute_size(fd, px * PANGO_SCALE);
     pango_layout_set_font_description(lay, fd);
-    pango_layout_set_auto_dir(lay, FALSE);
-    pango_layout_set_single_paragraph_mode(lay, TRUE);
     pango_layout_set_width(lay, (int)(w * PANGO_SCALE));
-    pango_layout_set_ellipsize(lay, PANGO_ELLIPSIZE_END);
     pango_layout_set_alignment(lay, align == RD_CENTER  ? PANGO_ALIGN_CENTER
                                     : align == RD_RIGHT ? PANGO_ALIGN_RIGHT
                                                         : PANGO_ALIGN_LEFT);
@@ -55,7 +73,6 @@ double rd_text(cairo_t *cr, const char *utf8, double px, bool bold, double x, do
     cairo_move_to(cr, x, y);
     pango_cairo_show_layout(cr, lay);
     pango_font_description_free(fd);
-    g_object_unref(lay);
     g_free(valid);
     return lh;
 }
@@ -130,4 +147,11 @@ int render_unknown_glyphs(const char *utf8)
     cairo_destroy(cr);
     cairo_surface_destroy(s);
     return n;
+}
+
+void render_shutdown(void)
+{
+    pango_cairo_font_map_set_default(NULL);
+    cairo_debug_reset_static_data();
+    FcFini();
 }

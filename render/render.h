@@ -63,6 +63,9 @@ const char *render_day_label(enum render_day s);
  * checks: fills x, y, w, h of area i (0..RENDER_NTEXT_AREAS-1). */
 #define RENDER_NTEXT_AREAS 3
 void render_progress_text_area(int i, int *x, int *y, int *w, int *h);
+/* Releases pango's font map and fontconfig's caches of the calling thread (call once
+ * at process exit, after the last render; rendering afterwards reloads them). */
+void render_shutdown(void);
 /* Glyphs of utf8 that no installed font has (drawn as boxes) in the card's font:
  * 0 when every character of the name can be drawn. Negative on error. */
 int render_unknown_glyphs(const char *utf8);

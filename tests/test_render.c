@@ -322,6 +322,7 @@ int main(void)
         cmocka_unit_test(test_cli_from_db),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
+    render_shutdown();
     tu_cleanup();
     return rc;
 }

@@ -249,11 +249,11 @@ void fake_rest(struct fake *f, struct fake_pss *p)
         route(f, p, p->method, path, body);
     }
     json_array_append_new(f->log_rest,
-                          json_pack("{s:s, s:s, s:s, s:O?, s:I, s:I, s:i, s:O, s:b, s:O?}", "method",
-                                    p->method, "path", path, "route", rt, "body", body, "raw_len",
-                                    (json_int_t)p->body.len, "t", (json_int_t)fake_ms(f), "status",
-                                    p->status, "problems", problems, "multipart", multipart,
-                                    "files", files));
+                          json_pack("{s:s, s:s, s:s, s:O?, s:I, s:I, s:i, s:O, s:b, s:O?}",
+                                    "method", p->method, "path", path, "route", rt, "body", body,
+                                    "raw_len", (json_int_t)p->body.len, "t", (json_int_t)fake_ms(f),
+                                    "status", p->status, "problems", problems, "multipart",
+                                    multipart, "files", files));
     json_decref(files);
     json_decref(problems);
     json_decref(body);
