@@ -148,6 +148,7 @@ static void test_no_checkins(void **state)
     (void)state;
     struct render_progress p;
     base(&p, "Nobody Yet");
+    p.subtitle = "Day 20 of 70 - 0 days checked in";
     for (int d = 0; d < 19; d++)
         p.day[d] = RENDER_MISSED;
     p.day[19] = RENDER_TODAY;
