@@ -39,6 +39,7 @@ static void usage(FILE *f)
             "       cohortbot simulate [--from YYYY-MM-DD] [--days N] [--db FILE]\n"
             "       cohortbot export checkins [--guild ID] [--db FILE]\n"
             "       cohortbot render progress --user ID --out FILE.png [--db FILE] [--guild ID]\n"
+            "       cohortbot render report --out FILE.png [--db FILE] [--guild ID]\n"
             "       cohortbot pairs --dry-run [--db FILE] [--guild ID]\n"
             "       cohortbot pairs --round N [--db FILE] [--guild ID]\n"
             "\n"

@@ -20,7 +20,7 @@ static const struct tool tools[] = {
     {"export", export_main, "export checkins [--guild ID] [--db FILE]"},
     {"simulate", simulate_main, "print every post the schedules would make"},
     {"pairs", pairing_cli_main, "--dry-run: print the next mentorship round as CSV"},
-    {"render", render_cli_main, "progress --user ID --out FILE.png: the /progress card"},
+    {"render", render_cli_main, "progress --user ID | report --out FILE.png: the cards"},
     {NULL, NULL, NULL},
 };
 

@@ -10,7 +10,6 @@
 #include "config/config.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 static void weeks_lines(struct cmd_ctx *c, const struct ck_who *w, const struct ck_stats *st)
@@ -26,34 +25,6 @@ static void weeks_lines(struct cmd_ctx *c, const struct ck_who *w, const struct 
     }
 }
 
-/* Where the console writes the card: beside the database (or in TMPDIR). */
-static void console_path(const struct cmd_ctx *c, const char *user, char *out, size_t len)
-{
-    const char *db = c->app->cfg && c->app->cfg->db_path ? c->app->cfg->db_path : "";
-    const char *slash = strrchr(db, '/');
-    const char *tmp = getenv("TMPDIR");
-    if (slash)
-        snprintf(out, len, "%.*s/progress-%s.png", (int)(slash - db), db, user);
-    else if (*db && strcmp(db, ":memory:") != 0)
-        snprintf(out, len, "progress-%s.png", user);
-    else
-        snprintf(out, len, "%s/progress-%s.png", tmp && *tmp ? tmp : "/tmp", user);
-}
-
-static int console_card(struct cmd_ctx *c, const char *user, const struct render_png *png)
-{
-    char path[600];
-    console_path(c, user, path, sizeof(path));
-    FILE *f = fopen(path, "wb");
-    size_t n = f ? fwrite(png->data, 1, png->len, f) : 0;
-    if (!f || fclose(f) != 0 || n != png->len) {
-        log_warn("render", "progress card: cannot write %s", path);
-        return msg_append(c->reply, "\n(The progress card could not be written to %s.)", path);
-    }
-    return msg_append(c->reply, "\nProgress card (%dx%d PNG, %zu bytes) written to %s", png->width,
-                      png->height, png->len, path);
-}
-
 /* Attaches the card; a failure is logged and the text reply goes out alone. */
 static void attach_card(struct cmd_ctx *c, const struct ck_who *w, const struct ck_stats *st,
                         const char *target, bool self, const char *extra)
@@ -65,15 +36,9 @@ static void attach_card(struct cmd_ctx *c, const struct ck_who *w, const struct 
         log_warn("render", "progress card for %s: %s", target, err);
         return;
     }
-    if (c->ix->console)
-        console_card(c, target, &png);
-    else if (msg_set_file(c->reply, "progress.png", (const char *)png.data, png.len) == 0) {
-        struct msg_embed *e = msg_add_embed(c->reply, "Progress card", NULL);
-        if (!e || msg_embed_image(e, "attachment://progress.png"))
-            log_warn("render", "progress card for %s: no memory for the embed", target);
-        else
-            e->color = 0x009E73;
-    }
+    char file[64];
+    snprintf(file, sizeof(file), "progress-%s.png", target);
+    card_attach(c, &png, "progress.png", "Progress card", file);
     render_png_free(&png);
 }
 

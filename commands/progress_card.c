@@ -6,6 +6,7 @@
 #include "bot/store.h"
 #include "commands/commands.h"
 #include "config/config.h"
+#include "bot/log.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -72,6 +73,53 @@ static void milestone_line(struct cmd_ctx *c, const struct ck_who *w, int wk, ch
                  wk * 7 < w->plan.n_days ? wk * 7 : w->plan.n_days, w->plan.n_days);
     else
         snprintf(out, len, "All %d days are behind you", w->plan.n_days);
+}
+
+/* Where the console writes the card: beside the database (or in TMPDIR). */
+static void console_path(const struct cmd_ctx *c, const char *name, char *out, size_t len)
+{
+    const char *db = c->app->cfg && c->app->cfg->db_path ? c->app->cfg->db_path : "";
+    const char *slash = strrchr(db, '/');
+    const char *tmp = getenv("TMPDIR");
+    if (slash)
+        snprintf(out, len, "%.*s/%s", (int)(slash - db), db, name);
+    else if (*db && strcmp(db, ":memory:") != 0)
+        snprintf(out, len, "%s", name);
+    else
+        snprintf(out, len, "%s/%s", tmp && *tmp ? tmp : "/tmp", name);
+}
+
+static int console_card(struct cmd_ctx *c, const char *name, const char *title,
+                        const struct render_png *png)
+{
+    char path[600];
+    console_path(c, name, path, sizeof(path));
+    FILE *f = fopen(path, "wb");
+    size_t n = f ? fwrite(png->data, 1, png->len, f) : 0;
+    if (!f || fclose(f) != 0 || n != png->len) {
+        log_warn("render", "cannot write %s", path);
+        return msg_append(c->reply, "\n(%s: could not write %s.)", title, path);
+    }
+    return msg_append(c->reply, "\n%s (%dx%d PNG, %zu bytes) written to %s", title, png->width,
+                      png->height, png->len, path);
+}
+
+int card_attach(struct cmd_ctx *c, const struct render_png *png, const char *file,
+                const char *title, const char *console_name)
+{
+    if (c->ix->console)
+        return console_card(c, console_name, title, png);
+    int rc = msg_set_file(c->reply, file, (const char *)png->data, png->len);
+    struct msg_embed *e = rc ? NULL : msg_add_embed(c->reply, title, NULL);
+    char url[128];
+    snprintf(url, sizeof(url), "attachment://%s", file);
+    if (!rc && (!e || msg_embed_image(e, url)))
+        rc = BOT_ENOMEM;
+    if (e)
+        e->color = 0x009E73;
+    if (rc)
+        log_warn("render", "%s: could not attach (%d)", title, rc);
+    return rc;
 }
 
 int progress_card_input(struct cmd_ctx *c, const struct ck_who *w, const struct ck_stats *st,

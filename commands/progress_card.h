@@ -19,6 +19,12 @@ int progress_card_png(struct cmd_ctx *c, const struct ck_who *w, const struct ck
 int progress_card_input(struct cmd_ctx *c, const struct ck_who *w, const struct ck_stats *st,
                         struct render_progress *p, char *milestone, size_t mlen);
 
+/* Attaches png to c->reply as `file` with an embed titled `title` that shows it
+ * (attachment://file); in console mode writes it beside the database as
+ * console_name and names the path in the reply instead. 0 or BOT_E* (logged). */
+int card_attach(struct cmd_ctx *c, const struct render_png *png, const char *file,
+                const char *title, const char *console_name);
+
 /* cohortbot render progress --user ID --db FILE --out FILE.png [--guild ID]
  * [--config FILE] [--at UNIX_SECONDS]. Returns the exit code. */
 int render_cli_main(int argc, char **argv);

@@ -13,6 +13,7 @@
 #include <time.h>
 
 struct rargs {
+    bool report;
     const char *user, *db, *out, *guild, *conf;
     int64_t at;
 };
@@ -20,14 +21,17 @@ struct rargs {
 static int usage(void)
 {
     fprintf(stderr, "usage: cohortbot render progress --user ID --out FILE.png [--db FILE]\n"
-                    "         [--guild ID] [--config FILE] [--at UNIX_SECONDS]\n");
+                    "         [--guild ID] [--config FILE] [--at UNIX_SECONDS]\n"
+                    "       cohortbot render report --out FILE.png [--db FILE] [--guild ID]\n"
+                    "         [--config FILE] [--at UNIX_SECONDS]\n");
     return 2;
 }
 
 static int parse(int argc, char **argv, struct rargs *r)
 {
-    if (argc < 2 || strcmp(argv[1], "progress") != 0)
+    if (argc < 2 || (strcmp(argv[1], "progress") != 0 && strcmp(argv[1], "report") != 0))
         return -1;
+    r->report = !strcmp(argv[1], "report");
     for (int i = 2; i < argc; i++) {
         const char *k = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!v)
@@ -51,6 +55,8 @@ static int parse(int argc, char **argv, struct rargs *r)
             return -1;
         i++;
     }
+    if (r->report && !r->user)
+        r->user = "1"; /* the organiser's view: no member needed */
     if (!r->user || !r->out || !snowflake_valid(r->user) ||
         (r->guild && !snowflake_valid(r->guild)))
         return -1;
@@ -98,8 +104,9 @@ static int draw(struct app *app, const struct rargs *r, const char *guild)
     if (ck_who_load(&c, r->user, &w, why, sizeof(why))) {
         fprintf(stderr, "render: %s\n", why);
         code = 1;
-    } else if (ck_stats_load(&c, &w, ck_grace(&c), &st) ||
-               progress_card_png(&c, &w, &st, NULL, NULL, &png, err, sizeof(err))) {
+    } else if (r->report ? checkin_report_png(&c, &png, err, sizeof(err)) != 0
+                         : (ck_stats_load(&c, &w, ck_grace(&c), &st) ||
+                            progress_card_png(&c, &w, &st, NULL, NULL, &png, err, sizeof(err)))) {
         fprintf(stderr, "render: %s\n", err);
         code = 1;
     } else if (write_file(r->out, &png)) {

@@ -63,6 +63,35 @@ const char *render_day_label(enum render_day s);
  * checks: fills x, y, w, h of area i (0..RENDER_NTEXT_AREAS-1). */
 #define RENDER_NTEXT_AREAS 3
 void render_progress_text_area(int i, int *x, int *y, int *w, int *h);
+/* --- the /cohort report charts (1000 x 600) ----------------------------------- */
+#define RENDER_REPORT_W 1000
+#define RENDER_REPORT_H 600
+#define RENDER_REPORT_MAX_DAYS 366
+#define RENDER_REPORT_MAX_WEEKS 53
+
+struct render_report {
+    const char *title;    /* e.g. "Cohort report - day 20 of 70", may be NULL */
+    int n_days;           /* curriculum days on the x axis, 1..RENDER_REPORT_MAX_DAYS */
+    int today;            /* days drawn (1..n_days); later days are left empty */
+    int days_per_week;    /* week boundaries every this many days (7) */
+    const int *active;    /* [0..today) learners who checked in on day d+1 */
+    int learners;         /* learners in the cohort (the y scale of active) */
+    int n_weeks;          /* weeks drawn in the lower charts, 0..RENDER_REPORT_MAX_WEEKS */
+    const double *rate;   /* [w] check-in rate of week w+1, 0..1 */
+    const double *median; /* [w] median hours of week w+1 (of learners active that week) */
+    double target_min, target_max;
+};
+
+/* Draws the three charts (active learners per day with week boundaries; check-in rate
+ * per week; median hours per week against the target band) and encodes them. Same
+ * errors as render_progress_png. */
+int render_report_png(const struct render_report *r, struct render_png *out, char *err,
+                      size_t errlen);
+/* Geometry for tests: the pixel column at the middle of day d's bar and the y of
+ * the chart's base line; bars are drawn in render_report_bar_colour(). */
+void render_report_day_x(const struct render_report *r, int day, int *x, int *base_y);
+uint32_t render_report_bar_colour(void);
+
 /* Releases pango's font map and fontconfig's caches of the calling thread (call once
  * at process exit, after the last render; rendering afterwards reloads them). */
 void render_shutdown(void);

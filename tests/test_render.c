@@ -233,12 +233,59 @@ static void test_bad_input(void **state)
 #define USER "501000000000000001"
 #define START 1772409600 /* 2026-03-02T00:00:00Z, day 1 (UTC cohort) */
 
-static void put_ck(struct store *s, int64_t cohort, int day, int64_t at, double hours)
+#define USER2 "502000000000000002"
+
+static void put_ck_as(struct store *s, const char *user, int64_t cohort, int day, int64_t at,
+                      double hours)
 {
     struct checkin ck = {.cohort_id = cohort, .day = day, .hours = hours, .created_at = at};
-    snprintf(ck.user_id, sizeof(ck.user_id), "%s", USER);
+    snprintf(ck.user_id, sizeof(ck.user_id), "%s", user);
     bool upd;
     assert_int_equal(store_checkin_put(s, &ck, at, &upd), 0);
+}
+
+static void put_ck(struct store *s, int64_t cohort, int day, int64_t at, double hours)
+{
+    put_ck_as(s, USER, cohort, day, at, hours);
+}
+
+/* `render report`: a bar on every day someone checked in, full height where both
+ * learners did, none on days 9, 10 and 12 (nobody). */
+static void check_report(const char *db, const char *conf, const char *at)
+{
+    char out[300];
+    tu_path(out, sizeof(out), "report.png");
+    const char *argv[] = {tu_bin(), "render",   "report", "--db", db, "--out",
+                          out,      "--config", conf,     "--at", at, NULL};
+    struct tu_run r;
+    tu_run(argv, NULL, NULL, 60000, &r);
+    if (r.status != 0)
+        fail_msg("render report exited %d: %s", r.status, r.err);
+    assert_non_null(strstr(r.out, "1000x600 PNG"));
+    tu_run_free(&r);
+    size_t len = 0;
+    char *png = tu_read(out, &len);
+    assert_non_null(png);
+    assert_true(len <= 200 * 1024);
+    struct decoded d;
+    decode((unsigned char *)png, len, &d);
+    assert_int_equal(d.w, 1000);
+    assert_int_equal(d.h, 600);
+    struct render_report rr = {.n_days = 70};
+    static const int active[13] = {0, 2, 2, 1, 1, 1, 1, 1, 1, 0, 0, 1, 0};
+    for (int day = 1; day <= 12; day++) {
+        int x, base;
+        render_report_day_x(&rr, day, &x, &base);
+        bool bar = pixel(&d, x, base - 2) == render_report_bar_colour();
+        bool full = pixel(&d, x, base - 150) == render_report_bar_colour();
+        if (bar != (active[day] > 0) || full != (active[day] == 2))
+            fail_msg("report day %d: bar %d full %d, want %d learners", day, bar, full,
+                     active[day]);
+    }
+    cairo_surface_destroy(d.s);
+    struct render_png rp = {.data = (unsigned char *)png, .len = len};
+    dump("report-cli.png", &rp);
+    free(png);
 }
 
 static void test_cli_from_db(void **state)
@@ -283,6 +330,11 @@ static void test_cli_from_db(void **state)
         put_ck(s, co.id, d, at, 2.5);
     }
     want[11] = RENDER_TODAY;
+    snprintf(m.user_id, sizeof(m.user_id), USER2);
+    snprintf(m.name, sizeof(m.name), "Second Learner");
+    assert_int_equal(store_member_put(s, &m), 0);
+    put_ck_as(s, USER2, co.id, 1, START + 9 * 3600, 4);
+    put_ck_as(s, USER2, co.id, 2, START + 86400 + 9 * 3600, 3);
     store_close(s);
     char at[32];
     snprintf(at, sizeof(at), "%lld", (long long)(START + 11 * 86400 + 8 * 3600)); /* day 12 */
@@ -304,7 +356,8 @@ static void test_cli_from_db(void **state)
     check_card(&rp, &p);
     dump("progress-cli.png", &rp);
     free(png);
-    /* a user without a cohort row, and bad arguments */
+    check_report(db, conf, at);
+    /* bad arguments */
     const char *bad[] = {tu_bin(), "render", "progress", "--user", "12x", "--out", out, NULL};
     tu_run(bad, NULL, NULL, 60000, &r);
     assert_int_equal(r.status, 2);
