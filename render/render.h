@@ -92,6 +92,29 @@ int render_report_png(const struct render_report *r, struct render_png *out, cha
 void render_report_day_x(const struct render_report *r, int day, int *x, int *base_y);
 uint32_t render_report_bar_colour(void);
 
+/* --- the /leaderboard card (1000 x 500): top 10 -------------------------------- */
+#define RENDER_LB_W 1000
+#define RENDER_LB_H 500
+#define RENDER_LB_MAX 10
+
+struct render_lb_row {
+    const char *name; /* display name, any script */
+    int streak, done;
+};
+
+struct render_leaderboard {
+    const char *title; /* e.g. "Leaderboard - week 3", may be NULL */
+    int n;             /* rows, 0..RENDER_LB_MAX (only members who opted in) */
+    struct render_lb_row rows[RENDER_LB_MAX];
+};
+
+int render_leaderboard_png(const struct render_leaderboard *l, struct render_png *out, char *err,
+                           size_t errlen);
+/* Geometry for tests: a pixel inside row i's streak bar when the bar is at least
+ * `frac` of the longest one, and the bar colour. */
+void render_lb_bar_probe(int i, double frac, int *x, int *y);
+uint32_t render_lb_bar_colour(void);
+
 /* Releases pango's font map and fontconfig's caches of the calling thread (call once
  * at process exit, after the last render; rendering afterwards reloads them). */
 void render_shutdown(void);

@@ -227,6 +227,47 @@ static void test_bad_input(void **state)
     render_check(&p, NULL);
 }
 
+/* The top 10: size, and each row's bar as long as its streak relative to the top. */
+static void test_leaderboard(void **state)
+{
+    (void)state;
+    struct render_leaderboard l = {.title = "Leaderboard - current streaks", .n = 10};
+    static const char *const nm[10] = {"Ada Lovelace",
+                                       "\xe5\xb1\xb1\xe7\x94\xb0 \xe8\x8a\xb1\xe5\xad\x90",
+                                       "\xd7\xa9\xd7\xa8\xd7\x94 \xd7\x9b\xd7\x94\xd7\x9f",
+                                       "Grace Hopper",
+                                       "Alan Turing",
+                                       "Katherine Johnson",
+                                       "Edsger Dijkstra",
+                                       "Barbara Liskov",
+                                       "Donald Knuth",
+                                       "Frances Allen"};
+    for (int i = 0; i < 10; i++)
+        l.rows[i] = (struct render_lb_row){nm[i], 20 - 2 * i, 40 - i};
+    l.rows[9].streak = 0;
+    struct render_png png;
+    char err[BOT_ERR_LEN];
+    assert_int_equal(render_leaderboard_png(&l, &png, err, sizeof(err)), 0);
+    assert_true(png.len <= 200 * 1024);
+    struct decoded d;
+    decode(png.data, png.len, &d);
+    assert_int_equal(d.w, 1000);
+    assert_int_equal(d.h, 500);
+    for (int i = 0; i < 9; i++) {
+        int x, y;
+        double frac = l.rows[i].streak / 20.0;
+        render_lb_bar_probe(i, frac, &x, &y);
+        assert_int_equal(pixel(&d, x, y), render_lb_bar_colour()); /* bar reaches here */
+        render_lb_bar_probe(i, frac + 0.05, &x, &y);
+        assert_true(pixel(&d, x, y) != render_lb_bar_colour()); /* and stops */
+    }
+    cairo_surface_destroy(d.s);
+    dump("leaderboard.png", &png);
+    render_png_free(&png);
+    l.n = 11;
+    assert_int_equal(render_leaderboard_png(&l, &png, err, sizeof(err)), BOT_EINVAL);
+}
+
 /* --- the CLI on a real database ------------------------------------------------ */
 
 #define GUILD "1000000000000000001"
@@ -374,6 +415,7 @@ int main(void)
         cmocka_unit_test(test_cjk_and_emoji_name),
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_cli_from_db),
+        cmocka_unit_test(test_leaderboard),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     render_shutdown();
