@@ -75,11 +75,74 @@ static int bench(const char *label, const char *name)
     return 0;
 }
 
+typedef int (*draw_fn)(const void *in, struct render_png *out, char *err, size_t errlen);
+
+static int draw_report(const void *in, struct render_png *out, char *err, size_t errlen)
+{
+    return render_report_png(in, out, err, errlen);
+}
+
+static int draw_lb(const void *in, struct render_png *out, char *err, size_t errlen)
+{
+    return render_leaderboard_png(in, out, err, errlen);
+}
+
+static int bench_other(const char *label, draw_fn fn, const void *in)
+{
+    struct render_png png;
+    char err[BOT_ERR_LEN];
+    static double t[RUNS];
+    size_t bytes = 0;
+    for (int i = 0; i < RUNS; i++) {
+        double t0 = now_ms();
+        if (fn(in, &png, err, sizeof(err))) {
+            fprintf(stderr, "bench_render: %s\n", err);
+            return 1;
+        }
+        t[i] = now_ms() - t0;
+        bytes = png.len;
+        render_png_free(&png);
+    }
+    qsort(t, RUNS, sizeof(t[0]), cmp);
+    printf("render %-31s median %5.2f ms, p95 %5.2f ms, worst %5.2f ms, %zu bytes\n", label,
+           t[RUNS / 2], t[RUNS * 95 / 100], t[RUNS - 1], bytes);
+    return 0;
+}
+
+static int bench_report_lb(void)
+{
+    static int active[70];
+    static double rate[10], median[10];
+    for (int d = 0; d < 70; d++)
+        active[d] = 40 - d / 3 - (d % 7 == 5) * 6;
+    for (int w = 0; w < 10; w++) {
+        rate[w] = 0.9 - w * 0.04;
+        median[w] = 17 - w * 0.6;
+    }
+    struct render_report r = {.title = "Cohort report - day 70 of 70, 42 learners",
+                              .n_days = 70,
+                              .today = 70,
+                              .days_per_week = 7,
+                              .active = active,
+                              .learners = 42,
+                              .n_weeks = 10,
+                              .rate = rate,
+                              .median = median,
+                              .target_min = 15,
+                              .target_max = 20};
+    struct render_leaderboard l = {.n = 10};
+    for (int i = 0; i < 10; i++)
+        l.rows[i] = (struct render_lb_row){"Katherine Johnson", 30 - i, 60 - i};
+    int rc = bench_other("report charts (70 days)", draw_report, &r);
+    return rc | bench_other("leaderboard card (10 rows)", draw_lb, &l);
+}
+
 int main(void)
 {
     int rc = bench("latin", "Ada Lovelace");
     rc |= bench("cjk+emoji", "\xe5\xb1\xb1\xe7\x94\xb0 \xe8\x8a\xb1\xe5\xad\x90 \xf0\x9f\x8c\xb8");
     rc |= bench("arabic",
                 "\xd8\xb3\xd8\xa7\xd8\xb1\xd8\xa9 \xd8\xa7\xd9\x84\xd8\xb9\xd9\x84\xd9\x8a");
+    rc |= bench_report_lb();
     return rc;
 }
