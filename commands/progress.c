@@ -81,8 +81,17 @@ static int progress_run(struct cmd_ctx *c, const struct cmd_args *a)
     buf_init(&asm_line, 600);
     if (assessment_progress(c, &w.cohort, target, &asm_line) == 0 && asm_line.len)
         msg_append(c->reply, "\n%s", buf_str(&asm_line));
-    attach_card(c, &w, &st, target, self, asm_line.len ? buf_str(&asm_line) : NULL);
+    struct buf proj_line;
+    buf_init(&proj_line, 600);
+    if (project_progress(c, &w.cohort, target, &proj_line) == 0 && proj_line.len)
+        msg_append(c->reply, "\n%s", buf_str(&proj_line));
+    studygroup_progress(c, &w.cohort, target);
+    if (asm_line.len && proj_line.len)
+        buf_printf(&asm_line, "; %s", buf_str(&proj_line));
+    attach_card(c, &w, &st, target, self,
+                asm_line.len ? buf_str(&asm_line) : proj_line.len ? buf_str(&proj_line) : NULL);
     buf_free(&asm_line);
+    buf_free(&proj_line);
     return 0;
 }
 

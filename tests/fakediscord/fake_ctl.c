@@ -223,6 +223,10 @@ void fake_ctl(struct fake *f, struct fake_pss *p)
         ctl_log(f, p);
         return;
     }
+    if (!strcmp(verb, "state")) { /* what fake_events.c keeps: channels, events, voice */
+        fake_events_state(f, p);
+        return;
+    }
     json_t *b = p->body.len ? json_loadb(p->body.p, p->body.len, 0, NULL) : json_object();
     const char *t = json_string_value(json_object_get(b, "t"));
     if (!strcmp(verb, "dispatch") && b) {
@@ -257,6 +261,8 @@ void fake_ctl(struct fake *f, struct fake_pss *p)
                       json_is_true(json_object_get(b, "checkin")));
     else if (!strcmp(verb, "quit"))
         f->quit = true;
+    else if (b)
+        fake_events_ctl(f, verb, b);
     json_decref(b);
     ok(p);
 }
