@@ -61,6 +61,8 @@ void gw_bucket_take(struct gw_bucket *b, int64_t now);
 /* "<url>[/]?v=10&encoding=json" into out; BOT_EINVAL for a URL that is not ws(s)://
  * (ws:// only when allow_ws), BOT_ETOOBIG when out is short. Pure. */
 int gw_build_url(const char *url, bool allow_ws, char *out, size_t outlen);
+/* Appends "&compress=zlib-stream" to a gw_build_url result; BOT_ETOOBIG when short. Pure. */
+int gw_add_compress(char *url, size_t outlen);
 
 /* Callbacks into the glue. All run on the loop thread, from inside gw_* calls. */
 struct gw_hooks {
@@ -80,12 +82,14 @@ struct gw_opts {
     int shard_id, shard_count; /* count 0 = no shard field */
     size_t max_frame;          /* reassembly cap; 0 = 16 MiB */
     bool allow_ws;             /* accept ws:// gateway URLs (api_base is http://) */
+    bool compress;             /* ask for compress=zlib-stream (binary frames, gw_on_binary) */
     uint32_t seed;             /* jitter randomness */
 };
 
 struct gw_stats {
     uint64_t events, frames, bad_frames, bytes, heartbeats, acks, reconnects, resumes, identifies,
         zombies, dropped_sends;
+    uint64_t wire_bytes; /* compressed bytes received (compress=zlib-stream) */
 };
 
 struct gw;
@@ -103,6 +107,12 @@ void gw_on_open(struct gw *g, int64_t now);
 /* A piece of one text message; final = last piece. Reassembles under max_frame
  * (an oversized message is dropped and logged) and calls gw_on_frame. */
 int gw_on_fragment(struct gw *g, const char *p, size_t len, bool final, int64_t now);
+/* A piece of binary websocket data (compress=zlib-stream), final = it ends a
+ * websocket message: inflated at each message that ends at a 00 00 ff ff flush boundary (gw_inflate.h, output capped at max_frame), then handled
+ * as gw_on_frame. A corrupt stream or a decompression bomb is counted as a bad frame,
+ * logged once, and closes the socket to resume on a new one (new zlib context);
+ * binary data without compression is skipped. 0 or a negative BOT_E*. */
+int gw_on_binary(struct gw *g, const char *p, size_t len, bool final, int64_t now);
 /* One complete payload. 0, or BOT_EPROTO/BOT_ENOMEM for a skipped frame (logged). */
 int gw_on_frame(struct gw *g, const char *p, size_t len, int64_t now);
 /* The socket is gone (also for a failed connect); code 0 = no close code. */

@@ -40,6 +40,33 @@ int gw_on_fragment(struct gw *g, const char *p, size_t len, bool final, int64_t 
     return rc;
 }
 
+int gw_on_binary(struct gw *g, const char *p, size_t len, bool final, int64_t now)
+{
+    if (!g->zin) {
+        g->st.bad_frames++;
+        log_warn(MOD, "binary gateway frame skipped (no compression requested)");
+        return BOT_EPROTO;
+    }
+    if (g->zin_failed || g->state == GW_CLOSING || g->state == GW_DISCONNECTED)
+        return 0; /* the stream is unusable or going away */
+    g->st.wire_bytes += len;
+    const char *msg;
+    size_t mlen;
+    int rc = gw_inflate_feed(g->zin, p, len, final, &msg, &mlen);
+    if (rc == 1)
+        return gw_on_frame(g, msg, mlen, now);
+    if (rc == 0)
+        return 0;
+    g->st.bad_frames++;
+    g->zin_failed = true;
+    log_warn(MOD, "%s; reconnecting with a new zlib stream",
+             rc == BOT_ETOOBIG ? "compressed gateway message inflates past max_frame_bytes"
+                               : "corrupt zlib-stream from the gateway");
+    g->want_resume = true;
+    gw_leave(g, GW_ACT_RESUME, -1, 4000);
+    return rc;
+}
+
 static void handle_ready(struct gw *g, json_t *d)
 {
     const char *sid = json_string_value(json_object_get(d, "session_id"));

@@ -5,6 +5,7 @@
 
 #include "bot/buf.h"
 #include "bot/discord/gateway.h"
+#include "bot/discord/gw_inflate.h"
 
 #define GW_URL_MAX 512
 #define GW_ID_MAX 32
@@ -39,6 +40,8 @@ struct gw {
     int64_t pending_delay;
     struct buf frag;
     bool frag_overflow; /* dropping the rest of an oversized message */
+    struct gw_inflate *zin; /* compress=zlib-stream: NULL when off; reset per socket */
+    bool zin_failed;        /* this socket's stream broke: ignore it until it is gone */
     struct gw_bucket bucket;
     char *pending[GW_PENDING];
     int npending;

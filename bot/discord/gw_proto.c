@@ -277,3 +277,13 @@ int gw_build_url(const char *url, bool allow_ws, char *out, size_t outlen)
         return BOT_ETOOBIG;
     return 0;
 }
+
+int gw_add_compress(char *url, size_t outlen)
+{
+    static const char q[] = "&compress=zlib-stream";
+    size_t len = strlen(url);
+    if (len + sizeof(q) > outlen)
+        return BOT_ETOOBIG;
+    memcpy(url + len, q, sizeof(q));
+    return 0;
+}

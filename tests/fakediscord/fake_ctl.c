@@ -16,7 +16,8 @@ static void ok(struct fake_pss *p)
 
 static void ctl_log(struct fake *f, struct fake_pss *p)
 {
-    json_t *j = json_pack("{s:O, s:O, s:O, s:O, s:I, s:i, s:i, s:i, s:i, s:i, s:I, s:i, s:b, s:I}",
+    json_t *j = json_pack("{s:O, s:O, s:O, s:O, s:I, s:i, s:i, s:i, s:i, s:i, s:I, s:i, s:b, s:I, "
+                          "s:i, s:I, s:I}",
                           "rest", f->log_rest, "gw", f->log_gw, "closes", f->log_closes,
                           "ix_lat_us", f->ix_lat_us, "ix_span_us",
                           (json_int_t)(f->ix_last_answer_us > f->ix_start_us
@@ -25,7 +26,9 @@ static void ctl_log(struct fake *f, struct fake_pss *p)
                           "ix_sent", f->ix_sent, "connections", f->connections, "identifies",
                           f->identifies, "resumes", f->resumes, "heartbeats", f->heartbeats, "seq",
                           (json_int_t)f->seq, "invalid_frames", f->invalid_frames, "connected",
-                          f->conn != NULL, "now", (json_int_t)fake_ms(f));
+                          f->conn != NULL, "now", (json_int_t)fake_ms(f), "zlib_connections",
+                          f->zlib_connections, "z_in", (json_int_t)f->z_in, "z_out",
+                          (json_int_t)f->z_out);
     char *s = j ? json_dumps(j, JSON_COMPACT) : NULL;
     json_decref(j);
     p->status = s ? 200 : 500;
@@ -255,7 +258,11 @@ void fake_ctl(struct fake *f, struct fake_pss *p)
         fake_ix_flood(f, (int)json_integer_value(json_object_get(b, "n")),
                       (int)json_integer_value(json_object_get(b, "tick_us")),
                       json_is_true(json_object_get(b, "checkin")));
-    else if (!strcmp(verb, "quit"))
+    else if (!strcmp(verb, "zcorrupt") && f->conn_pss && f->conn_pss->zs) {
+        /* bytes that are no deflate data, ending like a complete message */
+        static const unsigned char junk[] = {0xff, 0xfe, 0x12, 0x34, 0x56, 0x00, 0x00, 0xff, 0xff};
+        fake_ws_queue_raw(f->conn_pss, junk, sizeof(junk), LWS_WRITE_BINARY);
+    } else if (!strcmp(verb, "quit"))
         f->quit = true;
     json_decref(b);
     ok(p);
