@@ -241,8 +241,9 @@ static void flood(struct e2e *e, CURL *c, int hport, const char *t, long n, int 
         usleep(20000);
     double wall = now_s(CLOCK_MONOTONIC) - w0, cpu = proc_cpu(e->bot) - c0;
     printf("loopback   %-14s %7ld events  wall %.2f s (%8.0f events/s, paced by the fake)  "
-           "bot cpu %.2f s (%8.0f events/s/core)\n",
-           t, got, wall, (double)got / wall, cpu, cpu > 0 ? (double)got / cpu : 0.0);
+           "bot cpu %.2f s (%8.0f events/s/core, %.2f us/event)\n",
+           t, got, wall, (double)got / wall, cpu, cpu > 0 ? (double)got / cpu : 0.0,
+           got > 0 ? cpu * 1e6 / (double)got : 0.0);
 }
 
 static int cmp64(const void *a, const void *b)
@@ -282,27 +283,43 @@ static void interactions(struct e2e *e, int n)
     json_decref(log);
 }
 
-static void loopback(void)
+/* What went over the wire: the fake's deflate totals (zlib-stream only). */
+static void wire_bytes(struct e2e *e)
+{
+    json_t *log = e2e_log(e);
+    long long in = json_integer_value(json_object_get(log, "z_in"));
+    long long out = json_integer_value(json_object_get(log, "z_out"));
+    if (in > 0)
+        printf("wire: %.1f MB of JSON sent as %.1f MB of zlib-stream (%.1f%%)\n", in / 1e6,
+               out / 1e6, 100.0 * (double)out / (double)in);
+    json_decref(log);
+}
+
+static void loopback(const char *compression)
 {
     if (!getenv("COHORTBOT_BIN") || !getenv("FAKEDISCORD_BIN")) {
         printf("loopback part skipped: set COHORTBOT_BIN and FAKEDISCORD_BIN\n");
         return;
     }
+    printf("---- loopback, gateway_compression %s (CPU = user + sys of the bot process) ----\n",
+           compression);
     setenv("E2E_LOG_LEVEL", "info", 1);
     setenv("E2E_KEEP", "1", 0);
     struct e2e e;
     e2e_start_fake(&e, NULL);
     int hport = 20000 + (int)(getpid() % 20000);
-    char cfg[64];
-    snprintf(cfg, sizeof(cfg), "{\"http_port\":%d}", hport);
+    char cfg[128];
+    snprintf(cfg, sizeof(cfg), "{\"http_port\":%d,\"gateway_compression\":\"%s\"}", hport,
+             compression);
     e2e_start_bot(&e, cfg);
     json_decref(e2e_wait(&e, has_put, NULL, 10000));
     CURL *c = curl_easy_init();
     printf("bot RSS after READY: peak %.1f MB\n", proc_hwm_mb(e.bot));
-    flood(&e, c, hport, "MESSAGE_CREATE", 100000, 1000);
+    flood(&e, c, hport, "MESSAGE_CREATE", 100000, 1200); /* ~1.15 KB payloads */
     printf("bot RSS after the MESSAGE_CREATE flood: peak %.1f MB\n", proc_hwm_mb(e.bot));
     flood(&e, c, hport, "GUILD_CREATE", 10000, 1000);
     printf("bot RSS after the GUILD_CREATE flood: peak %.1f MB\n", proc_hwm_mb(e.bot));
+    wire_bytes(&e);
     interactions(&e, 5000);
     double anon, file;
     proc_rss_split(e.bot, &anon, &file);
@@ -316,6 +333,7 @@ int main(void)
 {
     log_set_level(LOGL_WARN);
     in_process();
-    loopback();
+    loopback("zlib-stream");
+    loopback("none");
     return 0;
 }
