@@ -246,6 +246,29 @@ static void flood(struct e2e *e, CURL *c, int hport, const char *t, long n, int 
            got > 0 ? cpu * 1e6 / (double)got : 0.0);
 }
 
+/* A shard's cold start: n GUILD_CREATE of ~10 KB (40 channels); CPU per guild and the
+ * bot's own (anonymous) RSS growth per cached guild. */
+static void cold_start(struct e2e *e, CURL *c, int hport, long n)
+{
+    double a0, f0;
+    proc_rss_split(e->bot, &a0, &f0);
+    double c0 = proc_cpu(e->bot), w0 = now_s(CLOCK_MONOTONIC);
+    long before = metric(c, hport, "GUILD_CREATE");
+    char body[96];
+    snprintf(body, sizeof(body), "{\"n\":%ld,\"channels\":40}", n);
+    json_decref(e2e_ctl(e, "guilds", body));
+    long got = 0;
+    while ((got = metric(c, hport, "GUILD_CREATE") - before) < n &&
+           now_s(CLOCK_MONOTONIC) - w0 < 120)
+        usleep(20000);
+    double cpu = proc_cpu(e->bot) - c0, a1, f1;
+    proc_rss_split(e->bot, &a1, &f1);
+    printf("cold start %ld x ~10 KB GUILD_CREATE (40 channels): %ld handled, bot cpu %.2f s = %.1f "
+           "us/guild; anonymous RSS %.1f -> %.1f MB = %.2f KB per cached guild\n",
+           n, got, cpu, got > 0 ? cpu * 1e6 / (double)got : 0.0, a0, a1,
+           got > 0 ? (a1 - a0) * 1024.0 / (double)got : 0.0);
+}
+
 static int cmp64(const void *a, const void *b)
 {
     int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
@@ -309,12 +332,23 @@ static void loopback(const char *compression)
     e2e_start_fake(&e, NULL);
     int hport = 20000 + (int)(getpid() % 20000);
     char cfg[128];
-    snprintf(cfg, sizeof(cfg), "{\"http_port\":%d,\"gateway_compression\":\"%s\"}", hport,
-             compression);
+    if (*compression)
+        snprintf(cfg, sizeof(cfg), "{\"http_port\":%d,\"gateway_compression\":\"%s\"}", hport,
+                 compression);
+    else /* a bot from before the key existed (profiling an older build) */
+        snprintf(cfg, sizeof(cfg), "{\"http_port\":%d}", hport);
     e2e_start_bot(&e, cfg);
     json_decref(e2e_wait(&e, has_put, NULL, 10000));
     CURL *c = curl_easy_init();
     printf("bot RSS after READY: peak %.1f MB\n", proc_hwm_mb(e.bot));
+    if (getenv("BENCH_GATEWAY_FLOOD_ONLY")) { /* for a profiler: just the MESSAGE_CREATE flood */
+        flood(&e, c, hport, "MESSAGE_CREATE", 100000, 1200);
+        curl_easy_cleanup(c);
+        e2e_finish(&e);
+        return;
+    }
+    cold_start(&e, c, hport, 2500);
+    printf("bot RSS after the cold start: peak %.1f MB\n", proc_hwm_mb(e.bot));
     flood(&e, c, hport, "MESSAGE_CREATE", 100000, 1200); /* ~1.15 KB payloads */
     printf("bot RSS after the MESSAGE_CREATE flood: peak %.1f MB\n", proc_hwm_mb(e.bot));
     flood(&e, c, hport, "GUILD_CREATE", 10000, 1000);
@@ -332,6 +366,13 @@ static void loopback(const char *compression)
 int main(void)
 {
     log_set_level(LOGL_WARN);
+    /* BENCH_GATEWAY_FLOOD_ONLY=1 [BENCH_GATEWAY_COMPRESSION=zlib-stream|none|""]: one
+     * loopback flood, nothing else (to run under perf) */
+    const char *only = getenv("BENCH_GATEWAY_COMPRESSION");
+    if (getenv("BENCH_GATEWAY_FLOOD_ONLY")) {
+        loopback(only ? only : "zlib-stream");
+        return 0;
+    }
     in_process();
     loopback("zlib-stream");
     loopback("none");

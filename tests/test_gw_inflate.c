@@ -50,7 +50,8 @@ static void test_messages_in_one_stream(void **state)
     assert_non_null(z);
     for (int i = 0; i < 50; i++) {
         char msg[256];
-        int n = snprintf(msg, sizeof(msg), "{\"op\":0,\"s\":%d,\"t\":\"MESSAGE_CREATE\",\"d\":{}}", i);
+        int n =
+            snprintf(msg, sizeof(msg), "{\"op\":0,\"s\":%d,\"t\":\"MESSAGE_CREATE\",\"d\":{}}", i);
         size_t zl = s_msg(&s, msg, (size_t)n);
         const char *out = NULL;
         size_t ol = 0;
@@ -75,7 +76,8 @@ static void test_split_messages(void **state)
     struct sender s;
     s_init(&s);
     struct gw_inflate *z = gw_inflate_new(1 << 20);
-    const char *parts[] = {"{\"op\":0,\"t\":\"GUILD_CREATE\",", "\"s\":1,\"d\":{\"id\":\"1\"", "}}"};
+    const char *parts[] = {"{\"op\":0,\"t\":\"GUILD_CREATE\",", "\"s\":1,\"d\":{\"id\":\"1\"",
+                           "}}"};
     const char *out = NULL;
     size_t ol = 0;
     for (int i = 0; i < 3; i++) {

@@ -108,10 +108,11 @@ void gw_on_open(struct gw *g, int64_t now);
  * (an oversized message is dropped and logged) and calls gw_on_frame. */
 int gw_on_fragment(struct gw *g, const char *p, size_t len, bool final, int64_t now);
 /* A piece of binary websocket data (compress=zlib-stream), final = it ends a
- * websocket message: inflated at each message that ends at a 00 00 ff ff flush boundary (gw_inflate.h, output capped at max_frame), then handled
- * as gw_on_frame. A corrupt stream or a decompression bomb is counted as a bad frame,
- * logged once, and closes the socket to resume on a new one (new zlib context);
- * binary data without compression is skipped. 0 or a negative BOT_E*. */
+ * websocket message: inflated at each message that ends at a 00 00 ff ff flush boundary
+ * (gw_inflate.h, output capped at max_frame), then handled as gw_on_frame. A corrupt stream or a
+ * decompression bomb is counted as a bad frame, logged once, and closes the socket to resume on a
+ * new one (new zlib context); binary data without compression is skipped. 0 or a negative BOT_E*.
+ */
 int gw_on_binary(struct gw *g, const char *p, size_t len, bool final, int64_t now);
 /* One complete payload. 0, or BOT_EPROTO/BOT_ENOMEM for a skipped frame (logged). */
 int gw_on_frame(struct gw *g, const char *p, size_t len, int64_t now);

@@ -30,7 +30,6 @@ int gw_inflate_reset(struct gw_inflate *z);
 int gw_inflate_feed(struct gw_inflate *z, const void *p, size_t len, bool final, const char **out,
                     size_t *outlen);
 /* Bytes fed and produced since creation (for metrics/benchmarks). */
-void gw_inflate_totals(const struct gw_inflate *z, unsigned long long *in,
-                       unsigned long long *out);
+void gw_inflate_totals(const struct gw_inflate *z, unsigned long long *in, unsigned long long *out);
 
 #endif

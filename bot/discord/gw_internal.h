@@ -39,7 +39,7 @@ struct gw {
     int pending_action; /* -1 none, else enum gw_action chosen before we closed */
     int64_t pending_delay;
     struct buf frag;
-    bool frag_overflow; /* dropping the rest of an oversized message */
+    bool frag_overflow;     /* dropping the rest of an oversized message */
     struct gw_inflate *zin; /* compress=zlib-stream: NULL when off; reset per socket */
     bool zin_failed;        /* this socket's stream broke: ignore it until it is gone */
     struct gw_bucket bucket;
