@@ -32,7 +32,7 @@ struct config {
     int shard_id, shard_count; /* count 0 = no shard field */
     int http_port;             /* health endpoint on 127.0.0.1; 0 = off */
     size_t max_frame_bytes;    /* gateway reassembly cap */
-    bool gateway_compress;     /* gateway_compression: true = zlib-stream (default), false = none */
+    bool gateway_compress;     /* gateway_compression: zlib-stream (default) or none */
     int rest_queue_max;        /* bounded REST queue */
     char *curricula_dir;       /* default <srcdir>/config/curricula */
     char *default_timezone;    /* default America/New_York */
@@ -58,11 +58,11 @@ struct config {
     size_t guild_feed_bytes;    /* stored calendar bytes per guild, default 20 MiB */
     int guild_post_slots;       /* reminder posts in flight per guild, default 8 */
     int ledger_retention_days;  /* delivery ledger rows older than this are pruned, default 120 */
-    char *config_path;          /* the file loaded, or NULL */
-    char *assessments_dir;      /* question banks; default <srcdir>/config/assessments */
-    int assessment_time_limit_min; /* default 60 */
-    int assessment_max_attempts;   /* default 3 */
-    int assessment_retake_hours;   /* default 24 */
+    char *config_path;    /* the file loaded, or NULL */
+    char *assessments_dir;           /* question banks; default <srcdir>/config/assessments */
+    int assessment_time_limit_min;   /* default 60 */
+    int assessment_max_attempts;     /* default 3 */
+    int assessment_retake_hours;     /* default 24 */
     /* PEM CA bundle for REST and gateway TLS instead of the system store; NULL = system
      * store (ca_file, COHORTBOT_CA_FILE) */
     char *ca_file;

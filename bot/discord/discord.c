@@ -21,10 +21,12 @@
 #define MOD "discord"
 /* SIGTERM: after this, whatever REST still holds is abandoned (exit well within 2 s) */
 #define STOP_GRACE_MS 1200
-#define GW_RX_BUF (128 * 1024) /* bytes per socket read and per RECEIVE callback */
-#ifndef COHORTBOT_URL          /* the project URL for the User-Agent; the build may override */
+#ifndef COHORTBOT_URL /* the project URL for the User-Agent; the build may override */
 #define COHORTBOT_URL "https://github.com/cohortbot/cohortbot"
 #endif
+
+/* bytes per socket read and per RECEIVE callback */
+#define GW_RX_BUF (128 * 1024)
 
 static void kick(struct discord *d);
 

@@ -39,10 +39,12 @@ struct gw {
     int pending_action; /* -1 none, else enum gw_action chosen before we closed */
     int64_t pending_delay;
     struct buf frag;
-    bool frag_overflow;     /* dropping the rest of an oversized message */
-    struct gw_inflate *zin; /* compress=zlib-stream: NULL when off; reset per socket */
-    bool zin_failed;        /* this socket's stream broke: ignore it until it is gone */
+    bool frag_overflow; /* dropping the rest of an oversized message */
     struct gw_bucket bucket;
+    /* compress=zlib-stream: NULL when off; reset per socket. zin_failed: this socket's
+     * stream broke, ignore it until the socket is gone */
+    struct gw_inflate *zin;
+    bool zin_failed;
     char *pending[GW_PENDING];
     int npending;
     struct gw_stats st;

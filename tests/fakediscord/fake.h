@@ -85,8 +85,9 @@ struct fake {
     char *events[FAKE_MAX_EVENTS]; /* dispatched payloads, index = seq - 1 */
     int nevents;
     int connections, identifies, resumes, heartbeats, invalid_frames;
-    int zlib_connections;           /* sockets that asked for compress=zlib-stream */
-    unsigned long long z_in, z_out; /* bytes before/after deflate, all sockets */
+    /* sockets that asked for compress=zlib-stream; bytes before/after deflate */
+    int zlib_connections;
+    unsigned long long z_in, z_out;
     /* REST */
     struct fake_fault faults[FAKE_MAX_FAULTS];
     int nfaults;
