@@ -341,8 +341,12 @@ static void loopback(const char *compression)
     json_decref(e2e_wait(&e, has_put, NULL, 10000));
     CURL *c = curl_easy_init();
     printf("bot RSS after READY: peak %.1f MB\n", proc_hwm_mb(e.bot));
-    if (getenv("BENCH_GATEWAY_FLOOD_ONLY")) { /* for a profiler: just the MESSAGE_CREATE flood */
-        flood(&e, c, hport, "MESSAGE_CREATE", 100000, 1200);
+    const char *only = getenv("BENCH_GATEWAY_FLOOD_ONLY");
+    if (only) { /* for a profiler: just the MESSAGE_CREATE flood, or "guilds": the cold start */
+        if (strcmp(only, "guilds") == 0)
+            cold_start(&e, c, hport, 2500);
+        else
+            flood(&e, c, hport, "MESSAGE_CREATE", 100000, 1200);
         curl_easy_cleanup(c);
         e2e_finish(&e);
         return;
@@ -366,8 +370,8 @@ static void loopback(const char *compression)
 int main(void)
 {
     log_set_level(LOGL_WARN);
-    /* BENCH_GATEWAY_FLOOD_ONLY=1 [BENCH_GATEWAY_COMPRESSION=zlib-stream|none|""]: one
-     * loopback flood, nothing else (to run under perf) */
+    /* BENCH_GATEWAY_FLOOD_ONLY=1|guilds [BENCH_GATEWAY_COMPRESSION=zlib-stream|none|""]:
+     * one loopback flood (or the cold start), nothing else (to run under perf) */
     const char *only = getenv("BENCH_GATEWAY_COMPRESSION");
     if (getenv("BENCH_GATEWAY_FLOOD_ONLY")) {
         loopback(only ? only : "zlib-stream");

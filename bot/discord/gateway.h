@@ -42,6 +42,14 @@ struct gw_env {
 };
 int gw_scan_envelope(const char *p, size_t len, struct gw_env *out);
 
+/* The selective read of a GUILD_CREATE / GUILD_UPDATE d (gw_select.c): a pruned tree
+ * with only id, name, unavailable, owner_id, member_count, voice_states and
+ * guild_scheduled_events (whole), and channels[] each pruned to id, name, type,
+ * parent_id, guild_id, position (voice channels, type 2, included). Members, roles,
+ * emojis, presences, threads, topics and permission overwrites are dropped: a handler
+ * that needs more adds the key to gw_select.c's table. NULL when d is malformed. Pure. */
+json_t *gw_select_guild(const char *p, size_t len);
+
 /* Reconnect delay for the attempt-th consecutive failure (0-based): 1 s doubling to a
  * 60 s cap, plus up to 25 % jitter from rnd (any 32-bit value). Pure. */
 int64_t gw_backoff_ms(int attempt, uint32_t rnd);

@@ -98,7 +98,11 @@ static int on_dispatch(struct gw *g, const char *p, const struct gw_env *e)
     if (!ready && !(e->t[0] && g->h.wants(g->h.arg, e->t)))
         return 0;
     json_error_t jerr;
-    json_t *d = e->d_len ? json_loadb(p + e->d_off, e->d_len, JSON_DECODE_ANY, &jerr) : NULL;
+    json_t *d = NULL;
+    if (e->d_len && (strcmp(e->t, "GUILD_CREATE") == 0 || strcmp(e->t, "GUILD_UPDATE") == 0))
+        d = gw_select_guild(p + e->d_off, e->d_len); /* the big ones: only what is used */
+    else if (e->d_len)
+        d = json_loadb(p + e->d_off, e->d_len, JSON_DECODE_ANY, &jerr);
     if (!d) {
         g->st.bad_frames++;
         log_warn(MOD, "event %s with malformed d skipped", e->t);

@@ -59,5 +59,9 @@ int gw_send_resume(struct gw *g, int64_t now);
 void gw_leave(struct gw *g, enum gw_action act, int64_t delay, int code);
 void gw_do_connect(struct gw *g, int64_t now);
 void gw_flush_pending(struct gw *g, int64_t now);
+/* JSON helpers of the envelope scan (gw_proto.c): skip whitespace; skip one value
+ * (string- and nesting-aware, bounded by n), 0 or BOT_EPROTO. */
+size_t gw_json_ws(const char *p, size_t i, size_t n);
+int gw_json_skip(const char *p, size_t *i, size_t n);
 
 #endif

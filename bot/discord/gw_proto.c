@@ -287,3 +287,15 @@ int gw_add_compress(char *url, size_t outlen)
     memcpy(url + len, q, sizeof(q));
     return 0;
 }
+
+/* ---- for the selective scan (gw_select.c) ---- */
+
+size_t gw_json_ws(const char *p, size_t i, size_t n)
+{
+    return skip_ws(p, i, n);
+}
+
+int gw_json_skip(const char *p, size_t *i, size_t n)
+{
+    return skip_value(p, i, n);
+}
