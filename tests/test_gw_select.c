@@ -39,8 +39,8 @@ static void test_kept_equals_full_parse(void **state)
     assert_non_null(full);
     json_t *sel = gw_select_guild(guild, strlen(guild));
     assert_non_null(sel);
-    const char *keys[] = {"id", "name", "unavailable", "member_count", "owner_id", "voice_states",
-                          "guild_scheduled_events"};
+    const char *keys[] = {"id",       "name",         "unavailable",           "member_count",
+                          "owner_id", "voice_states", "guild_scheduled_events"};
     for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
         assert_true(same(json_object_get(full, keys[i]), json_object_get(sel, keys[i])));
     assert_string_equal(json_string_value(json_object_get(sel, "name")), "Café \"cohort\"");
@@ -106,11 +106,52 @@ static void test_malformed(void **state)
     json_decref(s);
 }
 
+/* The fast envelope scan agrees with the strict one on Discord's key order and never
+ * reads past the payload; d after other keys is walked as before. */
+static void test_fast_envelope(void **state)
+{
+    (void)state;
+    const char *ok[] = {
+        "{\"t\":\"MESSAGE_CREATE\",\"s\":7,\"op\":0,\"d\":{\"id\":\"1\",\"x\":\"}\"}}",
+        "{\"t\":\"X\",\"s\":7,\"op\":0,\"d\":[1,2] } \n",
+        "{\"op\":0,\"d\":{\"a\":1},\"s\":2,\"t\":\"Y\"}",
+        "{\"op\":10,\"d\":{\"heartbeat_interval\":41250}}",
+        "{\"t\":null,\"s\":null,\"op\":9,\"d\":true}",
+    };
+    for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+        struct gw_env a, b;
+        assert_int_equal(gw_scan_envelope(ok[i], strlen(ok[i]), &a), 0);
+        assert_int_equal(gw_scan_envelope_fast(ok[i], strlen(ok[i]), &b), 0);
+        assert_int_equal(a.op, b.op);
+        assert_int_equal(a.has_s, b.has_s);
+        assert_int_equal(a.s, b.s);
+        assert_string_equal(a.t, b.t);
+        assert_int_equal(a.d_off, b.d_off);
+        assert_int_equal(a.d_len, b.d_len);
+    }
+    /* d is not last: the fast guess includes the tail, marked unchecked; the strict scan
+     * (what gw_on_frame falls back to when d does not parse) finds the real d */
+    const char *odd = "{\"t\":\"X\",\"s\":1,\"op\":0,\"d\":{\"a\":1},\"z\":2}";
+    struct gw_env f, st;
+    assert_int_equal(gw_scan_envelope_fast(odd, strlen(odd), &f), 0);
+    assert_true(f.d_unchecked);
+    assert_int_equal(gw_scan_envelope(odd, strlen(odd), &st), 0);
+    assert_false(st.d_unchecked);
+    assert_int_equal(st.d_len, 7);
+    /* broken d: fast accepts the head, strict refuses the frame */
+    const char *bad = "{\"t\":\"X\",\"s\":1,\"op\":0,\"d\":{\"a\":\"}";
+    assert_int_equal(gw_scan_envelope_fast(bad, strlen(bad), &f), 0);
+    assert_true(gw_scan_envelope(bad, strlen(bad), &st) < 0);
+    const char *cut = "{\"t\":\"X\",\"s\":1,\"op\":0,\"d\":{";
+    assert_true(gw_scan_envelope_fast(cut, strlen(cut), &f) < 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_kept_equals_full_parse),
         cmocka_unit_test(test_malformed),
+        cmocka_unit_test(test_fast_envelope),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -39,8 +39,14 @@ struct gw_env {
     int64_t s;
     char t[GW_T_MAX];    /* "" when null/absent; "?" when not a plain short name */
     size_t d_off, d_len; /* d_len 0 when d is absent */
+    bool d_unchecked;    /* fast scan: d taken as the rest of the object, not walked */
 };
 int gw_scan_envelope(const char *p, size_t len, struct gw_env *out);
+/* The same, but once op, t and s are known and d (an object or array) is the next key,
+ * d is taken to run to the payload's closing brace without walking it (Discord sends
+ * d last): an unhandled event costs a scan of its ~40-byte head. The caller that then
+ * parses d and fails rescans with gw_scan_envelope (d_unchecked says when). */
+int gw_scan_envelope_fast(const char *p, size_t len, struct gw_env *out);
 
 /* The selective read of a GUILD_CREATE / GUILD_UPDATE d (gw_select.c): a pruned tree
  * with only id, name, unavailable, owner_id, member_count, voice_states and

@@ -86,7 +86,16 @@ static void handle_ready(struct gw *g, json_t *d)
     log_info(MOD, "ready user=%s app=%s", g->user_id, g->app_id);
 }
 
-static int on_dispatch(struct gw *g, const char *p, const struct gw_env *e)
+static json_t *parse_d(const char *p, const struct gw_env *e)
+{
+    if (!e->d_len)
+        return NULL;
+    if (strcmp(e->t, "GUILD_CREATE") == 0 || strcmp(e->t, "GUILD_UPDATE") == 0)
+        return gw_select_guild(p + e->d_off, e->d_len); /* the big ones: only what is used */
+    return json_loadb(p + e->d_off, e->d_len, JSON_DECODE_ANY, NULL);
+}
+
+static int on_dispatch(struct gw *g, const char *p, size_t len, const struct gw_env *e)
 {
     g->st.events++;
     bool ready = strcmp(e->t, "READY") == 0;
@@ -97,12 +106,16 @@ static int on_dispatch(struct gw *g, const char *p, const struct gw_env *e)
     }
     if (!ready && !(e->t[0] && g->h.wants(g->h.arg, e->t)))
         return 0;
-    json_error_t jerr;
-    json_t *d = NULL;
-    if (e->d_len && (strcmp(e->t, "GUILD_CREATE") == 0 || strcmp(e->t, "GUILD_UPDATE") == 0))
-        d = gw_select_guild(p + e->d_off, e->d_len); /* the big ones: only what is used */
-    else if (e->d_len)
-        d = json_loadb(p + e->d_off, e->d_len, JSON_DECODE_ANY, &jerr);
+    json_t *d = parse_d(p, e);
+    struct gw_env strict;
+    if (!d && e->d_unchecked) { /* the fast scan's guess at d's end may be wrong: rescan */
+        if (gw_scan_envelope(p, len, &strict) < 0) {
+            g->st.bad_frames++;
+            log_warn(MOD, "malformed frame skipped len=%zu", len);
+            return BOT_EPROTO;
+        }
+        d = parse_d(p, &strict);
+    }
     if (!d) {
         g->st.bad_frames++;
         log_warn(MOD, "event %s with malformed d skipped", e->t);
@@ -150,7 +163,7 @@ int gw_on_frame(struct gw *g, const char *p, size_t len, int64_t now)
     struct gw_env e;
     g->st.frames++;
     g->st.bytes += len;
-    if (gw_scan_envelope(p, len, &e) < 0) {
+    if (gw_scan_envelope_fast(p, len, &e) < 0) {
         g->st.bad_frames++;
         log_warn(MOD, "malformed frame skipped len=%zu", len);
         return BOT_EPROTO;
@@ -161,7 +174,7 @@ int gw_on_frame(struct gw *g, const char *p, size_t len, int64_t now)
     case 0:
         if (e.has_s)
             g->seq = e.s;
-        return on_dispatch(g, p, &e);
+        return on_dispatch(g, p, len, &e);
     case 1:
         gw_send_heartbeat(g, now);
         return 0;
