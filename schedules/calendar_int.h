@@ -139,10 +139,11 @@ bool cal_fast_next(struct cal_fast *fs, int64_t *wall);
 
 /* calendar_rrule.c: one RRULE walked in wall-clock time with libical's bugs fixed */
 struct cal_rr;
-/* skip_wall: first wall time of interest (may be ignored when COUNT is set).
+/* skip_wall: first wall time of interest (may be ignored when COUNT is set);
+ * stop_wall: no instance after it is wanted (bounds libical's own search).
  * NULL when the rule yields nothing or on ENOMEM. */
 struct cal_rr *cal_rr_new(const struct icalrecurrencetype *rule, const struct cal_tval *dtstart,
-                          int64_t skip_wall);
+                          int64_t skip_wall, int64_t stop_wall);
 bool cal_rr_next(struct cal_rr *r, int64_t *wall);
 void cal_rr_free(struct cal_rr *r);
 long cal_rr_steps(const struct cal_rr *r); /* work done, for the expansion budget */

@@ -12,9 +12,10 @@
 #include <string.h>
 
 #define END_MARK ICAL_RECURRENCE_ARRAY_MAX
-#define MAX_STEPS 400000    /* native steps (tens of ns each) */
-#define MAX_LIB_STEPS 6000 /* libical steps per rule (~4 us each with BYSECOND/ICU): one
-                            * rule never holds the loop much over 25 ms */
+#define MAX_STEPS 400000 /* native steps (tens of ns each) */
+#define MAX_LIB_STEPS                                                                              \
+    6000 /* libical steps per rule (~4 us each with BYSECOND/ICU): one                             \
+          * rule never holds the loop much over 25 ms */
 #define MAX_GROUP 4096
 
 enum { G_NONE, G_SEC, G_MIN, G_HOUR, G_DAY, G_WEEK, G_WEEKYEAR };
@@ -68,6 +69,48 @@ static void sort_dedupe(short *a, int max)
         a[k] = END_MARK;
 }
 
+/* An upper bound on the instances one period's set can hold, before BYSETPOS. */
+static long set_bound(const struct icalrecurrencetype *r)
+{
+    long h = alen(r->by_hour, ICAL_BY_HOUR_SIZE), mi = alen(r->by_minute, ICAL_BY_MINUTE_SIZE),
+         s = alen(r->by_second, ICAL_BY_SECOND_SIZE), days = 1;
+    bool bydays = alen(r->by_day, ICAL_BY_DAY_SIZE) || alen(r->by_month_day, ICAL_BY_MONTHDAY_SIZE);
+    if (r->freq == ICAL_YEARLY_RECURRENCE &&
+        (bydays || alen(r->by_month, ICAL_BY_MONTH_SIZE) ||
+         alen(r->by_week_no, ICAL_BY_WEEKNO_SIZE) || alen(r->by_year_day, ICAL_BY_YEARDAY_SIZE)))
+        days = 366;
+    else if (r->freq == ICAL_MONTHLY_RECURRENCE && bydays)
+        days = 31;
+    else if (r->freq == ICAL_WEEKLY_RECURRENCE && alen(r->by_day, ICAL_BY_DAY_SIZE))
+        days = 7;
+    if (r->freq == ICAL_HOURLY_RECURRENCE)
+        h = 1;
+    return days * (h ? h : 1) * (mi ? mi : 1) * (s ? s : 1);
+}
+
+/* BYSETPOS values no set can reach are dropped; a rule left with none selects
+ * nothing but DTSTART (COUNT=1). libical would otherwise search period after period
+ * for a match that never comes (seen: 620 ms in one icalrecur_iterator_next for
+ * FREQ=MONTHLY;BYSETPOS=-2 from 1997, found by fuzz_ical's time budget). */
+static void prune_setpos(struct icalrecurrencetype *r)
+{
+    int n = alen(r->by_set_pos, ICAL_BY_SETPOS_SIZE), k = 0;
+    if (n == 0)
+        return;
+    long bound = set_bound(r);
+    for (int i = 0; i < n; i++) {
+        long v = r->by_set_pos[i];
+        if (v != 0 && (v < 0 ? -v : v) <= bound)
+            r->by_set_pos[k++] = r->by_set_pos[i];
+    }
+    if (k < ICAL_BY_SETPOS_SIZE)
+        r->by_set_pos[k] = END_MARK;
+    if (k == 0) {
+        r->count = 1;
+        r->until = icaltime_null_time();
+    }
+}
+
 bool cal_rr_normalize(struct icalrecurrencetype *r)
 {
     if (r->rscale) { /* only Gregorian is supported */
@@ -94,6 +137,7 @@ bool cal_rr_normalize(struct icalrecurrencetype *r)
     sort_dedupe(r->by_minute, ICAL_BY_MINUTE_SIZE);
     sort_dedupe(r->by_second, ICAL_BY_SECOND_SIZE);
     sort_dedupe(r->by_set_pos, ICAL_BY_SETPOS_SIZE);
+    prune_setpos(r);
     return true;
 }
 
@@ -422,7 +466,7 @@ static int64_t skip_target(const struct cal_rr *r, int64_t skip_wall)
 }
 
 struct cal_rr *cal_rr_new(const struct icalrecurrencetype *rule, const struct cal_tval *dtstart,
-                          int64_t skip_wall)
+                          int64_t skip_wall, int64_t stop_wall)
 {
     struct cal_rr *r = malloc(sizeof(*r)); /* ~5 KB: zero all but fast.days[] */
     if (!r)
@@ -444,7 +488,13 @@ struct cal_rr *cal_rr_new(const struct icalrecurrencetype *rule, const struct ca
     }
     struct icalrecurrencetype lib = *rule;
     lib.count = 0;
-    lib.until = icaltime_null_time();
+    /* COUNT and UNTIL are ours (libical gets them wrong), but libical still needs an
+     * end: a rule whose sets never match (BYSETPOS=-2 of a one-day set) would make a
+     * single icalrecur_iterator_next() search centuries. Nothing past stop_wall is
+     * wanted, so libical stops there. */
+    lib.until = from_wall(stop_wall, false);
+    if (r->is_date)
+        lib.until = from_wall(floor_div(stop_wall, 86400) * 86400, true);
     lib.rscale = NULL;
     setup_emulation(r, &lib);
     r->it = icalrecur_iterator_new(lib, from_wall(r->dtwall, r->is_date));

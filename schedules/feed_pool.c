@@ -5,6 +5,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define MAX_THREADS 16
 
@@ -53,6 +54,17 @@ static void run(struct feed_job *j)
         len = j->res.len;
     }
     j->parse_rc = cal_parse(body, len, j->zone, &j->cal, j->parse_err);
+    if (j->parse_rc || !j->trial_now)
+        return;
+    struct timespec t0, t1;
+    struct cal_reminder *r = NULL;
+    size_t n = 0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    j->trial_rc = cal_reminders(j->cal, j->trial_now - 13 * 3600, j->trial_now + 2 * 86400,
+                                j->trial_leads, (size_t)j->trial_nleads, &r, &n);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    free(r);
+    j->trial_us = (t1.tv_sec - t0.tv_sec) * 1000000L + (t1.tv_nsec - t0.tv_nsec) / 1000;
 }
 
 struct slot {

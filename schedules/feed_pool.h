@@ -35,7 +35,18 @@ struct feed_job {
     struct cal_feed *cal;   /* the parsed copy, owned until taken out */
     int parse_rc;           /* 0, or cal_parse's error with parse_err */
     char parse_err[BOT_ERR_LEN];
+    /* trial: after a good parse the worker computes the reminders of the bot's window
+     * around trial_now once, so a feed too costly to expand is known before the loop
+     * thread ever expands it */
+    int64_t trial_now;
+    int trial_leads[8];
+    int trial_nleads;
+    int trial_rc;  /* cal_reminders' result (BOT_ETOOBIG: over the budget) */
+    long trial_us; /* its duration */
 };
+
+/* A trial slower than this marks the feed too costly for the loop thread. */
+#define FEED_TRIAL_MAX_US 20000
 
 /* NULL on failure. */
 struct feed_pool *feed_pool_new(int nthreads);

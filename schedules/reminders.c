@@ -34,6 +34,8 @@ struct feed {
     bool parse_stored; /* its stored copy still needs parsing (on a worker) */
     bool seen;
     bool too_big_told; /* its expansion hit the budget; told once */
+    bool heavy;        /* the worker's trial was over budget or too slow: never expanded
+                          on the loop thread until the feed changes */
     int leads[CFG_MAX_LEADS];
     int nleads;
     struct feed_row row;
@@ -243,13 +245,26 @@ static bool within_quota(struct app *app, struct feed *f, size_t len)
     return (uint64_t)others + len <= app->cfg->guild_feed_bytes;
 }
 
-static void apply_parsed(struct feed *f, struct feed_job *j)
+static void apply_parsed(struct app *app, struct feed *f, struct feed_job *j)
 {
     cal_feed_free(f->cal);
     f->cal = j->cal;
     j->cal = NULL;
     f->next_check = 0;
     f->too_big_told = false;
+    f->heavy = j->trial_rc == BOT_ETOOBIG || j->trial_us > FEED_TRIAL_MAX_US;
+    if (f->heavy) {
+        char why[200];
+        snprintf(why, sizeof(why),
+                 "the calendar is too complex for the bot to follow (more than %d events in "
+                 "a day, or rules that take too long to expand); its reminders are paused "
+                 "until it changes",
+                 CAL_MAX_OCC);
+        feed_failed(app, f, why, NULL);
+        f->too_big_told = true;
+        log_warn("calendar", "feed %" PRId64 " too costly: trial rc=%d took %ld us", f->id,
+                 j->trial_rc, j->trial_us);
+    }
 }
 
 /* Applies one finished job on the loop thread (pointer swaps and one store write). */
@@ -264,7 +279,7 @@ static void apply_result(struct app *app, struct rem_state *r, struct feed_job *
             log_warn("calendar", "stored copy of feed %" PRId64 " does not parse: %s", f->id,
                      j->parse_err);
         else
-            apply_parsed(f, j);
+            apply_parsed(app, f, j);
         return;
     }
     f->next_refresh = now + (int64_t)app->cfg->feed_refresh_minutes * 60;
@@ -283,8 +298,8 @@ static void apply_result(struct app *app, struct rem_state *r, struct feed_job *
             feed_failed(app, f, why, NULL);
             return;
         }
-        apply_parsed(f, j);
         feed_succeeded(app, f, &j->res.v, j->res.body, j->res.len, now);
+        apply_parsed(app, f, j); /* after: a too-costly feed's error must stay */
         log_info("calendar", "feed %" PRId64 " updated events=%zu", f->id,
                  cal_feed_event_count(f->cal));
         break;
@@ -332,6 +347,9 @@ static struct feed_job *new_job(struct app *app, struct feed *f)
     if (!j)
         return NULL;
     j->id = f->id;
+    j->trial_now = app_now(app);
+    j->trial_nleads = f->nleads < 8 ? f->nleads : 8;
+    memcpy(j->trial_leads, f->leads, (size_t)j->trial_nleads * sizeof(int));
     snprintf(j->guild, sizeof(j->guild), "%s", feed_guild(app, f));
     feed_zone(app, f, j->zone, sizeof(j->zone));
     return j;
@@ -505,7 +523,7 @@ static bool post_one(struct app *app, struct rem_state *r, struct feed *f,
 /* Posts the feed's due reminders and remembers when the next one fires. */
 static void post_due(struct app *app, struct rem_state *r, struct feed *f, int64_t now)
 {
-    if (!f->cal || now < f->next_check)
+    if (!f->cal || f->heavy || now < f->next_check)
         return;
     int64_t window = (int64_t)app->cfg->catchup_hours * 3600;
     struct cal_reminder *rs = NULL;
@@ -593,7 +611,7 @@ int rem_schedule(struct app *app, struct rem_state *r, const char *guild_id, int
         struct feed *f = &r->feeds[i];
         struct cal_occ *o = NULL;
         size_t n = 0;
-        if (!f->cal || !feed_in_guild(app, f, guild_id) ||
+        if (!f->cal || f->heavy || !feed_in_guild(app, f, guild_id) ||
             cal_expand(f->cal, now, now + (int64_t)days * 86400, &o, &n) || n == 0)
             continue;
         struct cal_occ *p = realloc(all, (nall + n) * sizeof(*p));

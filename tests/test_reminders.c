@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "bot/app.h"
@@ -241,6 +242,37 @@ static void test_study_groups_calendar(void **state)
     buf_free(&ics);
 }
 
+/* A feed that is over the expansion budget in the worker's trial is never expanded
+ * on the loop thread: the admin sees why, nothing is posted, /schedule skips it. */
+static void test_costly_feed_paused(void **state)
+{
+    struct fx *f = *state;
+    FILE *fp = fopen(f->ics, "w");
+    assert_non_null(fp);
+    fputs("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:h@test\r\n"
+          "DTSTART:20270110T000000Z\r\nRRULE:FREQ=HOURLY;BYMINUTE=",
+          fp);
+    for (int i = 0; i < 60; i++)
+        fprintf(fp, "%s%d", i ? "," : "", i);
+    fputs(";BYSECOND=", fp);
+    for (int i = 0; i < 60; i++)
+        fprintf(fp, "%s%d", i ? "," : "", i);
+    fputs("\r\nSUMMARY:x\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n", fp);
+    fclose(fp);
+    f->app.clock_offset = utc("2027-01-10T13:00:00Z") - (int64_t)time(NULL); /* trial window */
+    settle(f, utc("2027-01-10T13:00:00Z"));
+    struct feed_row row;
+    assert_int_equal(store_feed_get(f->app.store, f->feed, &row), 0);
+    assert_non_null(strstr(row.last_error, "too complex"));
+    rem_tick(&f->app, f->r, utc("2027-01-10T14:00:00Z"));
+    assert_int_equal(f->rec.n, 0);
+    struct message m;
+    msg_init(&m);
+    assert_int_equal(rem_schedule(&f->app, f->r, GUILD, utc("2027-01-10T13:00:00Z"), 1, &m), 0);
+    assert_non_null(strstr(m.embeds[0].description, "Nothing on the calendars"));
+    msg_free(&m);
+}
+
 /* ---- fairness across guilds ---- */
 
 #define GUILD_B "333333333333333333"
@@ -322,6 +354,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_broken_feed_keeps_last_good, setup, teardown),
         cmocka_unit_test(test_study_groups_calendar),
         cmocka_unit_test_setup_teardown(test_guild_cannot_starve_another, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_costly_feed_paused, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
