@@ -347,6 +347,11 @@ static void loopback(const char *compression)
             cold_start(&e, c, hport, 2500);
         else
             flood(&e, c, hport, "MESSAGE_CREATE", 100000, 1200);
+        double anon, file;
+        proc_rss_split(e.bot, &anon, &file);
+        printf("bot peak RSS (VmHWM) %.1f MB; now: anonymous %.1f MB + shared-library pages %.1f "
+               "MB\n",
+               proc_hwm_mb(e.bot), anon, file);
         curl_easy_cleanup(c);
         e2e_finish(&e);
         return;

@@ -346,6 +346,18 @@ static void test_malformed_and_big_frames(void **state)
     /* both GUILD_CREATEs (the normal one and the 2 MiB one) were reassembled */
     assert_non_null(strstr(body, "cohortbot_gateway_events_total{type=\"GUILD_CREATE\"} 2\n"));
     assert_non_null(strstr(body, "cohortbot_gateway_bad_frames_total 4\n"));
+    /* with zlib-stream the wire carries far fewer bytes than the JSON (2 MiB of it here) */
+    const char *wb = strstr(body, "\ncohortbot_gateway_wire_bytes_total ");
+    const char *pb = strstr(body, "\ncohortbot_gateway_payload_bytes_total ");
+    assert_non_null(wb);
+    assert_non_null(pb);
+    long long wire = strtoll(wb + 36, NULL, 10), json = strtoll(pb + 39, NULL, 10);
+    if (json <= 2000000)
+        fail_msg("payload bytes %lld, wire %lld", json, wire);
+    if (zlib_mode())
+        assert_true(wire * 5 < json);
+    else
+        assert_int_equal(wire, json);
     assert_non_null(strstr(body, "cohortbot_interaction_latency_seconds_count 1\n"));
     assert_non_null(
         strstr(body, "route=\"POST /interactions/{id}/{token}/callback\",status=\"204\""));

@@ -103,7 +103,7 @@ struct gw_opts {
 struct gw_stats {
     uint64_t events, frames, bad_frames, bytes, heartbeats, acks, reconnects, resumes, identifies,
         zombies, dropped_sends;
-    uint64_t wire_bytes; /* compressed bytes received (compress=zlib-stream) */
+    uint64_t wire_bytes; /* bytes received as sent (compressed with zlib-stream); bytes: JSON */
 };
 
 struct gw;

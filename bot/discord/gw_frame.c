@@ -16,6 +16,7 @@
 
 int gw_on_fragment(struct gw *g, const char *p, size_t len, bool final, int64_t now)
 {
+    g->st.wire_bytes += len;
     if (g->frag_overflow) {
         if (final)
             g->frag_overflow = false;
