@@ -1,11 +1,12 @@
 /* chat.h - the seam between domain code and transport. Commands and schedules only
  * see struct chat: post to a channel, DM a user, reply to an interaction, create a
- * channel. Two implementations: Discord (REST, bot/discord/chat_discord.c) and console
+ * channel, create/modify/delete/list guild scheduled events. Two implementations: Discord (REST, bot/discord/chat_discord.c) and console
  * (stdout, bot/console.c). Loop thread only. Completion callbacks run on the loop
  * thread, possibly before the call returns (console) or later (Discord). */
 #ifndef COHORT_CHAT_H
 #define COHORT_CHAT_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "bot/message.h"
@@ -25,6 +26,22 @@ struct chat_result {
 };
 typedef void (*chat_done_fn)(void *arg, const struct chat_result *res);
 
+/* A guild scheduled event on a voice channel (entity_type 2, privacy GUILD_ONLY). For a
+ * modify, NULL strings / 0 times are left unchanged; status 0 = unchanged, else Discord's
+ * 1 SCHEDULED, 2 ACTIVE, 3 COMPLETED, 4 CANCELED. Strings borrowed for the call. */
+struct chat_event {
+    const char *name, *description, *channel_id;
+    int64_t start, end; /* UTC seconds */
+    int status;
+};
+/* One event of a guild as listed (borrowed for the callback). */
+struct chat_event_info {
+    const char *id, *name, *description, *channel_id;
+    int status;
+};
+typedef void (*chat_events_fn)(void *arg, const struct chat_result *res,
+                               const struct chat_event_info *v, size_t n);
+
 struct chat_ops {
     /* Post m into channel_id. nonce (<= 25 chars, may be NULL) makes Discord drop a
      * duplicate send (enforce_nonce). 0 = queued (done will be called), <0 = not
@@ -42,6 +59,15 @@ struct chat_ops {
     /* Create a guild channel (type 0 text, 4 category); done gets the new id. */
     int (*create_channel)(void *impl, const char *guild_id, const char *name, int type,
                           const char *parent_id, const char *topic, chat_done_fn done, void *arg);
+    /* Guild scheduled events (Manage Events): create (done gets the new id), modify,
+     * delete, and list the guild's events (at most 100 exist). Same queuing contract. */
+    int (*create_event)(void *impl, const char *guild_id, const struct chat_event *ev,
+                        chat_done_fn done, void *arg);
+    int (*modify_event)(void *impl, const char *guild_id, const char *event_id,
+                        const struct chat_event *ev, chat_done_fn done, void *arg);
+    int (*delete_event)(void *impl, const char *guild_id, const char *event_id, chat_done_fn done,
+                        void *arg);
+    int (*list_events)(void *impl, const char *guild_id, chat_events_fn done, void *arg);
 };
 
 struct chat {

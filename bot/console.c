@@ -7,7 +7,9 @@
 #include "bot/guilds.h"
 #include "bot/log.h"
 #include "commands/registry.h"
+#include "bot/tz.h"
 #include "schedules/scheduler.h"
+#include "schedules/sessions_sync.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -65,7 +67,7 @@ static void print_message(struct console *c, const char *header, const struct me
     fprintf(c->out, "%s\n%s", header, buf_str(&b));
     fflush(c->out);
     buf_free(&b);
-    if (m->nbuttons) {
+    if (m->nbuttons || m->nselects) {
         msg_free(&c->last);
         msg_copy(&c->last, m);
     }
@@ -138,12 +140,84 @@ static int c_create_channel(void *impl, const char *guild_id, const char *name, 
     return 0;
 }
 
+static void print_event(struct console *c, const char *what, const char *event_id,
+                        const struct chat_event *ev)
+{
+    char when[40] = "";
+    if (ev && ev->start) {
+        struct civil u;
+        tz_from_utc("UTC", ev->start, &u);
+        snprintf(when, sizeof(when), " %04d-%02d-%02dT%02d:%02dZ", u.year, u.month, u.day, u.hour,
+                 u.minute);
+    }
+    const char *ch = ev && ev->channel_id ? guilds_channel_name(c->app->guilds, ev->channel_id)
+                                          : NULL;
+    fprintf(c->out, "== event %s %s ==%s%s%s%s%s\n", what, event_id,
+            ev && ev->name ? " " : "", ev && ev->name ? ev->name : "", when, ch ? " in #" : "",
+            ch ? ch : "");
+    if (ev && ev->status)
+        fprintf(c->out, "status %d\n", ev->status);
+    fflush(c->out);
+}
+
+static int c_create_event(void *impl, const char *guild_id, const struct chat_event *ev,
+                          chat_done_fn done, void *arg)
+{
+    struct console *c = impl;
+    (void)guild_id;
+    char id[IX_ID_LEN];
+    snprintf(id, sizeof(id), "%llu", (unsigned long long)c->next_id++);
+    print_event(c, "created", id, ev);
+    struct chat_result r = {.rc = 0, .http_status = 200, .id = id};
+    if (done)
+        done(arg, &r);
+    return 0;
+}
+
+static int c_modify_event(void *impl, const char *guild_id, const char *event_id,
+                          const struct chat_event *ev, chat_done_fn done, void *arg)
+{
+    struct console *c = impl;
+    (void)guild_id;
+    print_event(c, ev->status ? "status" : "updated", event_id, ev);
+    struct chat_result r = {.rc = 0, .http_status = 200, .id = event_id};
+    if (done)
+        done(arg, &r);
+    return 0;
+}
+
+static int c_delete_event(void *impl, const char *guild_id, const char *event_id,
+                          chat_done_fn done, void *arg)
+{
+    struct console *c = impl;
+    (void)guild_id;
+    print_event(c, "deleted", event_id, NULL);
+    struct chat_result r = {.rc = 0, .http_status = 204, .id = ""};
+    if (done)
+        done(arg, &r);
+    return 0;
+}
+
+/* The console keeps no events of its own: creates never have an unknown outcome here. */
+static int c_list_events(void *impl, const char *guild_id, chat_events_fn done, void *arg)
+{
+    (void)impl;
+    (void)guild_id;
+    struct chat_result r = {.rc = 0, .http_status = 200, .id = ""};
+    done(arg, &r, NULL, 0);
+    return 0;
+}
+
 static const struct chat_ops console_ops = {
     .post = c_post,
     .dm = c_dm,
     .reply = c_reply,
     .defer = c_defer,
     .create_channel = c_create_channel,
+    .create_event = c_create_event,
+    .modify_event = c_modify_event,
+    .delete_event = c_delete_event,
+    .list_events = c_list_events,
 };
 
 static void setup_guild(struct app *app)
@@ -200,6 +274,28 @@ static void press(struct console *c, const char *label)
     fprintf(c->out, "no button \"%s\" on the last message\n", label);
 }
 
+/* /pick N VALUE picks VALUE in the last message's N-th select menu (1-based). */
+static void pick(struct console *c, const char *args)
+{
+    char *end;
+    long n = strtol(args, &end, 10);
+    while (*end == ' ')
+        end++;
+    if (n < 1 || n > c->last.nselects || !*end) {
+        fprintf(c->out, "usage: /pick N VALUE (the last message has %d menus)\n", c->last.nselects);
+        return;
+    }
+    const struct msg_select *s = &c->last.selects[n - 1];
+    for (int i = 0; i < s->noptions; i++)
+        if (strcmp(s->options[i].value, end) == 0 || strcasecmp(s->options[i].label, end) == 0) {
+            run_ix(c, IX_COMPONENT,
+                   json_pack("{s:s,s:i,s:[s]}", "custom_id", s->custom_id, "component_type", 3,
+                             "values", s->options[i].value));
+            return;
+        }
+    fprintf(c->out, "no option \"%s\" in that menu\n", end);
+}
+
 /* /submit name:value ... answers the last modal. */
 static void submit(struct console *c, const char *args)
 {
@@ -238,6 +334,32 @@ static void sync_batch(struct console *c)
     }
 }
 
+/* /voice join NAME, /voice leave, /interested SESSION, /uninterested SESSION: the
+ * gateway events a member's clicks would send, for the study groups. */
+static void simulate_gateway(struct console *c, const char *line)
+{
+    char uid[IX_ID_LEN], err[200] = "";
+    console_user_id(c->user, uid);
+    int64_t now = app_now(c->app);
+    int rc;
+    if (strncmp(line, "/voice join ", 12) == 0)
+        rc = sg_simulate_voice(c->app, CONSOLE_GUILD_ID, uid, line + 12, now, err, sizeof(err));
+    else if (strcmp(line, "/voice leave") == 0)
+        rc = sg_simulate_voice(c->app, CONSOLE_GUILD_ID, uid, NULL, now, err, sizeof(err));
+    else if (strncmp(line, "/interested ", 12) == 0)
+        rc = sg_simulate_interest(c->app, CONSOLE_GUILD_ID, uid, line + 12, true, now, err,
+                                  sizeof(err));
+    else if (strncmp(line, "/uninterested ", 14) == 0)
+        rc = sg_simulate_interest(c->app, CONSOLE_GUILD_ID, uid, line + 14, false, now, err,
+                                  sizeof(err));
+    else {
+        rc = BOT_EINVAL;
+        snprintf(err, sizeof(err), "usage: /voice join NAME | /voice leave | /interested SESSION");
+    }
+    fprintf(c->out, "%s\n", rc ? err : "ok");
+    fflush(c->out);
+}
+
 /* Returns 1 to quit. */
 static int handle_line(struct console *c, char *line)
 {
@@ -250,7 +372,7 @@ static int handle_line(struct console *c, char *line)
         return 0;
     if (line[0] != '/' || strncmp(line, "/as ", 4) == 0 || strncmp(line, "/admin", 6) == 0 ||
         strncmp(line, "/press", 6) == 0 || strncmp(line, "/submit", 7) == 0 ||
-        strcmp(line, "/quit") == 0 || strcmp(line, "/exit") == 0)
+        strncmp(line, "/pick ", 6) == 0 || strcmp(line, "/quit") == 0 || strcmp(line, "/exit") == 0)
         sync_batch(c);
     if (strcmp(line, "/quit") == 0 || strcmp(line, "/exit") == 0)
         return 1;
@@ -265,12 +387,22 @@ static int handle_line(struct console *c, char *line)
         fprintf(c->out, "admin rights %s for %s\n", c->admin ? "on" : "off", c->user);
         return 0;
     }
+    if (strncmp(line, "/pick ", 6) == 0) {
+        pick(c, line + 6);
+        return 0;
+    }
     if (strncmp(line, "/press ", 7) == 0) {
         press(c, line + 7);
         return 0;
     }
     if (strncmp(line, "/submit", 7) == 0) {
         submit(c, line + 7);
+        return 0;
+    }
+    if (strncmp(line, "/voice ", 7) == 0 || strncmp(line, "/interested ", 12) == 0 ||
+        strncmp(line, "/uninterested ", 14) == 0) {
+        sync_batch(c);
+        simulate_gateway(c, line);
         return 0;
     }
     json_t *data = NULL;

@@ -110,12 +110,51 @@ static int w_create_channel(void *impl, const char *guild_id, const char *name, 
                                         arg);
 }
 
+static int w_create_event(void *impl, const char *guild_id, const struct chat_event *ev,
+                          chat_done_fn done, void *arg)
+{
+    struct gc *g = impl;
+    if (!g->inner.ops->create_event)
+        return BOT_EINVAL;
+    return g->inner.ops->create_event(g->inner.impl, guild_id, ev, done, arg);
+}
+
+static int w_modify_event(void *impl, const char *guild_id, const char *event_id,
+                          const struct chat_event *ev, chat_done_fn done, void *arg)
+{
+    struct gc *g = impl;
+    if (!g->inner.ops->modify_event)
+        return BOT_EINVAL;
+    return g->inner.ops->modify_event(g->inner.impl, guild_id, event_id, ev, done, arg);
+}
+
+static int w_delete_event(void *impl, const char *guild_id, const char *event_id,
+                          chat_done_fn done, void *arg)
+{
+    struct gc *g = impl;
+    if (!g->inner.ops->delete_event)
+        return BOT_EINVAL;
+    return g->inner.ops->delete_event(g->inner.impl, guild_id, event_id, done, arg);
+}
+
+static int w_list_events(void *impl, const char *guild_id, chat_events_fn done, void *arg)
+{
+    struct gc *g = impl;
+    if (!g->inner.ops->list_events)
+        return BOT_EINVAL;
+    return g->inner.ops->list_events(g->inner.impl, guild_id, done, arg);
+}
+
 static const struct chat_ops gc_ops = {
     .post = w_post,
     .dm = w_dm,
     .reply = w_reply,
     .defer = w_defer,
     .create_channel = w_create_channel,
+    .create_event = w_create_event,
+    .modify_event = w_modify_event,
+    .delete_event = w_delete_event,
+    .list_events = w_list_events,
 };
 
 struct gc *gc_new(struct store *store, struct chat inner)

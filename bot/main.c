@@ -39,6 +39,7 @@ static void usage(FILE *f)
             "       cohortbot export checkins [--guild ID] [--db FILE]\n"
             "       cohortbot pairs --dry-run [--db FILE] [--guild ID]\n"
             "       cohortbot pairs --round N [--db FILE] [--guild ID]\n"
+            "       cohortbot reviews --round midterm|final|capstone [--db FILE] [--guild ID]\n"
             "\n"
             "Runs the study-cohort bot. Without DISCORD_TOKEN (or with --console) it runs the\n"
             "local console mode on stdin/stdout.\n"

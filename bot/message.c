@@ -47,6 +47,16 @@ void msg_free(struct message *m)
         free(m->inputs[i].placeholder);
         free(m->inputs[i].value);
     }
+    for (int i = 0; i < m->nselects; i++) {
+        struct msg_select *sel = &m->selects[i];
+        for (int j = 0; j < sel->noptions; j++) {
+            free(sel->options[j].label);
+            free(sel->options[j].value);
+            free(sel->options[j].description);
+        }
+        free(sel->custom_id);
+        free(sel->placeholder);
+    }
     free(m->modal_id);
     free(m->modal_title);
     free(m->file.name);
@@ -274,8 +284,55 @@ int msg_copy(struct message *dst, const struct message *src)
     }
     if (!rc && src->file.name)
         rc = msg_set_file(dst, src->file.name, src->file.data, src->file.len);
+    for (int i = 0; !rc && i < src->nselects; i++) {
+        const struct msg_select *ss = &src->selects[i];
+        struct msg_select *ds = msg_add_select(dst, ss->custom_id, ss->placeholder);
+        rc = ds ? 0 : BOT_ENOMEM;
+        for (int j = 0; !rc && j < ss->noptions; j++)
+            rc = msg_select_option(ds, ss->options[j].label, ss->options[j].value,
+                                   ss->options[j].description, ss->options[j].is_default);
+    }
     dst->kind = src->kind;
     if (rc)
         msg_free(dst);
     return rc;
+}
+
+struct msg_select *msg_add_select(struct message *m, const char *custom_id, const char *placeholder)
+{
+    if (m->nselects >= MSG_MAX_SELECTS || !custom_id)
+        return NULL;
+    struct msg_select *s = &m->selects[m->nselects];
+    memset(s, 0, sizeof(*s));
+    s->custom_id = strdup(custom_id);
+    s->placeholder = placeholder ? strdup(placeholder) : NULL;
+    if (!s->custom_id || (placeholder && !s->placeholder)) {
+        free(s->custom_id);
+        free(s->placeholder);
+        memset(s, 0, sizeof(*s));
+        return NULL;
+    }
+    m->nselects++;
+    return s;
+}
+
+int msg_select_option(struct msg_select *s, const char *label, const char *value,
+                      const char *description, bool is_default)
+{
+    if (s->noptions >= MSG_MAX_OPTIONS)
+        return BOT_EFULL;
+    struct msg_option *o = &s->options[s->noptions];
+    o->label = strdup(label);
+    o->value = strdup(value);
+    o->description = description ? strdup(description) : NULL;
+    o->is_default = is_default;
+    if (!o->label || !o->value || (description && !o->description)) {
+        free(o->label);
+        free(o->value);
+        free(o->description);
+        memset(o, 0, sizeof(*o));
+        return BOT_ENOMEM;
+    }
+    s->noptions++;
+    return 0;
 }

@@ -20,6 +20,8 @@
 #define MSG_MAX_BUTTONS 25 /* 5 action rows of 5 */
 #define MSG_MAX_CHOICES 25
 #define MSG_MAX_INPUTS 5
+#define MSG_MAX_SELECTS 4 /* string selects, one action row each, above the button rows */
+#define MSG_MAX_OPTIONS 25
 #define MSG_EMBED_TITLE_MAX 256
 #define MSG_EMBED_DESC_MAX 4096
 #define MSG_FIELD_NAME_MAX 256
@@ -71,6 +73,17 @@ struct msg_input { /* a modal text input */
     int max_len;
 };
 
+struct msg_option {                    /* one option of a string select */
+    char *label, *value, *description; /* description may be NULL */
+    bool is_default;
+};
+
+struct msg_select { /* a string select menu (component type 3), one value picked */
+    char *custom_id, *placeholder;
+    struct msg_option options[MSG_MAX_OPTIONS];
+    int noptions;
+};
+
 struct msg_file { /* one attachment, sent as multipart */
     char *name;
     char *data;
@@ -92,6 +105,10 @@ struct message {
     int ninputs;
     struct msg_choice choices[MSG_MAX_CHOICES];
     int nchoices;
+    /* select menus come before the buttons; with selects, at most
+     * 5 - nselects rows of buttons are sent (extra buttons are dropped) */
+    struct msg_select selects[MSG_MAX_SELECTS];
+    int nselects;
 };
 
 void msg_init(struct message *m);
@@ -112,6 +129,12 @@ int msg_add_choice(struct message *m, const char *name, const char *value);
 int msg_set_modal(struct message *m, const char *custom_id, const char *title);
 int msg_modal_input(struct message *m, const char *custom_id, const char *label, bool paragraph,
                     bool required, int max_len, const char *placeholder);
+/* Adds a string select (returns it, borrowed, or NULL when full / out of memory)
+ * and options to it (BOT_EFULL past MSG_MAX_OPTIONS). description may be NULL. */
+struct msg_select *msg_add_select(struct message *m, const char *custom_id,
+                                  const char *placeholder);
+int msg_select_option(struct msg_select *s, const char *label, const char *value,
+                      const char *description, bool is_default);
 /* Takes a copy of data. */
 int msg_set_file(struct message *m, const char *name, const char *data, size_t len);
 /* Deep copy into dst (dst is initialised by the call). */

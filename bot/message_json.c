@@ -234,11 +234,42 @@ static void fit_total(json_t *embeds, size_t total)
     }
 }
 
+/* One action row holding a string select (type 3): labels 100, values 100,
+ * descriptions 100, placeholder 150 characters. */
+static json_t *select_row(const struct msg_select *s)
+{
+    json_t *sel = json_object(), *opts = json_array();
+    json_object_set_new(sel, "type", json_integer(3));
+    json_object_set_new(sel, "custom_id", cut_id(s->custom_id, "select"));
+    set_cut(sel, "placeholder", s->placeholder, 150);
+    for (int j = 0; j < s->noptions && j < MSG_MAX_OPTIONS; j++) {
+        const struct msg_option *o = &s->options[j];
+        json_t *jo = json_object();
+        set_cut(jo, "label", o->label ? o->label : "?", 100);
+        set_cut(jo, "value", o->value ? o->value : "?", 100);
+        set_cut(jo, "description", o->description, 100);
+        if (o->is_default)
+            json_object_set_new(jo, "default", json_true());
+        json_array_append_new(opts, jo);
+    }
+    json_object_set_new(sel, "options", opts);
+    json_object_set_new(sel, "min_values", json_integer(1));
+    json_object_set_new(sel, "max_values", json_integer(1));
+    json_t *row = json_object(), *list = json_array();
+    json_array_append_new(list, sel);
+    json_object_set_new(row, "type", json_integer(1));
+    json_object_set_new(row, "components", list);
+    return row;
+}
+
 static json_t *components_json(const struct message *m)
 {
     json_t *rows = json_array();
     json_t *row = NULL;
-    for (int i = 0; i < m->nbuttons && i < MSG_MAX_BUTTONS; i++) {
+    for (int i = 0; i < m->nselects && i < MSG_MAX_SELECTS; i++)
+        json_array_append_new(rows, select_row(&m->selects[i]));
+    int max_buttons = (5 - (m->nselects < MSG_MAX_SELECTS ? m->nselects : MSG_MAX_SELECTS)) * 5;
+    for (int i = 0; i < m->nbuttons && i < MSG_MAX_BUTTONS && i < max_buttons; i++) {
         const struct msg_button *b = &m->buttons[i];
         if (i % 5 == 0) {
             row = json_object();
@@ -273,7 +304,7 @@ static json_t *message_data(const struct message *m)
         fit_total(arr, total);
         json_object_set_new(o, "embeds", arr);
     }
-    if (m->nbuttons)
+    if (m->nbuttons || m->nselects)
         json_object_set_new(o, "components", components_json(m));
     json_t *am = json_object();
     json_t *parse = json_array();
@@ -291,7 +322,8 @@ static json_t *message_data(const struct message *m)
         json_array_append_new(arr, att);
         json_object_set_new(o, "attachments", arr);
     }
-    if (!json_object_get(o, "content") && !m->nembeds && !m->nbuttons && !m->file.name)
+    if (!json_object_get(o, "content") && !m->nembeds && !m->nbuttons && !m->nselects &&
+        !m->file.name)
         json_object_set_new(o, "content", json_string("-")); /* Discord rejects empty (50006) */
     return o;
 }
@@ -424,6 +456,15 @@ int msg_render_text(const struct message *m, struct buf *out)
         if (e->footer)
             rc |= buf_printf(out, "| -- %s\n", e->footer);
         rc |= buf_puts(out, "+--\n");
+    }
+    for (int i = 0; i < m->nselects; i++) {
+        const struct msg_select *sel = &m->selects[i];
+        rc |= buf_printf(out, "<%s:", sel->placeholder ? sel->placeholder : sel->custom_id);
+        for (int j = 0; j < sel->noptions; j++)
+            rc |= buf_printf(out, " %s%s=%s%s", sel->options[j].is_default ? "*" : "",
+                             sel->options[j].value, sel->options[j].label,
+                             sel->options[j].is_default ? "*" : "");
+        rc |= buf_puts(out, ">\n");
     }
     for (int i = 0; i < m->nbuttons; i++)
         rc |= buf_printf(out, "%s[%s]", i ? " " : "", m->buttons[i].label);

@@ -113,7 +113,17 @@ static const char *const delete_steps[] = {
     "DELETE FROM deliveries WHERE target=?2 AND instr(key, '/' || ?1 || '/') > 0",
     "DELETE FROM asm_attempts WHERE cohort_id IN (" IN_GUILD ") AND user_id=?2",
     "DELETE FROM asm_practicals WHERE cohort_id IN (" IN_GUILD ") AND user_id=?2",
+    "DELETE FROM sg_interest WHERE guild_id=?1 AND user_id=?2",
+    "DELETE FROM sg_voice WHERE guild_id=?1 AND user_id=?2",
+    "DELETE FROM sg_optout WHERE guild_id=?1 AND user_id=?2",
     "UPDATE pair_rounds SET inputs=replace(inputs,?2,'deleted-member'),"
+    " result=replace(result,?2,'deleted-member') WHERE cohort_id IN (" IN_GUILD ")"
+    " AND (instr(inputs,?2) > 0 OR instr(result,?2) > 0)",
+    "DELETE FROM proj_items WHERE cohort_id IN (" IN_GUILD ") AND user_id=?2",
+    "DELETE FROM proj_subs WHERE cohort_id IN (" IN_GUILD ") AND user_id=?2",
+    "DELETE FROM reviews WHERE reviewer_id=?2 AND round_id IN (SELECT id FROM rev_rounds"
+    " WHERE cohort_id IN (" IN_GUILD "))",
+    "UPDATE rev_rounds SET inputs=replace(inputs,?2,'deleted-member'),"
     " result=replace(result,?2,'deleted-member') WHERE cohort_id IN (" IN_GUILD ")"
     " AND (instr(inputs,?2) > 0 OR instr(result,?2) > 0)",
 };

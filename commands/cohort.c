@@ -13,6 +13,7 @@
 #include "schedules/reminders.h"
 #include "schedules/study_groups.h"
 #include "schedules/scheduler.h"
+#include "schedules/sessions_sync.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -74,6 +75,7 @@ static int start_run(struct cmd_ctx *c, const struct cmd_args *a)
     snprintf(co.curriculum, sizeof(co.curriculum), "%s", cur->slug);
     if (store_cohort_put(c->app->store, &co, c->now))
         return BOT_EIO;
+    sg_sync_soon(sched_sg(c->app->sched), co.id); /* study-group events follow the dates */
     struct buf b;
     buf_init(&b, 2000);
     if (exists) {
@@ -222,6 +224,8 @@ static int report_run(struct cmd_ctx *c, const struct cmd_args *a)
         return rc;
     struct msg_embed *e = msg_add_embed(c->reply, "Mentorship", NULL);
     rc = e ? pairing_report(c, &co, e) : BOT_ENOMEM;
+    rc = rc ? rc : studygroup_report(c, &co);
+    rc = rc ? rc : project_report(c, &co);
     return rc ? rc : assessment_report(c, &co);
 }
 

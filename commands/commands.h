@@ -31,14 +31,23 @@ extern const struct cmd_component cmd_mydata_button;
 extern const struct cmd_def cmd_assessment_def;
 extern const struct cmd_component cmd_assessment_answer;
 extern const struct cmd_component cmd_assessment_start;
+extern const struct cmd_def cmd_projects_def;
+extern const struct cmd_def cmd_project_def;
+extern const struct cmd_component cmd_review_select;
+extern const struct cmd_component cmd_review_feedback;
+extern const struct cmd_component cmd_review_modal;
+extern const struct cmd_component cmd_review_open;
+extern const struct cmd_def cmd_studygroups_def;
 
 #define COMMAND_TABLE                                                                              \
     &cmd_help_def, &cmd_cohort_def, &cmd_today_def, &cmd_day_def, &cmd_week_def, &cmd_checkin_def, \
         &cmd_streak_def, &cmd_progress_def, &cmd_leaderboard_def, &cmd_timezone_def,               \
         &cmd_privacy_def, &cmd_mydata_def, &cmd_calendar_def, &cmd_schedule_def, &cmd_mentor_def, \
-        &cmd_mentee_def, &cmd_pairs_def, &cmd_pair_def, &cmd_assessment_def,
+        &cmd_mentee_def, &cmd_pairs_def, &cmd_pair_def, &cmd_assessment_def,                      \
+        &cmd_projects_def, &cmd_project_def, &cmd_studygroups_def,
 #define COMPONENT_TABLE &cmd_checkin_button, &cmd_mydata_button, &cmd_met_component, &cmd_pairrun_button, \
-        &cmd_assessment_answer, &cmd_assessment_start,
+        &cmd_assessment_answer, &cmd_assessment_start, &cmd_review_select, &cmd_review_feedback, \
+        &cmd_review_modal, &cmd_review_open,
 
 /* Shared helpers of the command files. */
 /* Autocomplete choices over IANA zone names containing `typed`. */
@@ -59,5 +68,17 @@ int assessment_report(struct cmd_ctx *c, const struct cohort *co);
 /* The assessments line of /progress into out ("Assessments passed: 1 of 5 …"). */
 int assessment_progress(struct cmd_ctx *c, const struct cohort *co, const char *user_id,
                         struct buf *out);
+
+/* The projects line of /progress (commands/project.c) and the projects embed of
+ * /cohort report (commands/project_review.c). 0 or BOT_E*. */
+int project_progress(struct cmd_ctx *c, const struct cohort *co, const char *user_id,
+                     struct buf *out);
+int project_report(struct cmd_ctx *c, const struct cohort *co);
+/* The study-group part of /cohort report (commands/studygroups_report.c): per session
+ * held, interested, present, and who said yes and did not come. 0 or BOT_E*. */
+int studygroup_report(struct cmd_ctx *c, const struct cohort *co);
+/* The study-group line of /progress, appended to c->reply ("Study-group sessions
+ * attended: 3 of 5 held"). 0 or BOT_E*. */
+int studygroup_progress(struct cmd_ctx *c, const struct cohort *co, const char *user_id);
 
 #endif

@@ -122,6 +122,14 @@ int ix_parse(json_t *d, struct interaction *ix, char *err, size_t errlen)
         return BOT_ENOMEM;
     ix->data = json_incref(data);
     ix->resolved = json_object_get(data, "resolved");
+    const char *ap = json_string_value(json_object_get(d, "app_permissions"));
+    if (ap) { /* the bot's own permissions in the channel; unknown (0) when absent or bad */
+        char *end;
+        errno = 0;
+        unsigned long long p = strtoull(ap, &end, 10);
+        ix->app_permissions = errno || *end ? 0 : p;
+        ix->has_app_permissions = !errno && !*end;
+    }
     return 0;
 }
 

@@ -22,6 +22,7 @@ enum ix_type {
 #define PERM_ADMINISTRATOR (UINT64_C(1) << 3)
 #define PERM_MANAGE_CHANNELS (UINT64_C(1) << 4)
 #define PERM_MANAGE_GUILD (UINT64_C(1) << 5)
+#define PERM_MANAGE_EVENTS (UINT64_C(1) << 33)
 
 struct interaction {
     enum ix_type type;
@@ -33,6 +34,8 @@ struct interaction {
     char user_name[64];
     char *token;          /* owned; a secret: never log it */
     uint64_t permissions; /* member.permissions; 0 in DMs */
+    uint64_t app_permissions; /* the bot's permissions in the channel (app_permissions) */
+    bool has_app_permissions; /* app_permissions was sent */
     json_t *data;         /* owned reference to d.data (command name/options, custom_id…) */
     json_t *resolved;     /* borrowed from data: data.resolved or NULL */
     int64_t received_ms;  /* monotonic ms when it arrived (for the 3 s deadline) */

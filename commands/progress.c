@@ -61,6 +61,12 @@ static int progress_run(struct cmd_ctx *c, const struct cmd_args *a)
     if (assessment_progress(c, &w.cohort, target, &asm_line) == 0 && asm_line.len)
         msg_append(c->reply, "\n%s", buf_str(&asm_line));
     buf_free(&asm_line);
+    struct buf proj_line;
+    buf_init(&proj_line, 600);
+    if (project_progress(c, &w.cohort, target, &proj_line) == 0 && proj_line.len)
+        msg_append(c->reply, "\n%s", buf_str(&proj_line));
+    buf_free(&proj_line);
+    studygroup_progress(c, &w.cohort, target);
     return 0;
 }
 

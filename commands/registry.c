@@ -293,6 +293,10 @@ static const struct cmd_component *route_component(const struct interaction *ix,
         }
         json_decref(single);
     }
+    /* a select menu's pick arrives as data.values: the first one as arg "value" */
+    const char *picked = json_string_value(json_array_get(json_object_get(ix->data, "values"), 0));
+    if (picked && a->n < CMD_MAX_ARGS)
+        a->v[a->n++] = (struct cmd_arg){.name = "value", .type = OPT_STRING, .s = picked};
     for (size_t k = 0; g_components[k]; k++)
         if (cid && strncmp(cid, g_components[k]->prefix, strlen(g_components[k]->prefix)) == 0)
             return g_components[k];

@@ -73,6 +73,12 @@ static const struct key keys[] = {
     {"assessment_max_attempts", K_INT, F(assessment_max_attempts), 1, 10},
     {"assessment_retake_hours", K_INT, F(assessment_retake_hours), 0, 720},
     {"gateway_compression", K_COMPRESS, 0, 0, 0},
+    {"project_close_days", K_INT, F(project_close_days), 0, 28},
+    {"review_days", K_INT, F(review_days), 1, 28},
+    {"study_group_window_days", K_INT, F(sg_window_days), 1, 60},
+    {"study_group_reminder_minutes", K_INT, F(sg_reminder_min), 0, 1440},
+    {"study_group_present_minutes", K_INT, F(sg_present_min), 1, 60},
+    {"study_group_voice_prefix", K_STR, F(sg_voice_prefix), 0, 0},
 };
 #undef F
 
@@ -90,7 +96,7 @@ int config_defaults(struct config *c)
 {
     memset(c, 0, sizeof(*c));
     c->log_level = LOGL_INFO;
-    c->intents = 1; /* GUILDS: channel events; slash commands need no intent */
+    c->intents = 1 | 128 | 65536; /* GUILDS, GUILD_VOICE_STATES, GUILD_SCHEDULED_EVENTS (none privileged) */
     c->max_frame_bytes = 16u << 20;
     c->gateway_compress = true; /* zlib-stream */
     c->rest_queue_max = 1000;
@@ -112,12 +118,17 @@ int config_defaults(struct config *c)
     c->assessment_time_limit_min = 60;
     c->assessment_max_attempts = 3;
     c->assessment_retake_hours = 24;
+    c->review_days = 7;
+    c->sg_window_days = 14;
+    c->sg_reminder_min = 15;
+    c->sg_present_min = 10;
     if (config_set_str(&c->api_base, "https://discord.com/api/v10") ||
         config_set_str(&c->db_path, "cohortbot.db") ||
         config_set_str(&c->curricula_dir, COHORTBOT_SRCDIR "/config/curricula") ||
         config_set_str(&c->default_timezone, "America/New_York") ||
         config_set_str(&c->default_post_time, "09:00") || config_set_str(&c->pair_time, "10:00") ||
-        config_set_str(&c->assessments_dir, COHORTBOT_SRCDIR "/config/assessments"))
+        config_set_str(&c->assessments_dir, COHORTBOT_SRCDIR "/config/assessments") ||
+        config_set_str(&c->sg_voice_prefix, "\xf0\x9f\x94\x8a "))
         return BOT_ENOMEM;
     return 0;
 }
@@ -129,7 +140,8 @@ void config_free(struct config *c)
     char **strs[] = {
         &c->token,         &c->api_base,         &c->db_path,           &c->guild_id,
         &c->curricula_dir, &c->default_timezone, &c->default_post_time, &c->fallback_channel,
-        &c->pair_time,     &c->config_path,      &c->assessments_dir};
+        &c->pair_time,     &c->config_path,      &c->assessments_dir,
+        &c->sg_voice_prefix};
     for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++) {
         free(*strs[i]);
         *strs[i] = NULL;

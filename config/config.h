@@ -63,9 +63,16 @@ struct config {
     int assessment_time_limit_min;   /* default 60 */
     int assessment_max_attempts;     /* default 3 */
     int assessment_retake_hours;     /* default 24 */
+    int project_close_days;          /* submissions close this many days after the
+                                        evaluation week's end; default 0 */
+    int review_days;                 /* days reviewers have after the close; default 7 */
     /* PEM CA bundle for REST and gateway TLS instead of the system store; NULL = system
      * store (ca_file, COHORTBOT_CA_FILE) */
     char *ca_file;
+    int sg_window_days;    /* study-group events are created this far ahead; default 14 */
+    int sg_reminder_min;   /* reminder to interested members before a session; 15, 0 = off */
+    int sg_present_min;    /* minutes in voice during a session to count as present; 10 */
+    char *sg_voice_prefix; /* voice channel name = prefix + group name; default "🔊 " */
 };
 
 /* Fills built-in defaults (all strings owned). 0 or BOT_ENOMEM. */

@@ -24,8 +24,8 @@ void rem_tick(struct app *app, struct rem_state *r, int64_t now);
  * (0 = none). */
 void rem_feeds_changed(struct rem_state *r, int64_t refresh_id);
 /* Upcoming events of the guild's feeds in [now, now + days): lines into an embed. */
-int rem_schedule(struct app *app, struct rem_state *r, const char *guild_id, int64_t now,
-                 int days, struct message *m);
+int rem_schedule(struct app *app, struct rem_state *r, const char *guild_id, int64_t now, int days,
+                 struct message *m);
 /* Events parsed from feed `id` (for /calendar list), or -1 when not loaded yet. */
 long rem_feed_events(struct rem_state *r, int64_t id);
 

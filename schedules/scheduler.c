@@ -11,6 +11,8 @@
 #include "schedules/reminders.h"
 #include "schedules/nudge.h"
 #include "schedules/assessment.h"
+#include "schedules/review_flow.h"
+#include "schedules/sessions_sync.h"
 
 #include <stdlib.h>
 
@@ -22,6 +24,8 @@ struct sched {
     int64_t nudge_at; /* next nudge check (UTC seconds) */
     int64_t prune_at; /* next ledger pruning */
     struct asm_post_state *asm_post;
+    struct review_sched *review;
+    struct sg_state *sg;
 };
 
 struct sched *sched_new(struct app *app)
@@ -34,7 +38,9 @@ struct sched *sched_new(struct app *app)
     s->pairing = pairing_new();
     s->rem = rem_new(app);
     s->asm_post = asm_post_new();
-    if (!s->daily || !s->pairing || !s->rem || !s->asm_post)
+    s->review = review_new();
+    s->sg = sg_state_new();
+    if (!s->daily || !s->pairing || !s->rem || !s->asm_post || !s->review || !s->sg)
         goto fail;
     return s;
 fail:
@@ -50,6 +56,8 @@ void sched_free(struct sched *s)
     pairing_free(s->pairing);
     rem_free(s->rem);
     asm_post_free(s->asm_post);
+    review_free(s->review);
+    sg_state_free(s->sg);
     free(s);
 }
 
@@ -63,12 +71,19 @@ struct rem_state *sched_rem(struct sched *s)
     return s->rem;
 }
 
+struct sg_state *sched_sg(struct sched *s)
+{
+    return s ? s->sg : NULL;
+}
+
 int sched_tick(struct sched *s, int64_t now)
 {
     daily_tick(s->app, s->daily, now);
     pairing_tick(s->app, s->pairing, now);
     rem_tick(s->app, s->rem, now);
     asm_post_tick(s->app, s->asm_post, now);
+    review_tick(s->app, s->review, now);
+    sg_tick(s->app, s->sg, now);
     if (now >= s->nudge_at) {
         nudge_run(s->app, now, NULL);
         s->nudge_at = now + NUDGE_EVERY_S;

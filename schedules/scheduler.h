@@ -20,5 +20,7 @@ int sched_tick(struct sched *s, int64_t now);
 struct daily_state *sched_daily(struct sched *s);
 /* The calendar-reminder state (for /calendar and /schedule). Borrowed. */
 struct rem_state *sched_rem(struct sched *s);
+/* The study-group state (sessions_sync.h). Borrowed; NULL when s is NULL. */
+struct sg_state *sched_sg(struct sched *s);
 
 #endif

@@ -8,6 +8,7 @@
 #include "config/config.h"
 #include "config/curriculum.h"
 #include "schedules/daily.h"
+#include "schedules/sessions.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -19,7 +20,8 @@ struct sim {
     const struct curricula *set;
     struct store *store;
     int64_t from, to;
-    int count;
+    int count, events;
+    int window_days;
 };
 
 static void print_post(struct sim *s, const struct cohort *c, const struct curriculum *cur,
@@ -49,6 +51,35 @@ static void print_post(struct sim *s, const struct cohort *c, const struct curri
     s->count++;
 }
 
+/* The Discord scheduled events of the study groups in [from, to): one per session, on
+ * the group's voice channel, created window_days ahead. */
+static void print_events(struct sim *s, const struct cohort *c, const struct curriculum *cur,
+                         int64_t from, int64_t to)
+{
+    struct sg_session *ss;
+    size_t n;
+    if (sg_sessions(cur, c->start_date, c->timezone, &ss, &n))
+        return;
+    for (size_t i = 0; i < n; i++) {
+        if (ss[i].start < from || ss[i].start >= to)
+            continue;
+        const struct cur_group *g = &cur->groups[ss[i].group];
+        const char *zone = g->zone && *g->zone ? g->zone : c->timezone;
+        struct civil l, u, k;
+        tz_from_utc(zone, ss[i].start, &l);
+        tz_from_utc("UTC", ss[i].start, &u);
+        tz_from_utc("UTC", ss[i].start - (int64_t)s->window_days * 86400, &k);
+        printf("%04d-%02d-%02d %02d:%02d %s	%04d-%02d-%02dT%02d:%02dZ	event on voice "
+               "%s	"
+               "Study group #%s: %s (%s, week %d; created from %04d-%02d-%02dT%02d:%02dZ)\n",
+               l.year, l.month, l.day, l.hour, l.minute, zone, u.year, u.month, u.day, u.hour,
+               u.minute, g->name, g->name, g->focus ? g->focus : "", ss[i].key, ss[i].week, k.year,
+               k.month, k.day, k.hour, k.minute);
+        s->events++;
+    }
+    free(ss);
+}
+
 static int sim_cohort(void *arg, const struct cohort *c)
 {
     struct sim *s = arg;
@@ -73,6 +104,7 @@ static int sim_cohort(void *arg, const struct cohort *c)
     for (size_t i = 0; i < n && i < cap; i++)
         print_post(s, c, cur, &plan[i]);
     free(plan);
+    print_events(s, c, cur, from, to);
     return 0;
 }
 
@@ -120,6 +152,10 @@ static int run_simulation(struct sim *s, const struct config *cfg, struct cohort
     store_close(s->store);
     s->store = NULL;
     fprintf(stderr, "simulate: %d posts\n", s->count);
+    fprintf(stderr,
+            "simulate: %d study-group events (single voice events, created %d days "
+            "ahead)\n",
+            s->events, s->window_days);
     return 0;
 }
 
@@ -199,6 +235,7 @@ int simulate_main(int argc, char **argv)
         buf_free(&errs);
         goto out;
     }
+    s.window_days = cfg.sg_window_days;
     struct curricula *set = NULL;
     if (curricula_load_dir(cfg.curricula_dir, &set, &errs) < 0 || !set || !set->n) {
         fprintf(stderr, "simulate: no curriculum: %s", buf_str(&errs));

@@ -85,7 +85,7 @@ static void test_identify_ready_help(void **state)
         2);
     assert_string_equal(json_string_value(json_object_get(id, "token")),
                         "test-token-not-real-0000");
-    assert_int_equal(json_integer_value(json_object_get(id, "intents")), 1);
+    assert_int_equal(json_integer_value(json_object_get(id, "intents")), 1 | 128 | 65536);
     assert_non_null(json_object_get(json_object_get(id, "properties"), "os"));
     /* guild commands when guild_id is configured */
     assert_int_equal(e2e_count_rest(log, "PUT",

@@ -142,6 +142,30 @@ static void check_len(json_t *o, const char *key, const char *schema)
 
 /* Structural constraints of a message body (MessageCreateRequest or the webhook /
  * interaction message data), with the limits read from the spec. */
+/* A string select against StringSelectComponentForMessageRequest and its options. */
+static void check_select(json_t *c)
+{
+    const char *sch = "StringSelectComponentForMessageRequest";
+    assert_true(spec_prop_enum_has(sch, "type", 3));
+    assert_non_null(jstr(c, "custom_id"));
+    check_len(c, "custom_id", sch);
+    check_len(c, "placeholder", sch);
+    json_t *opts = json_object_get(c, "options"), *o;
+    assert_true(json_array_size(opts) >= (size_t)spec_limit(sch, "options", "minItems"));
+    assert_true(json_array_size(opts) <= (size_t)spec_limit(sch, "options", "maxItems"));
+    size_t k;
+    json_array_foreach(opts, k, o)
+    {
+        assert_non_null(jstr(o, "label"));
+        assert_non_null(jstr(o, "value"));
+        check_len(o, "label", "StringSelectOptionForRequest");
+        check_len(o, "value", "StringSelectOptionForRequest");
+        check_len(o, "description", "StringSelectOptionForRequest");
+    }
+    long long mx = json_integer_value(json_object_get(c, "max_values"));
+    assert_true(mx >= 1 && mx <= spec_limit(sch, "max_values", "maximum"));
+}
+
 static void check_body(json_t *body, const char *schema)
 {
     const char *content = json_string_value(json_object_get(body, "content"));
@@ -191,6 +215,10 @@ static void check_body(json_t *body, const char *schema)
             (size_t)spec_limit("ActionRowComponentForMessageRequest", "components", "maxItems"));
         json_array_foreach(kids, j, c)
         {
+            if (json_integer_value(json_object_get(c, "type")) == 3) {
+                check_select(c);
+                continue;
+            }
             assert_true(spec_prop_enum_has("ButtonComponentForMessageRequest", "type",
                                            json_integer_value(json_object_get(c, "type"))));
             assert_true(
@@ -766,6 +794,55 @@ static void test_copy(void **state)
     msg_free(&b);
 }
 
+/* Select menus: one row each above the buttons, long texts cut to the spec's limits,
+ * at most 5 rows in all, copied and rendered for the console. */
+static void test_selects(void **state)
+{
+    (void)state;
+    struct message m;
+    msg_init(&m);
+    char longtxt[400];
+    memset(longtxt, 'x', sizeof(longtxt) - 1);
+    longtxt[sizeof(longtxt) - 1] = '\0';
+    for (int i = 0; i < MSG_MAX_SELECTS; i++) {
+        char id[32];
+        snprintf(id, sizeof(id), "rvs:1:%d", i);
+        struct msg_select *s = msg_add_select(&m, id, longtxt);
+        assert_non_null(s);
+        for (int lv = 1; lv <= 4; lv++) {
+            char v[4];
+            snprintf(v, sizeof(v), "%d", lv);
+            assert_int_equal(msg_select_option(s, lv == 4 ? longtxt : "Good", v,
+                                               lv == 1 ? longtxt : NULL, lv == 3),
+                             0);
+        }
+    }
+    assert_null(msg_add_select(&m, "one-too-many", NULL));
+    for (int i = 0; i < 8; i++)
+        assert_int_equal(msg_add_button(&m, "Write feedback", "rvf:1", MSG_BTN_PRIMARY), 0);
+    json_t *j = msg_to_json(&m, NULL);
+    check_body(j, "MessageCreateRequest");
+    json_t *rows = json_object_get(j, "components");
+    assert_int_equal(json_array_size(rows), 5); /* 4 selects + 1 row of buttons */
+    assert_int_equal(
+        json_integer_value(json_object_get(
+            json_array_get(json_object_get(json_array_get(rows, 0), "components"), 0), "type")),
+        3);
+    json_decref(j);
+    struct message cp;
+    assert_int_equal(msg_copy(&cp, &m), 0);
+    assert_int_equal(cp.nselects, MSG_MAX_SELECTS);
+    assert_int_equal(cp.selects[2].noptions, 4);
+    assert_true(cp.selects[2].options[2].is_default);
+    struct buf b;
+    buf_init(&b, 1 << 16);
+    assert_int_equal(msg_render_text(&cp, &b), 0);
+    assert_non_null(strstr(buf_str(&b), "*3=Good*"));
+    buf_free(&b);
+    msg_free(&cp);
+    msg_free(&m);
+}
+
 static void test_render_text(void **state)
 {
     (void)state;
@@ -820,7 +897,7 @@ int main(void)
         cmocka_unit_test(test_buttons_rows),         cmocka_unit_test(test_modal),
         cmocka_unit_test(test_autocomplete),         cmocka_unit_test(test_invalid_utf8),
         cmocka_unit_test(test_empty_message),        cmocka_unit_test(test_copy),
-        cmocka_unit_test(test_render_text),
+        cmocka_unit_test(test_render_text),          cmocka_unit_test(test_selects),
     };
     return cmocka_run_group_tests(tests, load_spec, free_spec);
 }

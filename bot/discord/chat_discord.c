@@ -9,6 +9,7 @@
 #include "bot/log.h"
 #include "bot/message.h"
 #include "bot/discord/rest.h"
+#include "bot/discord/chat_events.h"
 #include "commands/interaction.h"
 
 #include <stdio.h>
@@ -137,8 +138,10 @@ static void on_dm_channel(void *arg, const struct rest_result *res)
         job_free(j);
         return;
     }
-    char *copy = strdup(id);
     uint64_t uid = strtoull(j->user_id, NULL, 10);
+    /* two DMs to one user in flight both open the channel: keep the first cached copy
+     * (idmap_put replaces without freeing the old value) */
+    char *copy = uid && idmap_get(&c->dm, uid) ? NULL : strdup(id);
     if (copy && idmap_put(&c->dm, uid, copy) == 0)
         copy = NULL;
     free(copy);
@@ -344,7 +347,16 @@ static const struct chat_ops discord_ops = {
     .reply = d_reply,
     .defer = d_defer,
     .create_channel = d_create_channel,
+    .create_event = cd_create_event,
+    .modify_event = cd_modify_event,
+    .delete_event = cd_delete_event,
+    .list_events = cd_list_events,
 };
+
+struct rest *chat_discord_rest(struct chat_discord *c)
+{
+    return c->rest;
+}
 
 struct chat_discord *chat_discord_new(struct app *app, struct rest *rest)
 {

@@ -10,6 +10,7 @@
 #include "commands/interaction.h"
 #include "commands/registry.h"
 #include "config/config.h"
+#include "schedules/sessions_sync.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,7 +66,8 @@ bool events_wants(struct events *e, const char *t)
     count(e, t);
     return strcmp(t, "READY") == 0 || strcmp(t, "INTERACTION_CREATE") == 0 ||
            strcmp(t, "GUILD_CREATE") == 0 || strcmp(t, "GUILD_DELETE") == 0 ||
-           strncmp(t, "CHANNEL_", 8) == 0;
+           strncmp(t, "CHANNEL_", 8) == 0 || strcmp(t, "VOICE_STATE_UPDATE") == 0 ||
+           strncmp(t, "GUILD_SCHEDULED_EVENT_USER_", 27) == 0;
 }
 
 void events_each_count(const struct events *e, void (*fn)(void *, const char *, uint64_t),
@@ -192,4 +194,7 @@ void events_dispatch(struct events *e, const char *t, json_t *d)
     }
     if (e->app->guilds)
         guilds_apply_event(e->app->guilds, t, d);
+    /* study groups: RSVPs, voice joins/leaves, and GUILD_CREATE's voice_states (after
+     * the guild cache, which knows the voice channels by then) */
+    sg_on_gateway(e->app, t, d, app_now(e->app));
 }

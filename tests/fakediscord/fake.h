@@ -96,6 +96,9 @@ struct fake {
     json_t *log_gw;     /* [{op, t, d}] */
     json_t *log_closes; /* [{code, t}] close frames the bot sent */
     json_t *nonces;     /* nonce -> message id */
+    json_t *sched_events; /* guild id -> [scheduled event objects] (fake_events.c) */
+    json_t *made_channels; /* guild id -> [channels created through REST] */
+    json_t *voice_states;  /* guild id -> {user id: channel id} (/_ctl/voice) */
     int bucket_remaining;
     struct fake_rule rules[FAKE_MAX_RULES];
     int nrules;
@@ -144,5 +147,27 @@ int fake_zlib_deflate(struct fake_pss *p, const char *text, size_t len, unsigned
                       size_t *outlen);
 /* Checks a request body against Discord's documented limits; appends problems. */
 void fake_validate(const char *method, const char *path, json_t *body, json_t *problems);
+/* Sets status and a JSON body (steals j) (fake_rest.c). */
+void fake_reply_json(struct fake_pss *p, int status, json_t *j);
+/* Scheduled events (fake_events.c): the routes (true when path was one of them) and the
+ * body checks against the OpenAPI schemas. */
+bool fake_events_route(struct fake *f, struct fake_pss *p, const char *m, const char *path,
+                       json_t *body);
+void fake_events_validate(const char *method, const char *path, json_t *body, json_t *out);
+/* Checks body against components.schemas[schema] of the OpenAPI spec (fake_schema.c);
+ * problems appended. 0, or -1 when the spec or schema is missing (also a problem). */
+int fake_schema_check(const char *schema, json_t *body, json_t *out);
+void fake_schema_free(void);
+/* Adds to a GUILD_CREATE payload what the fake remembers of that guild: the channels the
+ * bot created, voice_states and guild_scheduled_events (fake_events.c). */
+void fake_guild_extend(struct fake *f, json_t *guild);
+/* Remembers a channel created through REST (fake_events.c). */
+void fake_channel_made(struct fake *f, const char *guild_id, json_t *channel);
+/* Control verbs of fake_events.c: "voice" {guild_id, user_id, channel_id|null} and "rsvp"
+ * {guild_id, event_id, user_id, add}: update the fake's state and dispatch
+ * VOICE_STATE_UPDATE / GUILD_SCHEDULED_EVENT_USER_ADD|REMOVE. true when verb was one. */
+bool fake_events_ctl(struct fake *f, const char *verb, json_t *b);
+/* Answers /_ctl/state: {"channels":{g:[...]}, "events":{g:[...]}, "voice":{g:{u:c}}}. */
+void fake_events_state(struct fake *f, struct fake_pss *p);
 
 #endif

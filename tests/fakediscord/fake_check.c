@@ -175,7 +175,9 @@ void fake_validate(const char *method, const char *path, json_t *body, json_t *o
 {
     size_t pl = strlen(path);
     bool ends_messages = pl > 9 && !strcmp(path + pl - 9, "/messages");
-    if (!strcmp(method, "POST") && !strncmp(path, "/channels/", 10) && ends_messages)
+    if (strstr(path, "/scheduled-events"))
+        fake_events_validate(method, path, body, out);
+    else if (!strcmp(method, "POST") && !strncmp(path, "/channels/", 10) && ends_messages)
         check_message(body, out);
     else if (!strcmp(method, "POST") && !strncmp(path, "/interactions/", 14))
         check_callback(body, out);

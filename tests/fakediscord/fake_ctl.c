@@ -265,6 +265,10 @@ void fake_ctl(struct fake *f, struct fake_pss *p)
         ctl_log(f, p);
         return;
     }
+    if (!strcmp(verb, "state")) { /* what fake_events.c keeps: channels, events, voice */
+        fake_events_state(f, p);
+        return;
+    }
     json_t *b = p->body.len ? json_loadb(p->body.p, p->body.len, 0, NULL) : json_object();
     const char *t = json_string_value(json_object_get(b, "t"));
     if (!strcmp(verb, "dispatch") && b) {
@@ -305,6 +309,8 @@ void fake_ctl(struct fake *f, struct fake_pss *p)
         fake_ws_queue_raw(f->conn_pss, junk, sizeof(junk), LWS_WRITE_BINARY);
     } else if (!strcmp(verb, "quit"))
         f->quit = true;
+    else if (b)
+        fake_events_ctl(f, verb, b);
     json_decref(b);
     ok(p);
 }

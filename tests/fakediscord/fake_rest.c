@@ -44,6 +44,11 @@ static void reply_json(struct fake_pss *p, int status, json_t *j)
     }
 }
 
+void fake_reply_json(struct fake_pss *p, int status, json_t *j)
+{
+    reply_json(p, status, j);
+}
+
 static uint32_t hash32(const char *s)
 {
     uint32_t h = 2166136261u;
@@ -168,6 +173,8 @@ static void route(struct fake *f, struct fake_pss *p, const char *m, const char 
 {
     char id[24];
     size_t pl = strlen(path);
+    if (fake_events_route(f, p, m, path, body))
+        return;
     if (!strcmp(m, "GET") && !strcmp(path, "/gateway/bot")) {
         char url[128];
         if (f->gw_tls || lws_is_ssl(p->wsi))
@@ -188,9 +195,13 @@ static void route(struct fake *f, struct fake_pss *p, const char *m, const char 
     } else if (!strcmp(m, "POST") && !strncmp(path, "/guilds/", 8) && pl > 9 &&
                !strcmp(path + pl - 9, "/channels")) {
         new_id(f, id);
-        reply_json(p, 201,
-                   json_pack("{s:s, s:O?, s:O?}", "id", id, "name", json_object_get(body, "name"),
-                             "type", json_object_get(body, "type")));
+        json_t *ch = json_pack("{s:s, s:O?, s:O?, s:O?}", "id", id, "name",
+                               json_object_get(body, "name"), "type", json_object_get(body, "type"),
+                               "parent_id", json_object_get(body, "parent_id"));
+        char gid[32] = "";
+        sscanf(path, "/guilds/%31[0-9]", gid);
+        fake_channel_made(f, gid, ch);
+        reply_json(p, 201, ch);
     } else if (!strcmp(m, "PUT") && !strncmp(path, "/applications/", 14) && pl > 9 &&
                !strcmp(path + pl - 9, "/commands")) {
         reply_json(p, 200, json_incref(body ? body : json_array()));
@@ -204,6 +215,15 @@ static void route(struct fake *f, struct fake_pss *p, const char *m, const char 
     } else {
         reply_json(p, 404, json_pack("{s:s, s:i}", "message", "404: Not Found", "code", 0));
     }
+}
+
+/* The payload_json part of a multipart body, parsed (NULL when absent). */
+static json_t *multipart_payload(const struct buf *b)
+{
+    const char *s = buf_str(b), *name = strstr(s, "name=\"payload_json\"");
+    const char *start = name ? strstr(name, "\r\n\r\n") : NULL;
+    const char *end = start ? strstr(start + 4, "\r\n--") : NULL;
+    return end ? json_loadb(start + 4, (size_t)(end - start - 4), 0, NULL) : NULL;
 }
 
 void fake_rest(struct fake *f, struct fake_pss *p)
@@ -242,6 +262,8 @@ void fake_rest(struct fake *f, struct fake_pss *p)
     } else if (!bucket_take(f, p, rt, major, key)) {
         route(f, p, p->method, path, body);
     }
+    if (multipart && !body)
+        body = multipart_payload(&p->body); /* logged, for tests that read the answer */
     json_array_append_new(f->log_rest,
                           json_pack("{s:s, s:s, s:s, s:O?, s:I, s:I, s:i, s:O, s:b}", "method",
                                     p->method, "path", path, "route", rt, "body", body, "raw_len",

@@ -119,12 +119,13 @@ static void send_ready(struct fake *f)
                             1, "guilds", "id", "1000000000000000001", "unavailable", 1,
                             "session_id", f->session_id, "resume_gateway_url", url, "application",
                             "id", "800000000000000001", "flags", 0));
-    fake_dispatch(f, "GUILD_CREATE",
-                  json_pack("{s:s, s:s, s:[{s:s, s:i, s:s, s:s}, {s:s, s:i, s:s, s:s}]}", "id",
-                            "1000000000000000001", "name", "Study Guild", "channels", "id",
-                            "1100000000000000001", "type", 0, "name", "general", "guild_id",
-                            "1000000000000000001", "id", "1100000000000000002", "type", 0, "name",
-                            "week-1", "guild_id", "1000000000000000001"));
+    json_t *gc = json_pack("{s:s, s:s, s:[{s:s, s:i, s:s, s:s}, {s:s, s:i, s:s, s:s}]}", "id",
+                           "1000000000000000001", "name", "Study Guild", "channels", "id",
+                           "1100000000000000001", "type", 0, "name", "general", "guild_id",
+                           "1000000000000000001", "id", "1100000000000000002", "type", 0, "name",
+                           "week-1", "guild_id", "1000000000000000001");
+    fake_guild_extend(f, gc); /* channels the bot created, voice states, scheduled events */
+    fake_dispatch(f, "GUILD_CREATE", gc);
 }
 
 static void on_resume(struct fake *f, json_t *d)
@@ -447,6 +448,9 @@ int main(int argc, char **argv)
     f.log_closes = json_array();
     f.ix_lat_us = json_array();
     f.nonces = json_object();
+    f.sched_events = json_object();
+    f.made_channels = json_object();
+    f.voice_states = json_object();
     signal(SIGTERM, on_sig);
     signal(SIGINT, on_sig);
     signal(SIGPIPE, SIG_IGN);
@@ -488,5 +492,9 @@ int main(int argc, char **argv)
     json_decref(f.ix_lat_us);
     free(f.ix_sent_us);
     json_decref(f.nonces);
+    json_decref(f.sched_events);
+    json_decref(f.made_channels);
+    json_decref(f.voice_states);
+    fake_schema_free();
     return 0;
 }

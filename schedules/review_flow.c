@@ -1,0 +1,448 @@
+/* review_flow.c - the review scheduler step (see review_flow.h). A small ledger
+ * sender (slots in flight, a delivery row before each send, marked after, the key's
+ * nonce on retry, 50007 -> a mention in the review channel, backoff on transient
+ * failures) and, per cohort and kind, what is due: the round at the close, task DMs,
+ * reminders, reassignments, deciding reviews and results. */
+#include "schedules/review_flow.h"
+#include "bot/app.h"
+#include "bot/guilds.h"
+#include "bot/log.h"
+#include "bot/store.h"
+#include "config/config.h"
+#include "config/curriculum.h"
+#include "schedules/pairing_round.h"
+#include "schedules/project.h"
+#include "schedules/review_round.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_FLY 32
+#define CANNOT_DM 50007
+
+struct fly {
+    struct review_sched *rs;
+    struct app *app;
+    char key[160], guild[24], user[24], channel[24];
+    struct message copy;
+    bool used, fallback;
+};
+
+#define MAX_DONE 64
+
+struct review_sched {
+    struct fly fly[MAX_FLY];
+    int64_t done[MAX_DONE]; /* rounds whose every result is final: skipped */
+    int ndone;
+    int64_t retry_at;
+    int fails;
+};
+
+struct review_sched *review_new(void)
+{
+    struct review_sched *rs = calloc(1, sizeof(*rs));
+    for (int i = 0; rs && i < MAX_FLY; i++)
+        msg_init(&rs->fly[i].copy);
+    return rs;
+}
+
+void review_free(struct review_sched *rs)
+{
+    if (!rs)
+        return;
+    for (int i = 0; i < MAX_FLY; i++)
+        msg_free(&rs->fly[i].copy);
+    free(rs);
+}
+
+const char *review_channel(struct app *app, const struct cohort *co, char *buf, size_t buflen)
+{
+    const char *byname =
+        app->guilds ? guilds_find_by_name(app->guilds, co->guild_id, "reviews") : NULL;
+    if (byname) {
+        snprintf(buf, buflen, "%s", byname);
+        return buf;
+    }
+    return pairing_mentors_channel(app, co, buf, buflen);
+}
+
+static void on_sent(void *arg, const struct chat_result *r);
+
+static void release(struct fly *f)
+{
+    msg_free(&f->copy);
+    f->used = false;
+}
+
+static int post_fallback(struct fly *f)
+{
+    struct cohort co;
+    char chan[24], nk[200], nonce[26];
+    if (store_cohort_get(f->app->store, f->guild, &co) ||
+        !review_channel(f->app, &co, chan, sizeof(chan)))
+        return 0;
+    struct message m;
+    int rc = msg_copy(&m, &f->copy);
+    if (!rc)
+        rc = msg_set_content(&m, "<@%s>, your DMs are closed, so here is your message:\n%s",
+                             f->user, f->copy.content ? f->copy.content : "");
+    m.mention_users = true;
+    snprintf(nk, sizeof(nk), "%s/fallback", f->key);
+    store_delivery_nonce(nk, nonce);
+    snprintf(f->channel, sizeof(f->channel), "%s", chan);
+    f->fallback = true;
+    if (!rc)
+        rc = f->app->chat.ops->post(f->app->chat.impl, chan, &m, nonce, on_sent, f);
+    msg_free(&m);
+    return rc ? rc : 1;
+}
+
+static void on_sent(void *arg, const struct chat_result *r)
+{
+    struct fly *f = arg;
+    struct store *st = f->app->store;
+    int64_t now = app_now(f->app);
+    char detail[96];
+    if (r->rc == 0) {
+        snprintf(detail, sizeof(detail), "fallback: DMs closed, mentioned in <#%s>", f->channel);
+        store_delivery_mark(st, f->key, DLV_SENT, r->id, f->fallback ? detail : NULL, now);
+        f->rs->fails = 0;
+        log_info("review", "sent key=%s%s", f->key, f->fallback ? " (review channel)" : "");
+    } else if (!f->fallback && r->discord_code == CANNOT_DM) {
+        int fb = post_fallback(f);
+        if (fb == 1)
+            return;
+        store_delivery_mark(st, f->key, fb == 0 ? DLV_FAILED : DLV_PENDING, NULL,
+                            fb == 0 ? "DMs closed, no review channel" : "fallback not queued", now);
+    } else if (r->http_status == 400 || r->http_status == 403 || r->http_status == 404) {
+        store_delivery_mark(st, f->key, DLV_FAILED, NULL, r->detail, now);
+        log_error("review", "send refused key=%s status=%d code=%d", f->key, r->http_status,
+                  r->discord_code);
+    } else {
+        store_delivery_mark(st, f->key, DLV_PENDING, NULL, r->detail, now);
+        int shift = f->rs->fails < 6 ? f->rs->fails++ : 6;
+        int64_t wait = (int64_t)30 << shift;
+        f->rs->retry_at = now + (wait > 1800 ? 1800 : wait);
+        log_warn("review", "send failed, will retry key=%s rc=%d", f->key, r->rc);
+    }
+    release(f);
+}
+
+/* 1 = send now (dl filled), 0 = final already, -1 = wait. */
+static int prepare(struct review_sched *rs, struct app *app, const char *key, const char *target,
+                   int64_t now, struct delivery *dl)
+{
+    struct fly *free_slot = NULL;
+    for (int i = 0; i < MAX_FLY; i++) {
+        if (rs->fly[i].used && strcmp(rs->fly[i].key, key) == 0)
+            return -1;
+        if (!rs->fly[i].used && !free_slot)
+            free_slot = &rs->fly[i];
+    }
+    bool created;
+    int rc = store_delivery_get(app->store, key, dl);
+    if (rc == BOT_ENOTFOUND)
+        rc = store_delivery_begin(app->store, key, "review", target, now, now, dl, &created);
+    if (rc)
+        return -1;
+    if (dl->state != DLV_PENDING)
+        return 0;
+    return now < rs->retry_at || !free_slot ? -1 : 1;
+}
+
+/* DM user, or post into channel when user is NULL. */
+static void launch(struct review_sched *rs, struct app *app, const char *guild, const char *key,
+                   const char *user, const char *channel, const struct message *m,
+                   const char *nonce)
+{
+    struct fly *f = NULL;
+    for (int i = 0; i < MAX_FLY && !f; i++)
+        if (!rs->fly[i].used)
+            f = &rs->fly[i];
+    if (!f)
+        return;
+    f->rs = rs;
+    f->app = app;
+    f->used = true;
+    f->fallback = false;
+    f->channel[0] = '\0';
+    snprintf(f->key, sizeof(f->key), "%s", key);
+    snprintf(f->guild, sizeof(f->guild), "%s", guild);
+    snprintf(f->user, sizeof(f->user), "%s", user ? user : "");
+    int rc = user ? msg_copy(&f->copy, m) : 0;
+    if (!rc)
+        rc = user ? app->chat.ops->dm(app->chat.impl, user, m, nonce, on_sent, f)
+                  : app->chat.ops->post(app->chat.impl, channel, m, nonce, on_sent, f);
+    if (rc) {
+        log_warn("review", "could not queue key=%s: %s", key, bot_strerror(rc));
+        release(f);
+    }
+}
+
+/* ---- what is due ---------------------------------------------------------------- */
+
+struct tick {
+    struct app *app;
+    struct review_sched *rs;
+    const struct cohort *co;
+    const struct curriculum *cur;
+    int64_t now;
+};
+
+static int review_days(const struct app *app)
+{
+    return app->cfg && app->cfg->review_days > 0 ? app->cfg->review_days : 7;
+}
+
+int review_start(struct app *app, const struct cohort *co, int kind, int64_t now, bool manual,
+                 struct review_run *run, char err[BOT_ERR_LEN])
+{
+    int64_t deadline = now + (int64_t)review_days(app) * 86400;
+    int rc = review_run_round(app->store, co, kind, now, deadline, manual, run, err);
+    if (rc == 0)
+        log_info("review",
+                 "round guild=%s kind=%s subs=%d reviews=%d mentors=%d empty=%d "
+                 "repeats=%d",
+                 co->guild_id, proj_kind_slug(kind), run->subs, run->reviews, run->mentor_slots,
+                 run->empty, run->repeats);
+    return rc;
+}
+
+/* The active mentor (not the author, not on the submission yet) with the fewest open
+ * reviews in this round; false when there is none. */
+static bool pick_mentor(struct tick *t, const struct store_review *all, size_t n, int64_t sub_id,
+                        const char *author, char out[24])
+{
+    char today[11];
+    int day = 1;
+    cohort_day_at(t->co->start_date, t->co->timezone, t->now, &day);
+    if (cohort_date_of_day(t->co->start_date, day, today))
+        return false;
+    struct store_mentor *m;
+    size_t nm;
+    if (store_mentors_active(t->app->store, t->co->id, today, &m, &nm))
+        return false;
+    size_t best_load = SIZE_MAX;
+    out[0] = '\0';
+    for (size_t j = 0; j < nm; j++) {
+        size_t load = 0;
+        bool busy = strcmp(m[j].user_id, author) == 0;
+        for (size_t i = 0; i < n && !busy; i++) {
+            busy = all[i].sub_id == sub_id && strcmp(all[i].reviewer_id, m[j].user_id) == 0;
+            load += all[i].state == REVIEW_OPEN && strcmp(all[i].reviewer_id, m[j].user_id) == 0;
+        }
+        if (!busy && load < best_load) {
+            best_load = load;
+            snprintf(out, 24, "%s", m[j].user_id);
+        }
+    }
+    free(m);
+    return out[0] != '\0';
+}
+
+static void send_task(struct tick *t, const struct store_review *r)
+{
+    char key[160];
+    struct delivery dl;
+    snprintf(key, sizeof(key), "review/%s/%lld", t->co->guild_id, (long long)r->id);
+    if (prepare(t->rs, t->app, key, r->reviewer_id, t->now, &dl) != 1)
+        return;
+    struct store_proj_sub sub;
+    struct message m;
+    msg_init(&m);
+    if (store_proj_sub_by_id(t->app->store, r->sub_id, &sub) == 0 &&
+        review_msg_task(t->cur, r, &sub, NULL, &m) == 0)
+        launch(t->rs, t->app, t->co->guild_id, key, r->reviewer_id, NULL, &m, dl.nonce);
+    msg_free(&m);
+}
+
+static void send_reminder(struct tick *t, const struct store_review *r)
+{
+    char key[160];
+    struct delivery dl;
+    snprintf(key, sizeof(key), "review/%s/%lld/remind", t->co->guild_id, (long long)r->id);
+    if (prepare(t->rs, t->app, key, r->reviewer_id, t->now, &dl) != 1)
+        return;
+    struct message m;
+    msg_init(&m);
+    if (review_msg_reminder(t->cur, r, &m) == 0)
+        launch(t->rs, t->app, t->co->guild_id, key, r->reviewer_id, NULL, &m, dl.nonce);
+    msg_free(&m);
+    store_review_reminded(t->app->store, r->id);
+}
+
+/* At the deadline an open review goes to a mentor (a new review, its own deadline). */
+static void reassign(struct tick *t, const struct store_review *r, const struct store_review *all,
+                     size_t n)
+{
+    char mentor[24];
+    if (!pick_mentor(t, all, n, r->sub_id, r->author_id, mentor))
+        return; /* stays open and late: /cohort report lists it */
+    int64_t id;
+    int64_t deadline = t->now + (int64_t)review_days(t->app) * 86400;
+    if (store_review_add(t->app->store, r->round_id, r->sub_id, mentor, true, r->deciding, t->now,
+                         deadline, &id) == 0) {
+        struct store_review nr;
+        store_review_set_state(t->app->store, r->id, REVIEW_REASSIGNED);
+        if (store_review_get(t->app->store, id, &nr) == 0)
+            send_task(t, &nr);
+        log_info("review", "reassigned review=%lld to mentor=%s new=%lld", (long long)r->id, mentor,
+                 (long long)id);
+    }
+}
+
+static void flag_notice(struct tick *t, const struct store_proj_sub *sub, const char *mentor)
+{
+    char key[160], chan[24];
+    struct delivery dl;
+    snprintf(key, sizeof(key), "review/%s/flag/%lld", t->co->guild_id, (long long)sub->id);
+    if (!review_channel(t->app, t->co, chan, sizeof(chan)) ||
+        prepare(t->rs, t->app, key, chan, t->now, &dl) != 1)
+        return;
+    struct message m;
+    msg_init(&m);
+    int rc = mentor[0] ? msg_set_content(&m,
+                                         "The reviewers of <@%s>'s %s disagree by 2 or more "
+                                         "levels on a criterion: <@%s> (mentor) writes the "
+                                         "deciding review.",
+                                         sub->user_id, proj_kind_title(sub->kind), mentor)
+                       : msg_set_content(&m,
+                                         "The reviewers of <@%s>'s %s disagree by 2 or more "
+                                         "levels on a criterion. A mentor or admin decides with "
+                                         "/project decide member:<@%s> kind:%s.",
+                                         sub->user_id, proj_kind_title(sub->kind), sub->user_id,
+                                         proj_kind_slug(sub->kind));
+    m.mention_users = true;
+    if (!rc)
+        launch(t->rs, t->app, t->co->guild_id, key, NULL, chan, &m, dl.nonce);
+    msg_free(&m);
+}
+
+/* true when the result is final (sent, or failed for good) */
+static bool send_result(struct tick *t, const struct store_proj_sub *sub,
+                        const struct store_review *rv, size_t n)
+{
+    char key[160];
+    struct delivery dl;
+    snprintf(key, sizeof(key), "review/%s/result/%lld", t->co->guild_id, (long long)sub->id);
+    int p = prepare(t->rs, t->app, key, sub->user_id, t->now, &dl);
+    if (p != 1)
+        return p == 0;
+    struct message m;
+    msg_init(&m);
+    if (review_msg_result(t->cur, sub, rv, n, &m) == 0)
+        launch(t->rs, t->app, t->co->guild_id, key, sub->user_id, NULL, &m, dl.nonce);
+    msg_free(&m);
+    return false;
+}
+
+/* One submission once none of its reviews is open; true when its result is final. */
+static bool settle(struct tick *t, const struct store_proj_sub *sub, const struct store_review *all,
+                   size_t n)
+{
+    struct store_review mine[16];
+    size_t k = 0;
+    bool open = false, has_deciding = false;
+    for (size_t i = 0; i < n && k < 16; i++)
+        if (all[i].sub_id == sub->id) {
+            mine[k++] = all[i];
+            open |= all[i].state == REVIEW_OPEN;
+            has_deciding |= all[i].deciding && all[i].state != REVIEW_REASSIGNED;
+        }
+    bool flagged;
+    char fig[160];
+    if (open || !review_figures(t->cur, sub->kind, mine, k, &flagged, fig, sizeof(fig)))
+        return false;
+    if (!flagged)
+        return send_result(t, sub, mine, k);
+    char mentor[24] = "";
+    if (!has_deciding) {
+        int64_t id;
+        store_proj_flag(t->app->store, sub->id, true);
+        struct store_review nr;
+        if (pick_mentor(t, all, n, sub->id, sub->user_id, mentor) &&
+            store_review_add(t->app->store, mine[0].round_id, sub->id, mentor, true, true, t->now,
+                             t->now + (int64_t)review_days(t->app) * 86400, &id) == 0 &&
+            store_review_get(t->app->store, id, &nr) == 0)
+            send_task(t, &nr);
+    }
+    flag_notice(t, sub, mentor);
+    return false;
+}
+
+static void round_step(struct tick *t, const struct store_rev_round *rd)
+{
+    struct store_review *all;
+    size_t n;
+    if (store_reviews_of_round(t->app->store, rd->id, &all, &n))
+        return;
+    bool changed = false;
+    for (size_t i = 0; i < n; i++) {
+        const struct store_review *r = &all[i];
+        if (r->state != REVIEW_OPEN)
+            continue;
+        if (t->now >= r->deadline) {
+            reassign(t, r, all, n);
+            changed = true;
+            continue;
+        }
+        send_task(t, r);
+        if (!r->reminded && t->now >= r->deadline - REVIEW_REMIND_S)
+            send_reminder(t, r);
+    }
+    if (changed) { /* the new reviews go out next tick */
+        free(all);
+        return;
+    }
+    struct store_proj_sub *subs;
+    size_t ns;
+    if (store_proj_subs(t->app->store, t->co->id, rd->kind, &subs, &ns) == 0) {
+        bool final = true;
+        for (size_t i = 0; i < ns; i++)
+            final &= settle(t, &subs[i], all, n);
+        free(subs);
+        if (final && t->rs->ndone < MAX_DONE) /* nothing left to do: skip it from now on */
+            t->rs->done[t->rs->ndone++] = rd->id;
+    }
+    free(all);
+}
+
+static bool round_done(const struct review_sched *rs, int64_t id)
+{
+    for (int i = 0; i < rs->ndone; i++)
+        if (rs->done[i] == id)
+            return true;
+    return false;
+}
+
+static int tick_cohort(void *arg, const struct cohort *co)
+{
+    struct tick *t = arg;
+    t->co = co;
+    t->cur = curricula_find(t->app->curricula, co->curriculum);
+    int close_days = t->app->cfg ? t->app->cfg->project_close_days : 0;
+    for (int kind = 0; t->cur && kind < PROJ_KINDS; kind++) {
+        struct store_rev_round rd;
+        int64_t opens, closes;
+        int rc = store_rev_round_get(t->app->store, co->id, kind, &rd);
+        if (rc == BOT_ENOTFOUND && proj_kind_week(t->cur, kind) &&
+            proj_window(co, t->cur, kind, close_days, &opens, &closes) == 0 && t->now >= closes) {
+            struct review_run run;
+            char err[BOT_ERR_LEN];
+            if (review_start(t->app, co, kind, t->now, false, &run, err) == 0)
+                rc = store_rev_round_get(t->app->store, co->id, kind, &rd);
+        }
+        if (rc == 0 && !round_done(t->rs, rd.id))
+            round_step(t, &rd);
+    }
+    return 0;
+}
+
+void review_tick(struct app *app, struct review_sched *rs, int64_t now)
+{
+    if (!app->curricula || !app->chat.ops || !rs)
+        return;
+    struct tick t = {app, rs, NULL, NULL, now};
+    store_cohort_each(app->store, tick_cohort, &t);
+}
