@@ -10,6 +10,7 @@
 #include "bot/log.h"
 #include "bot/store.h"
 #include "bot/tools.h"
+#include "render/render.h"
 #include "bot/tz.h"
 #include "config/assessment.h"
 #include "config/config.h"
@@ -37,6 +38,8 @@ static void usage(FILE *f)
             "       cohortbot calendar SOURCE [--from DATE] [--to DATE] [--tz ZONE] [--reminders]\n"
             "       cohortbot simulate [--from YYYY-MM-DD] [--days N] [--db FILE]\n"
             "       cohortbot export checkins [--guild ID] [--db FILE]\n"
+            "       cohortbot render progress --user ID --out FILE.png [--db FILE] [--guild ID]\n"
+            "       cohortbot render report --out FILE.png [--db FILE] [--guild ID]\n"
             "       cohortbot pairs --dry-run [--db FILE] [--guild ID]\n"
             "       cohortbot pairs --round N [--db FILE] [--guild ID]\n"
             "       cohortbot reviews --round midterm|final|capstone [--db FILE] [--guild ID]\n"
@@ -173,6 +176,7 @@ out:
     guilds_free(app.guilds);
     app_free_curricula(&app);
     store_close(app.store);
+    render_shutdown(); /* pango/fontconfig caches of the cards drawn on this thread */
     return code;
 }
 

@@ -21,6 +21,7 @@ static void embed_free(struct msg_embed *e)
     free(e->description);
     free(e->url);
     free(e->footer);
+    free(e->image);
     for (int i = 0; i < e->nfields; i++) {
         free(e->fields[i].name);
         free(e->fields[i].value);
@@ -159,6 +160,11 @@ int msg_embed_footer(struct msg_embed *e, const char *footer)
     return set_str(&e->footer, footer);
 }
 
+int msg_embed_image(struct msg_embed *e, const char *url)
+{
+    return set_str(&e->image, url);
+}
+
 static int add_button(struct message *m, const char *label, const char *custom_id, const char *url,
                       enum msg_button_style style)
 {
@@ -267,6 +273,8 @@ int msg_copy(struct message *dst, const struct message *src)
         }
         d->color = e->color;
         rc = set_str(&d->url, e->url) || set_str(&d->footer, e->footer) ? BOT_ENOMEM : 0;
+        if (!rc && set_str(&d->image, e->image))
+            rc = BOT_ENOMEM;
         for (int f = 0; !rc && f < e->nfields; f++)
             rc = msg_embed_field(d, e->fields[f].name, e->fields[f].value, e->fields[f].is_inline);
     }

@@ -53,6 +53,7 @@ struct msg_field {
 
 struct msg_embed {
     char *title, *description, *url, *footer;
+    char *image; /* image.url, e.g. "attachment://progress.png"; NULL = none */
     uint32_t color;
     struct msg_field fields[MSG_MAX_FIELDS];
     int nfields;
@@ -122,6 +123,7 @@ int msg_append(struct message *m, const char *fmt, ...) __attribute__((format(pr
 struct msg_embed *msg_add_embed(struct message *m, const char *title, const char *desc);
 int msg_embed_field(struct msg_embed *e, const char *name, const char *value, bool is_inline);
 int msg_embed_footer(struct msg_embed *e, const char *footer);
+int msg_embed_image(struct msg_embed *e, const char *url);
 int msg_add_button(struct message *m, const char *label, const char *custom_id,
                    enum msg_button_style style);
 int msg_add_link(struct message *m, const char *label, const char *url);

@@ -166,6 +166,11 @@ static json_t *embed_json(const struct msg_embed *e, size_t *total)
     set_cut(o, "url", e->url, 2048);
     if (e->color)
         json_object_set_new(o, "color", json_integer(e->color & 0xFFFFFF));
+    if (e->image) {
+        json_t *img = json_object();
+        set_cut(img, "url", e->image, 2048);
+        json_object_set_new(o, "image", img);
+    }
     *total += jlen(o, "title") + jlen(o, "description");
     if (e->footer) {
         json_t *f = json_object();

@@ -4,6 +4,7 @@
 #include "schedules/calendar_cli.h"
 #include "bot/export.h"
 #include "schedules/simulate.h"
+#include "commands/progress_card.h"
 #include "schedules/review_cli.h"
 
 #include <stdio.h>
@@ -20,6 +21,7 @@ static const struct tool tools[] = {
     {"export", export_main, "export checkins [--guild ID] [--db FILE]"},
     {"simulate", simulate_main, "print every post the schedules would make"},
     {"pairs", pairing_cli_main, "--dry-run: print the next mentorship round as CSV"},
+    {"render", render_cli_main, "progress --user ID | report --out FILE.png: the cards"},
     {"reviews", review_cli_main, "--round KIND: re-run a stored project review round"},
     {NULL, NULL, NULL},
 };

@@ -65,5 +65,9 @@ int ck_say(struct cmd_ctx *c, const char *fmt, ...) __attribute__((format(printf
 
 /* The /cohort report subcommand (admin): the lead's /cohort command calls this. */
 int checkin_report(struct cmd_ctx *c, const struct cmd_args *a);
+/* The report's charts as PNG (render_report_png) for the interaction's guild; the PNG
+ * belongs to the caller. 0 or BOT_E* with err. */
+struct render_png;
+int checkin_report_png(struct cmd_ctx *c, struct render_png *png, char *err, size_t errlen);
 
 #endif

@@ -7,6 +7,8 @@
 #include "commands/ckcore.h"
 #include "commands/cohort_util.h"
 #include "commands/commands.h"
+#include "commands/progress_card.h"
+#include "bot/log.h"
 #include "config/config.h"
 #include "config/curriculum.h"
 #include "schedules/daily.h"
@@ -215,6 +217,24 @@ static int channel_run(struct cmd_ctx *c, const struct cmd_args *a)
                            ch);
 }
 
+/* The charts: attached unless the assessments' CSV took the message's one file slot
+ * (then the reply says so). A failure is logged only. */
+static void report_chart(struct cmd_ctx *c)
+{
+    struct render_png png;
+    char err[BOT_ERR_LEN];
+    if (checkin_report_png(c, &png, err, sizeof(err))) {
+        log_info("render", "%s", err);
+        return;
+    }
+    if (c->reply->file.name && !c->ix->console)
+        msg_append(c->reply, "\n(Charts left out: this reply carries the assessments CSV "
+                             "and a reply holds one file.)");
+    else
+        card_attach(c, &png, "cohort-report.png", "Cohort charts", "cohort-report.png");
+    render_png_free(&png);
+}
+
 /* Check-ins per week and learners at risk, then the mentorship round's outcome. */
 static int report_run(struct cmd_ctx *c, const struct cmd_args *a)
 {
@@ -226,7 +246,10 @@ static int report_run(struct cmd_ctx *c, const struct cmd_args *a)
     rc = e ? pairing_report(c, &co, e) : BOT_ENOMEM;
     rc = rc ? rc : studygroup_report(c, &co);
     rc = rc ? rc : project_report(c, &co);
-    return rc ? rc : assessment_report(c, &co);
+    rc = rc ? rc : assessment_report(c, &co);
+    if (!rc)
+        report_chart(c);
+    return rc;
 }
 
 static int cohort_run(struct cmd_ctx *c, const struct cmd_args *a)

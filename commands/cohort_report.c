@@ -5,6 +5,7 @@
 #include "bot/err.h"
 #include "commands/ckcore.h"
 #include "config/config.h"
+#include "render/render.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +25,8 @@ struct rp {
     const struct cohort *co;
     struct rp_user *u;
     size_t n, cap;
+    int *day_active; /* [d] learners who checked in on day d (1..n_days), or NULL */
+    int n_days;
 };
 
 static int rp_row(void *arg, const struct checkin *ck)
@@ -50,6 +53,8 @@ static int rp_row(void *arg, const struct checkin *ck)
     }
     if (ck->day > u->last_day)
         u->last_day = ck->day;
+    if (r->day_active && ck->day >= 1 && ck->day <= r->n_days)
+        r->day_active[ck->day]++;
     return 0;
 }
 
@@ -117,6 +122,83 @@ int checkin_report(struct cmd_ctx *c, const struct cmd_args *a)
         rp_weeks(c, &r, wk);
         rp_risk(c, &r, capped, after);
     }
+    free(r.u);
+    return rc;
+}
+
+/* Rates and medians per week for the chart, from r (days 1..upto). */
+static void chart_weeks(const struct rp *r, const struct ck_plan *plan, int upto, int n_weeks,
+                        double *rate, double *median, double *scratch)
+{
+    for (int wk = 1; wk <= n_weeks; wk++) {
+        size_t k = 0;
+        int days = 0, hits = 0;
+        for (int d = (wk - 1) * 7 + 1; d <= wk * 7 && d <= upto && d <= plan->n_days; d++) {
+            days++;
+            hits += r->day_active[d];
+        }
+        for (size_t i = 0; i < r->n; i++)
+            if (r->u[i].active[wk])
+                scratch[k++] = r->u[i].hours[wk];
+        rate[wk - 1] = days && r->n ? (double)hits / ((double)days * (double)r->n) : 0;
+        median[wk - 1] = streak_median(scratch, k);
+    }
+}
+
+static int chart_draw(struct rp *r, const struct ck_who *w, int today, struct render_png *png,
+                      char *err, size_t errlen)
+{
+    int upto = today > w->plan.n_days ? w->plan.n_days : today;
+    int n_weeks = (upto + 6) / 7;
+    n_weeks = n_weeks > RENDER_REPORT_MAX_WEEKS ? RENDER_REPORT_MAX_WEEKS : n_weeks;
+    double rate[RENDER_REPORT_MAX_WEEKS], median[RENDER_REPORT_MAX_WEEKS];
+    double *scratch = calloc(r->n ? r->n : 1, sizeof(*scratch));
+    if (!scratch)
+        return BOT_ENOMEM;
+    chart_weeks(r, &w->plan, upto, n_weeks, rate, median, scratch);
+    free(scratch);
+    char title[200];
+    snprintf(title, sizeof(title), "Cohort report - started %s, day %d of %d, %zu learner%s",
+             w->cohort.start_date, upto, w->plan.n_days, r->n, r->n == 1 ? "" : "s");
+    struct render_report rr = {
+        .title = title,
+        .n_days = w->plan.n_days,
+        .today = upto,
+        .days_per_week = 7,
+        .active = r->day_active + 1,
+        .learners = (int)r->n,
+        .n_weeks = n_weeks,
+        .rate = rate,
+        .median = median,
+        .target_min = w->plan.target_min,
+        .target_max = w->plan.target_max,
+    };
+    return render_report_png(&rr, png, err, errlen);
+}
+
+int checkin_report_png(struct cmd_ctx *c, struct render_png *png, char *err, size_t errlen)
+{
+    char why[400];
+    struct ck_who w;
+    memset(png, 0, sizeof(*png));
+    int today = 0, rc = ck_who_load(c, c->ix->user_id, &w, why, sizeof(why));
+    if (!rc && cohort_day_at(w.cohort.start_date, w.cohort.timezone, c->now, &today))
+        rc = BOT_EINVAL;
+    if (!rc && (today < 1 || w.plan.n_days > RENDER_REPORT_MAX_DAYS))
+        rc = BOT_EINVAL;
+    if (rc) {
+        snprintf(err, errlen, "report chart: %s", rc == BOT_EINVAL ? "nothing to draw" : why);
+        return rc;
+    }
+    struct rp r = {.app = c->app, .co = &w.cohort, .n_days = w.plan.n_days};
+    r.day_active = calloc((size_t)w.plan.n_days + 1, sizeof(int));
+    rc = r.day_active ? store_checkin_each(c->app->store, w.cohort.id, NULL, rp_row, &r)
+                      : BOT_ENOMEM;
+    if (!rc)
+        rc = chart_draw(&r, &w, today, png, err, errlen);
+    else
+        snprintf(err, errlen, "report chart: reading check-ins failed (%d)", rc);
+    free(r.day_active);
     free(r.u);
     return rc;
 }

@@ -5,6 +5,8 @@
 #include "bot/err.h"
 #include "commands/ckcore.h"
 #include "commands/commands.h"
+#include "commands/progress_card.h"
+#include "bot/log.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +16,7 @@
 
 struct lb_entry {
     char user_id[24];
+    char name[64]; /* member name, "" when unknown */
     int streak, longest, done;
 };
 
@@ -66,6 +69,7 @@ static void lb_close_user(struct lb *b)
     }
     struct lb_entry *e = &b->out[b->nout++];
     snprintf(e->user_id, sizeof(e->user_id), "%s", b->user);
+    snprintf(e->name, sizeof(e->name), "%s", m.name);
     e->streak = r.current;
     e->longest = r.longest;
     e->done = done;
@@ -101,6 +105,29 @@ static int lb_cmp(const void *x, const void *y)
     return strcmp(a->user_id, b->user_id);
 }
 
+/* The top 10 as a card (only the members already listed); failures are logged. */
+static void lb_card(struct cmd_ctx *c, const struct lb *b)
+{
+    struct render_leaderboard l = {.n = b->nout < LB_TOP ? (int)b->nout : LB_TOP};
+    char title[80];
+    if (b->week > 0)
+        snprintf(title, sizeof(title), "Leaderboard - week %d", b->week);
+    else
+        snprintf(title, sizeof(title), "Leaderboard - current streaks");
+    l.title = title;
+    for (int i = 0; i < l.n; i++)
+        l.rows[i] = (struct render_lb_row){b->out[i].name[0] ? b->out[i].name : b->out[i].user_id,
+                                           b->out[i].streak, b->out[i].done};
+    struct render_png png;
+    char err[BOT_ERR_LEN];
+    if (render_leaderboard_png(&l, &png, err, sizeof(err))) {
+        log_warn("render", "leaderboard card: %s", err);
+        return;
+    }
+    card_attach(c, &png, "leaderboard.png", "Leaderboard card", "leaderboard.png");
+    render_png_free(&png);
+}
+
 static void lb_render(struct cmd_ctx *c, const struct lb *b)
 {
     if (b->week > 0)
@@ -117,6 +144,7 @@ static void lb_render(struct cmd_ctx *c, const struct lb *b)
                    b->out[i].streak, b->out[i].done, b->out[i].done == 1 ? "" : "s");
     msg_append(c->reply, "\n(Not listed? /privacy leaderboard:on. Rather not be? "
                          "/privacy leaderboard:off.)");
+    lb_card(c, b);
 }
 
 static int leaderboard_run(struct cmd_ctx *c, const struct cmd_args *a)

@@ -4,6 +4,10 @@
 #include "bot/app.h"
 #include "commands/ckcore.h"
 #include "commands/commands.h"
+#include "commands/progress_card.h"
+#include "bot/log.h"
+#include "bot/err.h"
+#include "config/config.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -19,6 +23,23 @@ static void weeks_lines(struct cmd_ctx *c, const struct ck_who *w, const struct 
                    st->week_days[wk], st->week_days[wk] == 1 ? "" : "s",
                    wk == now_wk ? " (this week)" : "");
     }
+}
+
+/* Attaches the card; a failure is logged and the text reply goes out alone. */
+static void attach_card(struct cmd_ctx *c, const struct ck_who *w, const struct ck_stats *st,
+                        const char *target, bool self, const char *extra)
+{
+    struct render_png png;
+    char err[BOT_ERR_LEN];
+    const char *name = w->member.name[0] ? w->member.name : self ? c->ix->user_name : target;
+    if (progress_card_png(c, w, st, name, extra, &png, err, sizeof(err))) {
+        log_warn("render", "progress card for %s: %s", target, err);
+        return;
+    }
+    char file[64];
+    snprintf(file, sizeof(file), "progress-%s.png", target);
+    card_attach(c, &png, "progress.png", "Progress card", file);
+    render_png_free(&png);
 }
 
 static int progress_run(struct cmd_ctx *c, const struct cmd_args *a)
@@ -60,13 +81,17 @@ static int progress_run(struct cmd_ctx *c, const struct cmd_args *a)
     buf_init(&asm_line, 600);
     if (assessment_progress(c, &w.cohort, target, &asm_line) == 0 && asm_line.len)
         msg_append(c->reply, "\n%s", buf_str(&asm_line));
-    buf_free(&asm_line);
     struct buf proj_line;
     buf_init(&proj_line, 600);
     if (project_progress(c, &w.cohort, target, &proj_line) == 0 && proj_line.len)
         msg_append(c->reply, "\n%s", buf_str(&proj_line));
-    buf_free(&proj_line);
     studygroup_progress(c, &w.cohort, target);
+    if (asm_line.len && proj_line.len)
+        buf_printf(&asm_line, "; %s", buf_str(&proj_line));
+    attach_card(c, &w, &st, target, self,
+                asm_line.len ? buf_str(&asm_line) : proj_line.len ? buf_str(&proj_line) : NULL);
+    buf_free(&asm_line);
+    buf_free(&proj_line);
     return 0;
 }
 

@@ -81,6 +81,15 @@ int streak_compute_ends(const char *start_date, const char *zone, int today, int
                         int grace_per_week, const struct streak_ck *cks, size_t n,
                         const int64_t *known_ends, struct streak_result *out)
 {
+    return streak_compute_states(start_date, zone, today, n_days, grace_per_week, cks, n,
+                                 known_ends, NULL, out);
+}
+
+int streak_compute_states(const char *start_date, const char *zone, int today, int n_days,
+                          int grace_per_week, const struct streak_ck *cks, size_t n,
+                          const int64_t *known_ends, enum streak_why *states,
+                          struct streak_result *out)
+{
     memset(out, 0, sizeof(*out));
     if (n_days < 1 || n_days > STREAK_MAX_DAYS || (n && !cks))
         return BOT_EINVAL;
@@ -121,6 +130,8 @@ int streak_compute_ends(const char *start_date, const char *zone, int today, int
             out->longest = run;
         if (by_day[d])
             out->done++;
+        if (states)
+            states[d] = why;
         if (d > last - STREAK_WINDOW) {
             struct streak_day *w = &out->window[out->nwindow++];
             *w = (struct streak_day){.day = d, .why = why, .deadline = deadline};

@@ -65,6 +65,13 @@ int streak_compute_ends(const char *start_date, const char *zone, int today, int
                         int grace_per_week, const struct streak_ck *cks, size_t n,
                         const int64_t *known_ends, struct streak_result *out);
 
+/* streak_compute_ends that also records every day's state: states[d] for
+ * d = 1..min(today, n_days) (states has n_days + 1 slots; other slots untouched). */
+int streak_compute_states(const char *start_date, const char *zone, int today, int n_days,
+                          int grace_per_week, const struct streak_ck *cks, size_t n,
+                          const int64_t *known_ends, enum streak_why *states,
+                          struct streak_result *out);
+
 /* Short English reason for a day, e.g. "checked in 21:40, before midnight". Static. */
 const char *streak_why_text(enum streak_why why);
 

@@ -27,6 +27,7 @@
 #include "commands/registry.h"
 #include "schedules/cohort.h"
 #include "schedules/nudge.h"
+#include "render/render.h"
 
 #define GUILD "1000000000000000001"
 /* console-style members: ids as the console parser derives them from names */
@@ -533,5 +534,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_report_and_nudge, setup, teardown),
         cmocka_unit_test_setup_teardown(test_timezone_autocomplete, setup, teardown),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    int rc = cmocka_run_group_tests(tests, NULL, NULL);
+    render_shutdown(); /* /progress drew cards: release pango's font caches */
+    return rc;
 }

@@ -222,6 +222,32 @@ static void refusal(struct e2e *e)
     free(csv);
 }
 
+/* /progress: the text reply plus the card, uploaded as multipart (files[0] a PNG of
+ * at most 200 KB) and shown by the embed through attachment://progress.png. */
+static void progress_card(struct e2e *e)
+{
+    inject(e, "1700000000000000008", 2, LEARNER, "0",
+           "{\"id\":\"4\",\"name\":\"progress\",\"type\":1}");
+    json_t *cb = expect_message(e, "1700000000000000008", "Progress of <@" LEARNER ">");
+    json_t *data = json_object_get(cb, "data");
+    json_t *img = json_object_get(json_array_get(json_object_get(data, "embeds"), 0), "image");
+    assert_string_equal(json_string_value(json_object_get(img, "url")),
+                        "attachment://progress.png");
+    json_t *att = json_array_get(json_object_get(data, "attachments"), 0);
+    assert_string_equal(json_string_value(json_object_get(att, "filename")), "progress.png");
+    json_decref(cb);
+    json_t *log = e2e_ctl(e, "log", NULL);
+    json_t *r = e2e_nth_rest(log, "POST", "/interactions/1700000000000000008/", 0);
+    assert_true(json_is_true(json_object_get(r, "multipart")));
+    json_t *f = json_array_get(json_object_get(r, "files"), 0);
+    assert_string_equal(json_string_value(json_object_get(f, "field")), "files[0]");
+    assert_string_equal(json_string_value(json_object_get(f, "filename")), "progress.png");
+    assert_true(json_is_true(json_object_get(f, "png")));
+    json_int_t len = json_integer_value(json_object_get(f, "len"));
+    assert_true(len > 1000 && len <= 200 * 1024);
+    json_decref(log);
+}
+
 static struct e2e g_e;
 
 /* After a failed assertion: stop the bot and the fake so nothing outlives the test. */
@@ -250,6 +276,7 @@ static void test_checkin_through_discord(void **state)
     button_and_modal(ep);
     autocomplete(ep);
     refusal(ep);
+    progress_card(ep);
     assert_int_equal(e2e_stop_bot(ep), 0);
     unsetenv("COHORTBOT_FAKE_NOW");
     e2e_finish(ep); /* asserts no callback broke Discord's limits */

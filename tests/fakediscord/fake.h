@@ -147,6 +147,11 @@ int fake_zlib_deflate(struct fake_pss *p, const char *text, size_t len, unsigned
                       size_t *outlen);
 /* Checks a request body against Discord's documented limits; appends problems. */
 void fake_validate(const char *method, const char *path, json_t *body, json_t *problems);
+/* fake_multipart.c: payload_json of a multipart body (new ref or NULL), files listed
+ * into `files`; fake_check_uploads: attachments and attachment:// refs vs files. */
+json_t *fake_multipart(const char *ctype, const char *body, size_t len, json_t *files,
+                       json_t *problems);
+void fake_check_uploads(json_t *msg, json_t *files, json_t *problems);
 /* Sets status and a JSON body (steals j) (fake_rest.c). */
 void fake_reply_json(struct fake_pss *p, int status, json_t *j);
 /* Scheduled events (fake_events.c): the routes (true when path was one of them) and the

@@ -241,6 +241,12 @@ void fake_rest(struct fake *f, struct fake_pss *p)
     bool multipart = !strncmp(ctype, "multipart/", 10);
     json_t *body = p->body.len && !multipart ? json_loadb(p->body.p, p->body.len, 0, NULL) : NULL;
     json_t *problems = json_array();
+    json_t *files = multipart ? json_array() : NULL;
+    if (multipart) {
+        body = fake_multipart(ctype, p->body.p ? p->body.p : "", p->body.len, files, problems);
+        if (body)
+            fake_check_uploads(body, files, problems);
+    }
     if (p->body.len && !multipart && !body)
         json_array_append_new(problems, json_string("body is not JSON"));
     if (p->body.len && !multipart && strncmp(ctype, "application/json", 16))
@@ -265,10 +271,12 @@ void fake_rest(struct fake *f, struct fake_pss *p)
     if (multipart && !body)
         body = multipart_payload(&p->body); /* logged, for tests that read the answer */
     json_array_append_new(f->log_rest,
-                          json_pack("{s:s, s:s, s:s, s:O?, s:I, s:I, s:i, s:O, s:b}", "method",
-                                    p->method, "path", path, "route", rt, "body", body, "raw_len",
-                                    (json_int_t)p->body.len, "t", (json_int_t)fake_ms(f), "status",
-                                    p->status, "problems", problems, "multipart", multipart));
+                          json_pack("{s:s, s:s, s:s, s:O?, s:I, s:I, s:i, s:O, s:b, s:O?}",
+                                    "method", p->method, "path", path, "route", rt, "body", body,
+                                    "raw_len", (json_int_t)p->body.len, "t", (json_int_t)fake_ms(f),
+                                    "status", p->status, "problems", problems, "multipart",
+                                    multipart, "files", files));
+    json_decref(files);
     json_decref(problems);
     json_decref(body);
 }
