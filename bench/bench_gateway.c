@@ -241,8 +241,32 @@ static void flood(struct e2e *e, CURL *c, int hport, const char *t, long n, int 
         usleep(20000);
     double wall = now_s(CLOCK_MONOTONIC) - w0, cpu = proc_cpu(e->bot) - c0;
     printf("loopback   %-14s %7ld events  wall %.2f s (%8.0f events/s, paced by the fake)  "
-           "bot cpu %.2f s (%8.0f events/s/core)\n",
-           t, got, wall, (double)got / wall, cpu, cpu > 0 ? (double)got / cpu : 0.0);
+           "bot cpu %.2f s (%8.0f events/s/core, %.2f us/event)\n",
+           t, got, wall, (double)got / wall, cpu, cpu > 0 ? (double)got / cpu : 0.0,
+           got > 0 ? cpu * 1e6 / (double)got : 0.0);
+}
+
+/* A shard's cold start: n GUILD_CREATE of ~10 KB (40 channels); CPU per guild and the
+ * bot's own (anonymous) RSS growth per cached guild. */
+static void cold_start(struct e2e *e, CURL *c, int hport, long n)
+{
+    double a0, f0;
+    proc_rss_split(e->bot, &a0, &f0);
+    double c0 = proc_cpu(e->bot), w0 = now_s(CLOCK_MONOTONIC);
+    long before = metric(c, hport, "GUILD_CREATE");
+    char body[96];
+    snprintf(body, sizeof(body), "{\"n\":%ld,\"channels\":40}", n);
+    json_decref(e2e_ctl(e, "guilds", body));
+    long got = 0;
+    while ((got = metric(c, hport, "GUILD_CREATE") - before) < n &&
+           now_s(CLOCK_MONOTONIC) - w0 < 120)
+        usleep(20000);
+    double cpu = proc_cpu(e->bot) - c0, a1, f1;
+    proc_rss_split(e->bot, &a1, &f1);
+    printf("cold start %ld x ~10 KB GUILD_CREATE (40 channels): %ld handled, bot cpu %.2f s = %.1f "
+           "us/guild; anonymous RSS %.1f -> %.1f MB = %.2f KB per cached guild\n",
+           n, got, cpu, got > 0 ? cpu * 1e6 / (double)got : 0.0, a0, a1,
+           got > 0 ? (a1 - a0) * 1024.0 / (double)got : 0.0);
 }
 
 static int cmp64(const void *a, const void *b)
@@ -282,27 +306,63 @@ static void interactions(struct e2e *e, int n)
     json_decref(log);
 }
 
-static void loopback(void)
+/* What went over the wire: the fake's deflate totals (zlib-stream only). */
+static void wire_bytes(struct e2e *e)
+{
+    json_t *log = e2e_log(e);
+    long long in = json_integer_value(json_object_get(log, "z_in"));
+    long long out = json_integer_value(json_object_get(log, "z_out"));
+    if (in > 0)
+        printf("wire: %.1f MB of JSON sent as %.1f MB of zlib-stream (%.1f%%)\n", in / 1e6,
+               out / 1e6, 100.0 * (double)out / (double)in);
+    json_decref(log);
+}
+
+static void loopback(const char *compression)
 {
     if (!getenv("COHORTBOT_BIN") || !getenv("FAKEDISCORD_BIN")) {
         printf("loopback part skipped: set COHORTBOT_BIN and FAKEDISCORD_BIN\n");
         return;
     }
+    printf("---- loopback, gateway_compression %s (CPU = user + sys of the bot process) ----\n",
+           compression);
     setenv("E2E_LOG_LEVEL", "info", 1);
     setenv("E2E_KEEP", "1", 0);
     struct e2e e;
     e2e_start_fake(&e, NULL);
     int hport = 20000 + (int)(getpid() % 20000);
-    char cfg[64];
-    snprintf(cfg, sizeof(cfg), "{\"http_port\":%d}", hport);
+    char cfg[128];
+    if (*compression)
+        snprintf(cfg, sizeof(cfg), "{\"http_port\":%d,\"gateway_compression\":\"%s\"}", hport,
+                 compression);
+    else /* a bot from before the key existed (profiling an older build) */
+        snprintf(cfg, sizeof(cfg), "{\"http_port\":%d}", hport);
     e2e_start_bot(&e, cfg);
     json_decref(e2e_wait(&e, has_put, NULL, 10000));
     CURL *c = curl_easy_init();
     printf("bot RSS after READY: peak %.1f MB\n", proc_hwm_mb(e.bot));
-    flood(&e, c, hport, "MESSAGE_CREATE", 100000, 1000);
+    const char *only = getenv("BENCH_GATEWAY_FLOOD_ONLY");
+    if (only) { /* for a profiler: just the MESSAGE_CREATE flood, or "guilds": the cold start */
+        if (strcmp(only, "guilds") == 0)
+            cold_start(&e, c, hport, 2500);
+        else
+            flood(&e, c, hport, "MESSAGE_CREATE", 100000, 1200);
+        double anon, file;
+        proc_rss_split(e.bot, &anon, &file);
+        printf("bot peak RSS (VmHWM) %.1f MB; now: anonymous %.1f MB + shared-library pages %.1f "
+               "MB\n",
+               proc_hwm_mb(e.bot), anon, file);
+        curl_easy_cleanup(c);
+        e2e_finish(&e);
+        return;
+    }
+    cold_start(&e, c, hport, 2500);
+    printf("bot RSS after the cold start: peak %.1f MB\n", proc_hwm_mb(e.bot));
+    flood(&e, c, hport, "MESSAGE_CREATE", 100000, 1200); /* ~1.15 KB payloads */
     printf("bot RSS after the MESSAGE_CREATE flood: peak %.1f MB\n", proc_hwm_mb(e.bot));
     flood(&e, c, hport, "GUILD_CREATE", 10000, 1000);
     printf("bot RSS after the GUILD_CREATE flood: peak %.1f MB\n", proc_hwm_mb(e.bot));
+    wire_bytes(&e);
     interactions(&e, 5000);
     double anon, file;
     proc_rss_split(e.bot, &anon, &file);
@@ -315,7 +375,15 @@ static void loopback(void)
 int main(void)
 {
     log_set_level(LOGL_WARN);
+    /* BENCH_GATEWAY_FLOOD_ONLY=1|guilds [BENCH_GATEWAY_COMPRESSION=zlib-stream|none|""]:
+     * one loopback flood (or the cold start), nothing else (to run under perf) */
+    const char *only = getenv("BENCH_GATEWAY_COMPRESSION");
+    if (getenv("BENCH_GATEWAY_FLOOD_ONLY")) {
+        loopback(only ? only : "zlib-stream");
+        return 0;
+    }
     in_process();
-    loopback();
+    loopback("zlib-stream");
+    loopback("none");
     return 0;
 }

@@ -62,6 +62,8 @@ void msg_free(struct message *m)
     free(m->modal_title);
     free(m->file.name);
     free(m->file.data);
+    free(m->file2.name);
+    free(m->file2.data);
     msg_init(m);
 }
 
@@ -240,21 +242,35 @@ int msg_modal_input(struct message *m, const char *custom_id, const char *label,
     return 0;
 }
 
-int msg_set_file(struct message *m, const char *name, const char *data, size_t len)
+static int file_set(struct msg_file *f, const char *name, const char *data, size_t len)
 {
     char *copy = malloc(len ? len : 1);
     if (!copy)
         return BOT_ENOMEM;
     if (len)
         memcpy(copy, data, len);
-    if (set_str(&m->file.name, name)) {
+    if (set_str(&f->name, name)) {
         free(copy);
         return BOT_ENOMEM;
     }
-    free(m->file.data);
-    m->file.data = copy;
-    m->file.len = len;
+    free(f->data);
+    f->data = copy;
+    f->len = len;
     return 0;
+}
+
+int msg_set_file(struct message *m, const char *name, const char *data, size_t len)
+{
+    return file_set(&m->file, name, data, len);
+}
+
+int msg_add_file(struct message *m, const char *name, const char *data, size_t len)
+{
+    if (!m->file.name)
+        return file_set(&m->file, name, data, len);
+    if (!m->file2.name)
+        return file_set(&m->file2, name, data, len);
+    return BOT_ETOOBIG;
 }
 
 int msg_copy(struct message *dst, const struct message *src)
@@ -292,6 +308,8 @@ int msg_copy(struct message *dst, const struct message *src)
     }
     if (!rc && src->file.name)
         rc = msg_set_file(dst, src->file.name, src->file.data, src->file.len);
+    if (!rc && src->file2.name)
+        rc = file_set(&dst->file2, src->file2.name, src->file2.data, src->file2.len);
     for (int i = 0; !rc && i < src->nselects; i++) {
         const struct msg_select *ss = &src->selects[i];
         struct msg_select *ds = msg_add_select(dst, ss->custom_id, ss->placeholder);

@@ -100,7 +100,8 @@ struct message {
     int nbuttons;
     bool ephemeral;
     bool mention_users; /* allowed_mentions: users only; default none at all */
-    struct msg_file file;
+    struct msg_file file;  /* files[0] */
+    struct msg_file file2; /* files[1]: a second attachment (e.g. a chart beside a CSV) */
     char *modal_id, *modal_title;
     struct msg_input inputs[MSG_MAX_INPUTS];
     int ninputs;
@@ -139,6 +140,9 @@ int msg_select_option(struct msg_select *s, const char *label, const char *value
                       const char *description, bool is_default);
 /* Takes a copy of data. */
 int msg_set_file(struct message *m, const char *name, const char *data, size_t len);
+/* Attaches into the first free slot (file, then file2). 0, BOT_ENOMEM, or BOT_ETOOBIG
+ * when both slots are taken. */
+int msg_add_file(struct message *m, const char *name, const char *data, size_t len);
 /* Deep copy into dst (dst is initialised by the call). */
 int msg_copy(struct message *dst, const struct message *src);
 

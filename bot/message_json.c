@@ -320,11 +320,14 @@ static json_t *message_data(const struct message *m)
     if (m->ephemeral)
         json_object_set_new(o, "flags", json_integer(64));
     if (m->file.name) {
-        json_t *att = json_object();
-        json_object_set_new(att, "id", json_integer(0));
-        set_cut(att, "filename", m->file.name, 100);
         json_t *arr = json_array();
-        json_array_append_new(arr, att);
+        const struct msg_file *files[2] = {&m->file, &m->file2};
+        for (int i = 0; i < 2 && files[i]->name; i++) {
+            json_t *att = json_object();
+            json_object_set_new(att, "id", json_integer(i));
+            set_cut(att, "filename", files[i]->name, 100);
+            json_array_append_new(arr, att);
+        }
         json_object_set_new(o, "attachments", arr);
     }
     if (!json_object_get(o, "content") && !m->nembeds && !m->nbuttons && !m->nselects &&
@@ -477,5 +480,7 @@ int msg_render_text(const struct message *m, struct buf *out)
         rc |= buf_puts(out, "\n");
     if (m->file.name)
         rc |= buf_printf(out, "(attached file %s, %zu bytes)\n", m->file.name, m->file.len);
+    if (m->file2.name)
+        rc |= buf_printf(out, "(attached file %s, %zu bytes)\n", m->file2.name, m->file2.len);
     return rc ? BOT_ENOMEM : 0;
 }

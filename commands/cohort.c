@@ -217,8 +217,8 @@ static int channel_run(struct cmd_ctx *c, const struct cmd_args *a)
                            ch);
 }
 
-/* The charts: attached unless the assessments' CSV took the message's one file slot
- * (then the reply says so). A failure is logged only. */
+/* The charts, attached beside the assessments' CSV when there is one (files[1]). A
+ * failure is logged only. */
 static void report_chart(struct cmd_ctx *c)
 {
     struct render_png png;
@@ -227,11 +227,7 @@ static void report_chart(struct cmd_ctx *c)
         log_info("render", "%s", err);
         return;
     }
-    if (c->reply->file.name && !c->ix->console)
-        msg_append(c->reply, "\n(Charts left out: this reply carries the assessments CSV "
-                             "and a reply holds one file.)");
-    else
-        card_attach(c, &png, "cohort-report.png", "Cohort charts", "cohort-report.png");
+    card_attach(c, &png, "cohort-report.png", "Cohort charts", "cohort-report.png");
     render_png_free(&png);
 }
 

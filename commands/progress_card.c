@@ -109,7 +109,7 @@ int card_attach(struct cmd_ctx *c, const struct render_png *png, const char *fil
 {
     if (c->ix->console)
         return console_card(c, console_name, title, png);
-    int rc = msg_set_file(c->reply, file, (const char *)png->data, png->len);
+    int rc = msg_add_file(c->reply, file, (const char *)png->data, png->len);
     struct msg_embed *e = rc ? NULL : msg_add_embed(c->reply, title, NULL);
     char url[128];
     snprintf(url, sizeof(url), "attachment://%s", file);

@@ -26,6 +26,7 @@ enum kind {
     K_SHARD,
     K_ALLOW,
     K_FEEDS,
+    K_COMPRESS,
     K_SHARDS_N
 };
 
@@ -73,6 +74,7 @@ static const struct key keys[] = {
     {"assessment_time_limit_minutes", K_INT, F(assessment_time_limit_min), 5, 600},
     {"assessment_max_attempts", K_INT, F(assessment_max_attempts), 1, 10},
     {"assessment_retake_hours", K_INT, F(assessment_retake_hours), 0, 720},
+    {"gateway_compression", K_COMPRESS, 0, 0, 0},
     {"project_close_days", K_INT, F(project_close_days), 0, 28},
     {"review_days", K_INT, F(review_days), 1, 28},
     {"study_group_window_days", K_INT, F(sg_window_days), 1, 60},
@@ -101,6 +103,7 @@ int config_defaults(struct config *c)
     c->log_level = LOGL_INFO;
     c->intents = 1 | 128 | 65536; /* GUILDS, GUILD_VOICE_STATES, GUILD_SCHEDULED_EVENTS (none privileged) */
     c->max_frame_bytes = 16u << 20;
+    c->gateway_compress = true; /* zlib-stream */
     c->rest_queue_max = 1000;
     c->catchup_hours = 12;
     c->leads[0] = 1440;
@@ -399,6 +402,16 @@ static void apply_key(struct ctx *x, struct config *c, const struct key *k, json
     case K_FEEDS:
         apply_feeds(x, c, v);
         break;
+    case K_COMPRESS: {
+        const char *m = json_string_value(v);
+        if (m && strcmp(m, "zlib-stream") == 0)
+            c->gateway_compress = true;
+        else if (m && strcmp(m, "none") == 0)
+            c->gateway_compress = false;
+        else
+            problem(x, k->name, "must be \"zlib-stream\" or \"none\"%s", NULL);
+        break;
+    }
     default:
         apply_string(x, c, k, v);
     }

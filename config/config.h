@@ -32,6 +32,7 @@ struct config {
     int shard_id, shard_count; /* count 0 = no shard field */
     int http_port;             /* health endpoint on 127.0.0.1; 0 = off */
     size_t max_frame_bytes;    /* gateway reassembly cap */
+    bool gateway_compress;     /* gateway_compression: zlib-stream (default) or none */
     int rest_queue_max;        /* bounded REST queue */
     char *curricula_dir;       /* default <srcdir>/config/curricula */
     char *default_timezone;    /* default America/New_York */

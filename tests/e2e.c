@@ -124,7 +124,14 @@ void e2e_start_bot(struct e2e *e, const char *config_json)
 {
     FILE *f = fopen(e->config, "w");
     assert_non_null(f);
-    fputs(config_json ? config_json : "{}", f);
+    /* E2E_GATEWAY_COMPRESSION (zlib-stream | none): the same tests run both ways */
+    const char *cj = config_json ? config_json : "{}";
+    const char *zc = getenv("E2E_GATEWAY_COMPRESSION");
+    if (zc && *zc && !strstr(cj, "gateway_compression") && cj[0] == '{') {
+        const char *rest = cj + 1 + strspn(cj + 1, " \t\r\n");
+        fprintf(f, "{\"gateway_compression\":\"%s\"%s%s", zc, *rest == '}' ? "" : ",", rest);
+    } else
+        fputs(cj, f);
     fclose(f);
     const char *bin = getenv("COHORTBOT_BIN");
     assert_non_null(bin);

@@ -2,7 +2,8 @@
  * loopback: identify/ready and command registration, heartbeats and jitter, resume
  * with replay, op 7, op 9, zombie, close-code classes and exit codes, malformed and
  * fragmented frames, REST 429s (JSON and Cloudflare HTML), 5xx, 401, slow REST and
- * SIGTERM during traffic; /help answered within 3 s. */
+ * SIGTERM during traffic; /help answered within 3 s. Runs with zlib-stream (default)
+ * and, as e2e_gateway_nozlib, with gateway_compression "none"; a corrupt zlib stream. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -51,6 +52,13 @@ static json_t *wait_for(struct e2e *e, struct want w, int ms)
         fail_msg("timed out waiting (method=%s prefix=%s op=%d key=%s)", w.method ? w.method : "-",
                  w.prefix ? w.prefix : "-", w.op, w.key ? w.key : "-");
     return log;
+}
+
+/* E2E_GATEWAY_COMPRESSION=none runs this file without compression; default zlib-stream */
+static bool zlib_mode(void)
+{
+    const char *m = getenv("E2E_GATEWAY_COMPRESSION");
+    return !m || strcmp(m, "none") != 0;
 }
 
 static json_t *ready(struct e2e *e, const char *fake_cfg, const char *bot_cfg)
@@ -327,6 +335,9 @@ static void test_malformed_and_big_frames(void **state)
                                          .n = 1},
                            5000);
     assert_int_equal(json_integer_value(json_object_get(log, "connections")), 1);
+    /* the mode under test really was on the wire */
+    assert_int_equal(json_integer_value(json_object_get(log, "zlib_connections")),
+                     zlib_mode() ? 1 : 0);
     json_decref(log);
     assert_true(e2e_botlog_has(&e, "malformed frame skipped"));
     assert_true(e2e_botlog_has(&e, "unknown opcode 42"));
@@ -335,12 +346,50 @@ static void test_malformed_and_big_frames(void **state)
     /* both GUILD_CREATEs (the normal one and the 2 MiB one) were reassembled */
     assert_non_null(strstr(body, "cohortbot_gateway_events_total{type=\"GUILD_CREATE\"} 2\n"));
     assert_non_null(strstr(body, "cohortbot_gateway_bad_frames_total 4\n"));
+    /* with zlib-stream the wire carries far fewer bytes than the JSON (2 MiB of it here) */
+    const char *wb = strstr(body, "\ncohortbot_gateway_wire_bytes_total ");
+    const char *pb = strstr(body, "\ncohortbot_gateway_payload_bytes_total ");
+    assert_non_null(wb);
+    assert_non_null(pb);
+    long long wire = strtoll(wb + 36, NULL, 10), json = strtoll(pb + 39, NULL, 10);
+    if (json <= 2000000)
+        fail_msg("payload bytes %lld, wire %lld", json, wire);
+    if (zlib_mode())
+        assert_true(wire * 5 < json);
+    else
+        assert_int_equal(wire, json);
     assert_non_null(strstr(body, "cohortbot_interaction_latency_seconds_count 1\n"));
     assert_non_null(
         strstr(body, "route=\"POST /interactions/{id}/{token}/callback\",status=\"204\""));
     assert_int_equal(http_get(hport, "/healthz", body), 200);
     assert_non_null(strstr(body, "\"gateway\":\"ready\""));
     assert_int_equal(http_get(hport, "/nope", body), 404);
+    e2e_finish(&e);
+}
+
+/* zlib-stream: a corrupt stream closes the socket (4000) and resumes on a new one
+ * with a new zlib context; nothing is lost. Without compression the verb sends nothing. */
+static void test_zlib_corrupt_resumes(void **state)
+{
+    (void)state;
+    if (!zlib_mode())
+        skip();
+    struct e2e e;
+    json_decref(ready(&e, NULL, NULL));
+    json_decref(e2e_ctl(&e, "zcorrupt", "{}"));
+    json_decref(wait_for(&e, (struct want){.key = "resumes", .keyn = 1}, 8000));
+    e2e_interaction(&e, "1500000000000000009", "help");
+    json_t *log = wait_for(&e,
+                           (struct want){.method = "POST",
+                                         .prefix = "/interactions/1500000000000000009/",
+                                         .status = 204,
+                                         .n = 1},
+                           8000);
+    assert_int_equal(json_integer_value(json_object_get(log, "zlib_connections")), 2);
+    assert_int_equal(json_integer_value(json_object_get(log, "identifies")), 1);
+    assert_int_equal(last_close(log), 4000);
+    json_decref(log);
+    assert_true(e2e_botlog_has(&e, "corrupt zlib-stream from the gateway"));
     e2e_finish(&e);
 }
 
@@ -466,6 +515,7 @@ int main(void)
         cmocka_unit_test(test_zombie),
         cmocka_unit_test(test_close_codes),
         cmocka_unit_test(test_malformed_and_big_frames),
+        cmocka_unit_test(test_zlib_corrupt_resumes),
         cmocka_unit_test(test_rest_429),
         cmocka_unit_test(test_rest_500_then_ok),
         cmocka_unit_test(test_rest_401),

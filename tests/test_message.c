@@ -888,16 +888,48 @@ static void test_render_text(void **state)
     msg_free(&m);
 }
 
+/* Two attachments (a CSV and a chart) go as files[0] and files[1], listed in
+ * attachments with ids 0 and 1; a third is refused; copies keep both. */
+static void test_two_files(void **state)
+{
+    (void)state;
+    struct message m, c;
+    msg_init(&m);
+    assert_int_equal(msg_add_file(&m, "a.csv", "x,y\n", 4), 0);
+    assert_int_equal(msg_add_file(&m, "chart.png", "\x89PNG", 4), 0);
+    assert_int_equal(msg_add_file(&m, "third.txt", "z", 1), BOT_ETOOBIG);
+    json_t *o = msg_to_json(&m, NULL);
+    json_t *att = json_object_get(o, "attachments");
+    assert_int_equal(json_array_size(att), 2);
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(att, 1), "id")), 1);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(att, 1), "filename")),
+                        "chart.png");
+    json_decref(o);
+    assert_int_equal(msg_copy(&c, &m), 0);
+    assert_string_equal(c.file2.name, "chart.png");
+    assert_int_equal(c.file2.len, 4);
+    msg_free(&c);
+    msg_free(&m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_constants_match_spec), cmocka_unit_test(test_utf8_helpers),
-        cmocka_unit_test(test_text_limits),          cmocka_unit_test(test_custom_id_limit),
-        cmocka_unit_test(test_embed_total),          cmocka_unit_test(test_nonce_flags_mentions),
-        cmocka_unit_test(test_buttons_rows),         cmocka_unit_test(test_modal),
-        cmocka_unit_test(test_autocomplete),         cmocka_unit_test(test_invalid_utf8),
-        cmocka_unit_test(test_empty_message),        cmocka_unit_test(test_copy),
-        cmocka_unit_test(test_render_text),          cmocka_unit_test(test_selects),
+        cmocka_unit_test(test_constants_match_spec),
+        cmocka_unit_test(test_utf8_helpers),
+        cmocka_unit_test(test_text_limits),
+        cmocka_unit_test(test_custom_id_limit),
+        cmocka_unit_test(test_embed_total),
+        cmocka_unit_test(test_nonce_flags_mentions),
+        cmocka_unit_test(test_buttons_rows),
+        cmocka_unit_test(test_modal),
+        cmocka_unit_test(test_autocomplete),
+        cmocka_unit_test(test_invalid_utf8),
+        cmocka_unit_test(test_empty_message),
+        cmocka_unit_test(test_copy),
+        cmocka_unit_test(test_render_text),
+        cmocka_unit_test(test_selects),
+        cmocka_unit_test(test_two_files),
     };
     return cmocka_run_group_tests(tests, load_spec, free_spec);
 }

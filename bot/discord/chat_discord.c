@@ -83,8 +83,9 @@ static void on_post(void *arg, const struct rest_result *res)
     job_free(j);
 }
 
+/* `files` (may be NULL) is the message whose attachments go along as files[0..1]. */
 static int submit_json(struct chat_discord *c, const char *method, const char *path, json_t *body,
-                       const struct msg_file *file, unsigned flags, rest_done_fn fn, void *arg)
+                       const struct message *files, unsigned flags, rest_done_fn fn, void *arg)
 {
     if (!body)
         return BOT_ENOMEM;
@@ -93,10 +94,15 @@ static int submit_json(struct chat_discord *c, const char *method, const char *p
     if (!s)
         return BOT_ENOMEM;
     struct rest_call call = {.method = method, .path = path, .body = s, .flags = flags};
-    if (file && file->name) {
-        call.file_name = file->name;
-        call.file_data = file->data;
-        call.file_len = file->len;
+    if (files && files->file.name) {
+        call.file_name = files->file.name;
+        call.file_data = files->file.data;
+        call.file_len = files->file.len;
+        if (files->file2.name) {
+            call.file2_name = files->file2.name;
+            call.file2_data = files->file2.data;
+            call.file2_len = files->file2.len;
+        }
     }
     int rc = rest_submit(c->rest, &call, fn, arg);
     free(s);
@@ -115,7 +121,7 @@ static int d_post(void *impl, const char *channel_id, const struct message *m, c
     char path[64];
     snprintf(path, sizeof(path), "/channels/%s/messages", channel_id);
     c->st.posts++;
-    int rc = submit_json(c, "POST", path, msg_to_json(m, nonce), &m->file, 0, on_post, j);
+    int rc = submit_json(c, "POST", path, msg_to_json(m, nonce), m, 0, on_post, j);
     if (rc < 0)
         job_free(j);
     return rc;
@@ -222,7 +228,7 @@ static void on_callback(void *arg, const struct rest_result *res)
 }
 
 static int answer(struct chat_discord *c, const struct interaction *ix, const char *method,
-                  const char *path, json_t *body, const struct msg_file *file, bool timed)
+                  const char *path, json_t *body, const struct message *files, bool timed)
 {
     struct job *j = job_new(c, NULL, NULL);
     if (!j) {
@@ -230,7 +236,8 @@ static int answer(struct chat_discord *c, const struct interaction *ix, const ch
         return BOT_ENOMEM;
     }
     json_t *data = json_object_get(body, "data");
-    if (timed && !(file && file->name) && json_integer_value(json_object_get(body, "type")) == 4 &&
+    if (timed && !(files && files->file.name) &&
+        json_integer_value(json_object_get(body, "type")) == 4 &&
         json_is_object(data)) { /* a message reply: keep its follow-up form */
         size_t n = strlen(ix->application_id) + strlen(ix->token) + 16;
         j->fu_path = malloc(n);
@@ -240,7 +247,7 @@ static int answer(struct chat_discord *c, const struct interaction *ix, const ch
     }
     j->t0_ms = timed ? ix->received_ms : 0;
     c->st.callbacks++;
-    int rc = submit_json(c, method, path, body, file, REST_F_INTERACTION, on_callback, j);
+    int rc = submit_json(c, method, path, body, files, REST_F_INTERACTION, on_callback, j);
     if (rc < 0) {
         /* the member will see "did not respond"; anything the handler stored is kept */
         log_error("chat", "could not answer interaction id=%s user=%s: %s", ix->id, ix->user_id,
@@ -278,8 +285,8 @@ static int d_reply(void *impl, const struct interaction *ix, const struct messag
     char *path = ix_path(ix, ix->deferred);
     if (!path)
         return BOT_EINVAL;
-    int rc = ix->deferred ? answer(c, ix, "PATCH", path, msg_to_json(m, NULL), &m->file, false)
-                          : answer(c, ix, "POST", path, msg_to_callback(m), &m->file, true);
+    int rc = ix->deferred ? answer(c, ix, "PATCH", path, msg_to_json(m, NULL), m, false)
+                          : answer(c, ix, "POST", path, msg_to_callback(m), m, true);
     free(path);
     return rc;
 }

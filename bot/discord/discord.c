@@ -27,6 +27,9 @@
 #define COHORTBOT_URL "https://github.com/cohortbot/cohortbot"
 #endif
 
+/* bytes per socket read and per RECEIVE callback */
+#define GW_RX_BUF (128 * 1024)
+
 static void kick(struct discord *d);
 
 /* ---- outbound frames ---- */
@@ -226,12 +229,13 @@ static int gw_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user, 
         kick(d);
         return 0;
     case LWS_CALLBACK_CLIENT_RECEIVE:
-        if (lws_frame_is_binary(wsi)) {
-            log_warn(MOD, "binary gateway frame ignored (no compression requested)");
-            return 0;
-        }
         d->rx_bytes += len;
-        gw_on_fragment(d->gw, in, len, lws_is_final_fragment(wsi), app_mono_ms());
+        /* compress=zlib-stream: every message is binary, its fragments and
+         * continuations included (lws reports the message's opcode for each piece) */
+        if (lws_frame_is_binary(wsi))
+            gw_on_binary(d->gw, in, len, lws_is_final_fragment(wsi), app_mono_ms());
+        else
+            gw_on_fragment(d->gw, in, len, lws_is_final_fragment(wsi), app_mono_ms());
         kick(d);
         return 0;
     case LWS_CALLBACK_CLIENT_WRITEABLE:
@@ -258,7 +262,7 @@ static int gw_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user, 
 }
 
 static const struct lws_protocols client_protocols[] = {
-    {"cohortbot-gateway", gw_cb, 0, 65536, 0, NULL, 0},
+    {"cohortbot-gateway", gw_cb, 0, GW_RX_BUF, 0, NULL, 0},
     {NULL, NULL, 0, 0, 0, NULL, 0},
 };
 
@@ -363,6 +367,9 @@ static int make_context(struct discord *d)
     info.port = CONTEXT_PORT_NO_LISTEN;
     info.user = d;
     info.protocols = client_protocols;
+    /* big reads: one recv takes dozens of events (lws reads at most this much per
+     * pass; its default of 4 KB meant one poll + recv per ~3.5 events) */
+    info.pt_serv_buf_size = GW_RX_BUF;
     d->ctx = lws_create_context(&info);
     if (!d->ctx)
         return BOT_EIO;
@@ -405,6 +412,7 @@ static int make_parts(struct discord *d)
                          .shard_count = cfg->shard_count,
                          .max_frame = cfg->max_frame_bytes,
                          .allow_ws = http,
+                         .compress = cfg->gateway_compress,
                          .seed = seed | 1};
     struct gw_hooks gh = {d, h_send, h_close, h_connect, h_fetch, h_wants, h_event, h_fatal};
     d->gw = d->cd ? gw_new(&go, &gh) : NULL;

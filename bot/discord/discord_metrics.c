@@ -60,6 +60,12 @@ void discord_metrics(void *arg, struct buf *out)
                "# TYPE cohortbot_gateway_zombies_total counter\n"
                "cohortbot_gateway_zombies_total %" PRIu64 "\n",
                g->reconnects, g->resumes, g->identifies, g->bad_frames, g->zombies);
+    buf_printf(out,
+               "# TYPE cohortbot_gateway_wire_bytes_total counter\n"
+               "cohortbot_gateway_wire_bytes_total %" PRIu64 "\n"
+               "# TYPE cohortbot_gateway_payload_bytes_total counter\n"
+               "cohortbot_gateway_payload_bytes_total %" PRIu64 "\n",
+               g->wire_bytes, g->bytes);
     buf_puts(out, "# TYPE cohortbot_rest_requests_total counter\n");
     rest_each_route(d->rest, route_line, out);
     buf_printf(out,

@@ -43,8 +43,11 @@ struct gw *gw_new(const struct gw_opts *o, const struct gw_hooks *h)
     g->connect_at = g->fetch_at = g->hello_deadline = g->hb_due = -1;
     g->pending_action = -1;
     buf_init(&g->frag, o->max_frame ? o->max_frame : (size_t)16 << 20);
+    if (o->compress && !(g->zin = gw_inflate_new(g->frag.max)))
+        goto fail;
     return g;
 fail:
+    free(g->token);
     free(g);
     return NULL;
 }
@@ -56,6 +59,7 @@ void gw_free(struct gw *g)
     for (int i = 0; i < g->npending; i++)
         free(g->pending[i]);
     buf_free(&g->frag);
+    gw_inflate_free(g->zin);
     free(g->token);
     free(g);
 }
@@ -196,14 +200,16 @@ void gw_do_connect(struct gw *g, int64_t now)
         g->connect_at = now + wait; /* IDENTIFY follows this connect: keep the bucket's pace */
         return;
     }
-    char url[GW_URL_MAX + 32];
-    if (gw_build_url(resume ? g->resume_url : g->gateway_url, g->allow_ws, url, sizeof(url)) < 0) {
+    char url[GW_URL_MAX + 64];
+    if (gw_build_url(resume ? g->resume_url : g->gateway_url, g->allow_ws, url, sizeof(url)) < 0 ||
+        (g->zin && gw_add_compress(url, sizeof(url)) < 0)) {
         log_error(MOD, "unusable gateway URL");
         g->stopped = g->fatal = true;
         g->h.fatal(g->h.arg, 0, "unusable gateway URL (wss:// required)");
         return;
     }
     reset_socket_timers(g);
+    g->zin_failed = g->zin && gw_inflate_reset(g->zin) < 0; /* a new zlib context per socket */
     gw_set_state(g, GW_CONNECTING);
     g->socket_open = false;
     g->hello_deadline = now + GW_HELLO_TIMEOUT_MS;

@@ -39,8 +39,22 @@ struct gw_env {
     int64_t s;
     char t[GW_T_MAX];    /* "" when null/absent; "?" when not a plain short name */
     size_t d_off, d_len; /* d_len 0 when d is absent */
+    bool d_unchecked;    /* fast scan: d taken as the rest of the object, not walked */
 };
 int gw_scan_envelope(const char *p, size_t len, struct gw_env *out);
+/* The same, but once op, t and s are known and d (an object or array) is the next key,
+ * d is taken to run to the payload's closing brace without walking it (Discord sends
+ * d last): an unhandled event costs a scan of its ~40-byte head. The caller that then
+ * parses d and fails rescans with gw_scan_envelope (d_unchecked says when). */
+int gw_scan_envelope_fast(const char *p, size_t len, struct gw_env *out);
+
+/* The selective read of a GUILD_CREATE / GUILD_UPDATE d (gw_select.c): a pruned tree
+ * with only id, name, unavailable, owner_id, member_count, voice_states and
+ * guild_scheduled_events (whole), and channels[] each pruned to id, name, type,
+ * parent_id, guild_id, position (voice channels, type 2, included). Members, roles,
+ * emojis, presences, threads, topics and permission overwrites are dropped: a handler
+ * that needs more adds the key to gw_select.c's table. NULL when d is malformed. Pure. */
+json_t *gw_select_guild(const char *p, size_t len);
 
 /* Reconnect delay for the attempt-th consecutive failure (0-based): 1 s doubling to a
  * 60 s cap, plus up to 25 % jitter from rnd (any 32-bit value). Pure. */
@@ -61,6 +75,8 @@ void gw_bucket_take(struct gw_bucket *b, int64_t now);
 /* "<url>[/]?v=10&encoding=json" into out; BOT_EINVAL for a URL that is not ws(s)://
  * (ws:// only when allow_ws), BOT_ETOOBIG when out is short. Pure. */
 int gw_build_url(const char *url, bool allow_ws, char *out, size_t outlen);
+/* Appends "&compress=zlib-stream" to a gw_build_url result; BOT_ETOOBIG when short. Pure. */
+int gw_add_compress(char *url, size_t outlen);
 
 /* Callbacks into the glue. All run on the loop thread, from inside gw_* calls. */
 struct gw_hooks {
@@ -80,12 +96,14 @@ struct gw_opts {
     int shard_id, shard_count; /* count 0 = no shard field, -1 = auto (/gateway/bot) */
     size_t max_frame;          /* reassembly cap; 0 = 16 MiB */
     bool allow_ws;             /* accept ws:// gateway URLs (api_base is http://) */
+    bool compress;             /* ask for compress=zlib-stream (binary frames, gw_on_binary) */
     uint32_t seed;             /* jitter randomness */
 };
 
 struct gw_stats {
     uint64_t events, frames, bad_frames, bytes, heartbeats, acks, reconnects, resumes, identifies,
         zombies, dropped_sends;
+    uint64_t wire_bytes; /* bytes received as sent (compressed with zlib-stream); bytes: JSON */
 };
 
 struct gw;
@@ -103,6 +121,13 @@ void gw_on_open(struct gw *g, int64_t now);
 /* A piece of one text message; final = last piece. Reassembles under max_frame
  * (an oversized message is dropped and logged) and calls gw_on_frame. */
 int gw_on_fragment(struct gw *g, const char *p, size_t len, bool final, int64_t now);
+/* A piece of binary websocket data (compress=zlib-stream), final = it ends a
+ * websocket message: inflated at each message that ends at a 00 00 ff ff flush boundary
+ * (gw_inflate.h, output capped at max_frame), then handled as gw_on_frame. A corrupt stream or a
+ * decompression bomb is counted as a bad frame, logged once, and closes the socket to resume on a
+ * new one (new zlib context); binary data without compression is skipped. 0 or a negative BOT_E*.
+ */
+int gw_on_binary(struct gw *g, const char *p, size_t len, bool final, int64_t now);
 /* One complete payload. 0, or BOT_EPROTO/BOT_ENOMEM for a skipped frame (logged). */
 int gw_on_frame(struct gw *g, const char *p, size_t len, int64_t now);
 /* The socket is gone (also for a failed connect); code 0 = no close code. */

@@ -16,6 +16,7 @@
 
 int gw_on_fragment(struct gw *g, const char *p, size_t len, bool final, int64_t now)
 {
+    g->st.wire_bytes += len;
     if (g->frag_overflow) {
         if (final)
             g->frag_overflow = false;
@@ -40,6 +41,33 @@ int gw_on_fragment(struct gw *g, const char *p, size_t len, bool final, int64_t 
     return rc;
 }
 
+int gw_on_binary(struct gw *g, const char *p, size_t len, bool final, int64_t now)
+{
+    if (!g->zin) {
+        g->st.bad_frames++;
+        log_warn(MOD, "binary gateway frame skipped (no compression requested)");
+        return BOT_EPROTO;
+    }
+    if (g->zin_failed || g->state == GW_CLOSING || g->state == GW_DISCONNECTED)
+        return 0; /* the stream is unusable or going away */
+    g->st.wire_bytes += len;
+    const char *msg;
+    size_t mlen;
+    int rc = gw_inflate_feed(g->zin, p, len, final, &msg, &mlen);
+    if (rc == 1)
+        return gw_on_frame(g, msg, mlen, now);
+    if (rc == 0)
+        return 0;
+    g->st.bad_frames++;
+    g->zin_failed = true;
+    log_warn(MOD, "%s; reconnecting with a new zlib stream",
+             rc == BOT_ETOOBIG ? "compressed gateway message inflates past max_frame_bytes"
+                               : "corrupt zlib-stream from the gateway");
+    g->want_resume = true;
+    gw_leave(g, GW_ACT_RESUME, -1, 4000);
+    return rc;
+}
+
 static void handle_ready(struct gw *g, json_t *d)
 {
     const char *sid = json_string_value(json_object_get(d, "session_id"));
@@ -59,7 +87,16 @@ static void handle_ready(struct gw *g, json_t *d)
     log_info(MOD, "ready user=%s app=%s", g->user_id, g->app_id);
 }
 
-static int on_dispatch(struct gw *g, const char *p, const struct gw_env *e)
+static json_t *parse_d(const char *p, const struct gw_env *e)
+{
+    if (!e->d_len)
+        return NULL;
+    if (strcmp(e->t, "GUILD_CREATE") == 0 || strcmp(e->t, "GUILD_UPDATE") == 0)
+        return gw_select_guild(p + e->d_off, e->d_len); /* the big ones: only what is used */
+    return json_loadb(p + e->d_off, e->d_len, JSON_DECODE_ANY, NULL);
+}
+
+static int on_dispatch(struct gw *g, const char *p, size_t len, const struct gw_env *e)
 {
     g->st.events++;
     bool ready = strcmp(e->t, "READY") == 0;
@@ -70,8 +107,16 @@ static int on_dispatch(struct gw *g, const char *p, const struct gw_env *e)
     }
     if (!ready && !(e->t[0] && g->h.wants(g->h.arg, e->t)))
         return 0;
-    json_error_t jerr;
-    json_t *d = e->d_len ? json_loadb(p + e->d_off, e->d_len, JSON_DECODE_ANY, &jerr) : NULL;
+    json_t *d = parse_d(p, e);
+    struct gw_env strict;
+    if (!d && e->d_unchecked) { /* the fast scan's guess at d's end may be wrong: rescan */
+        if (gw_scan_envelope(p, len, &strict) < 0) {
+            g->st.bad_frames++;
+            log_warn(MOD, "malformed frame skipped len=%zu", len);
+            return BOT_EPROTO;
+        }
+        d = parse_d(p, &strict);
+    }
     if (!d) {
         g->st.bad_frames++;
         log_warn(MOD, "event %s with malformed d skipped", e->t);
@@ -119,7 +164,7 @@ int gw_on_frame(struct gw *g, const char *p, size_t len, int64_t now)
     struct gw_env e;
     g->st.frames++;
     g->st.bytes += len;
-    if (gw_scan_envelope(p, len, &e) < 0) {
+    if (gw_scan_envelope_fast(p, len, &e) < 0) {
         g->st.bad_frames++;
         log_warn(MOD, "malformed frame skipped len=%zu", len);
         return BOT_EPROTO;
@@ -130,7 +175,7 @@ int gw_on_frame(struct gw *g, const char *p, size_t len, int64_t now)
     case 0:
         if (e.has_s)
             g->seq = e.s;
-        return on_dispatch(g, p, &e);
+        return on_dispatch(g, p, len, &e);
     case 1:
         gw_send_heartbeat(g, now);
         return 0;

@@ -5,6 +5,7 @@
 
 #include "bot/buf.h"
 #include "bot/discord/gateway.h"
+#include "bot/discord/gw_inflate.h"
 
 #define GW_URL_MAX 512
 #define GW_ID_MAX 32
@@ -41,6 +42,10 @@ struct gw {
     struct buf frag;
     bool frag_overflow; /* dropping the rest of an oversized message */
     struct gw_bucket bucket;
+    /* compress=zlib-stream: NULL when off; reset per socket. zin_failed: this socket's
+     * stream broke, ignore it until the socket is gone */
+    struct gw_inflate *zin;
+    bool zin_failed;
     char *pending[GW_PENDING];
     int npending;
     struct gw_stats st;
@@ -55,5 +60,9 @@ int gw_send_resume(struct gw *g, int64_t now);
 void gw_leave(struct gw *g, enum gw_action act, int64_t delay, int code);
 void gw_do_connect(struct gw *g, int64_t now);
 void gw_flush_pending(struct gw *g, int64_t now);
+/* JSON helpers of the envelope scan (gw_proto.c): skip whitespace; skip one value
+ * (string- and nesting-aware, bounded by n), 0 or BOT_EPROTO. */
+size_t gw_json_ws(const char *p, size_t i, size_t n);
+int gw_json_skip(const char *p, size_t *i, size_t n);
 
 #endif

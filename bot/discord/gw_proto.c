@@ -178,11 +178,29 @@ static int take_field(const char *p, size_t n, const char *key, size_t klen, siz
     return 0;
 }
 
-int gw_scan_envelope(const char *p, size_t n, struct gw_env *e)
+/* d is the last key and op, t, s came before it (Discord's order): d runs to the
+ * object's closing brace, found from the end without walking d. */
+static bool d_last(const char *p, size_t n, size_t vs, struct gw_env *e)
+{
+    size_t end = n;
+    while (end > vs && strchr(" \t\r\n", p[end - 1]) && p[end - 1])
+        end--;
+    if (end <= vs + 1 || p[end - 1] != '}')
+        return false;
+    end--;
+    while (end > vs && strchr(" \t\r\n", p[end - 1]) && p[end - 1])
+        end--;
+    e->d_off = vs;
+    e->d_len = end - vs;
+    e->d_unchecked = true;
+    return e->d_len > 0;
+}
+
+static int scan(const char *p, size_t n, struct gw_env *e, bool fast)
 {
     memset(e, 0, sizeof(*e));
     e->op = -1;
-    bool have_op = false;
+    bool have_op = false, have_t = false, have_s = false;
     size_t i = skip_ws(p, 0, n);
     if (i >= n || p[i] != '{')
         return BOT_EPROTO;
@@ -202,10 +220,15 @@ int gw_scan_envelope(const char *p, size_t n, struct gw_env *e)
             return BOT_EPROTO;
         i = skip_ws(p, i + 1, n);
         size_t vs = i;
+        if (fast && have_op && have_t && have_s && klen == 1 && key[0] == 'd' && vs < n &&
+            (p[vs] == '{' || p[vs] == '[') && d_last(p, n, vs, e))
+            return 0;
         if (skip_value(p, &i, n) < 0)
             return BOT_EPROTO;
         if (take_field(p, n, key, klen, vs, i, e, &have_op) < 0)
             return BOT_EPROTO;
+        have_t = have_t || (klen == 1 && key[0] == 't');
+        have_s = have_s || (klen == 1 && key[0] == 's');
         i = skip_ws(p, i, n);
         if (i < n && p[i] == ',') {
             i = skip_ws(p, i + 1, n);
@@ -218,6 +241,16 @@ int gw_scan_envelope(const char *p, size_t n, struct gw_env *e)
     if (skip_ws(p, i + 1, n) != n)
         return BOT_EPROTO;
     return have_op ? 0 : BOT_EPROTO;
+}
+
+int gw_scan_envelope(const char *p, size_t n, struct gw_env *e)
+{
+    return scan(p, n, e, false);
+}
+
+int gw_scan_envelope_fast(const char *p, size_t n, struct gw_env *e)
+{
+    return scan(p, n, e, true);
 }
 
 /* ---- backoff and send bucket ---- */
@@ -276,4 +309,26 @@ int gw_build_url(const char *url, bool allow_ws, char *out, size_t outlen)
     if (w < 0 || (size_t)w >= outlen)
         return BOT_ETOOBIG;
     return 0;
+}
+
+int gw_add_compress(char *url, size_t outlen)
+{
+    static const char q[] = "&compress=zlib-stream";
+    size_t len = strlen(url);
+    if (len + sizeof(q) > outlen)
+        return BOT_ETOOBIG;
+    memcpy(url + len, q, sizeof(q));
+    return 0;
+}
+
+/* ---- for the selective scan (gw_select.c) ---- */
+
+size_t gw_json_ws(const char *p, size_t i, size_t n)
+{
+    return skip_ws(p, i, n);
+}
+
+int gw_json_skip(const char *p, size_t *i, size_t n)
+{
+    return skip_value(p, i, n);
 }

@@ -49,6 +49,8 @@ void rest_req_free(struct rreq *q)
     free(q->body);
     free(q->file_name);
     free(q->file_data);
+    free(q->file2_name);
+    free(q->file2_data);
     free(q);
 }
 
@@ -74,6 +76,13 @@ static struct rreq *req_new(struct rest *r, const struct rest_call *c)
         q->file_len = c->file_data ? c->file_len : 0;
         if (!q->file_name || !q->file_data)
             goto fail;
+        if (c->file2_name) {
+            q->file2_name = dupn(c->file2_name, strlen(c->file2_name));
+            q->file2_data = dupn(c->file2_data ? c->file2_data : "", c->file2_len);
+            q->file2_len = c->file2_data ? c->file2_len : 0;
+            if (!q->file2_name || !q->file2_data)
+                goto fail;
+        }
     }
     if (rl_route(c->method, c->path, q->route, sizeof(q->route), q->major, sizeof(q->major)) < 0)
         goto fail;

@@ -34,6 +34,9 @@ struct rest_call {
     const char *file_name; /* multipart upload as files[0] when non-NULL */
     const char *file_data;
     size_t file_len;
+    const char *file2_name; /* and files[1] (with file_name only) */
+    const char *file2_data;
+    size_t file2_len;
     unsigned flags;
 };
 

@@ -17,8 +17,8 @@
 struct rreq {
     struct rreq *next;
     struct rreq *anext; /* worker: in-flight list */
-    char *method, *url, *body, *file_name, *file_data;
-    size_t body_len, file_len;
+    char *method, *url, *body, *file_name, *file_data, *file2_name, *file2_data;
+    size_t body_len, file_len, file2_len;
     unsigned flags;
     char route[RL_ROUTE_MAX], major[RL_MAJOR_MAX];
     char rl_key[RL_KEY_MAX]; /* the rate-limit state the attempt in flight holds */

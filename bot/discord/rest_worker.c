@@ -110,6 +110,12 @@ static int setup_easy(struct rest *r, struct rreq *q)
         curl_mime_name(part, "files[0]");
         curl_mime_data(part, q->file_data, q->file_len);
         curl_mime_filename(part, q->file_name);
+        if (q->file2_name) {
+            part = curl_mime_addpart(q->mime);
+            curl_mime_name(part, "files[1]");
+            curl_mime_data(part, q->file2_data, q->file2_len);
+            curl_mime_filename(part, q->file2_name);
+        }
         curl_easy_setopt(e, CURLOPT_MIMEPOST, q->mime);
     } else if (q->body) {
         if (h)

@@ -61,6 +61,7 @@ struct fake_pss {
     struct fake_frame *q_head, *q_tail;
     bool closing;
     int close_code;
+    void *zs; /* z_stream when the socket asked for compress=zlib-stream (fake_zlib.c) */
     int shard;       /* sharded mode: the shard this socket identified as */
     bool identified; /* sharded mode: READY sent on this socket */
 };
@@ -87,6 +88,9 @@ struct fake {
     char *events[FAKE_MAX_EVENTS]; /* dispatched payloads, index = seq - 1 */
     int nevents;
     int connections, identifies, resumes, heartbeats, invalid_frames;
+    /* sockets that asked for compress=zlib-stream; bytes before/after deflate */
+    int zlib_connections;
+    unsigned long long z_in, z_out;
     /* REST */
     struct fake_fault faults[FAKE_MAX_FAULTS];
     int nfaults;
@@ -125,6 +129,8 @@ void fake_rest(struct fake *f, struct fake_pss *p);
 void fake_ctl(struct fake *f, struct fake_pss *p);
 /* Gateway (fakediscord.c). */
 void fake_ws_queue(struct fake *f, struct fake_pss *p, const char *text, size_t len, int flags);
+/* As is, never compressed (a corrupt stream for the bot's error path). */
+void fake_ws_queue_raw(struct fake_pss *p, const void *data, size_t len, int flags);
 int fake_dispatch(struct fake *f, const char *t, json_t *d); /* steals d */
 void fake_ws_close(struct fake *f, int code);
 /* Start an interaction flood: n interactions, one every tick_us; /checkin (hours, note)
@@ -142,6 +148,12 @@ int fake_ws_filter(struct fake *f, struct lws *wsi);
 /* Opens the TLS vhost with this certificate chain and key; its port or -1. */
 int fake_tls_listen(struct fake *f, const struct lws_protocols *protocols, const char *cert,
                     const char *key);
+/* zlib-stream (fake_zlib.c): a deflate context for p; its end; one message deflated with
+ * a sync flush into a new buffer (free it). 0 or -1. */
+int fake_zlib_start(struct fake_pss *p);
+void fake_zlib_end(struct fake_pss *p);
+int fake_zlib_deflate(struct fake_pss *p, const char *text, size_t len, unsigned char **out,
+                      size_t *outlen);
 /* Sharding (fake_shards.c). */
 void fake_shards_config(struct fake *f, json_t *b);
 /* The shard a dispatch goes to, or -1 when it names no guild (the current socket). */

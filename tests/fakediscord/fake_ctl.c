@@ -16,16 +16,18 @@ static void ok(struct fake_pss *p)
 
 static void ctl_log(struct fake *f, struct fake_pss *p)
 {
-    json_t *j = json_pack("{s:O, s:O, s:O, s:O, s:I, s:i, s:i, s:i, s:i, s:i, s:I, s:i, s:b, s:I}",
-                          "rest", f->log_rest, "gw", f->log_gw, "closes", f->log_closes,
-                          "ix_lat_us", f->ix_lat_us, "ix_span_us",
-                          (json_int_t)(f->ix_last_answer_us > f->ix_start_us
-                                           ? f->ix_last_answer_us - f->ix_start_us
-                                           : 0),
-                          "ix_sent", f->ix_sent, "connections", f->connections, "identifies",
-                          f->identifies, "resumes", f->resumes, "heartbeats", f->heartbeats, "seq",
-                          (json_int_t)f->seq, "invalid_frames", f->invalid_frames, "connected",
-                          f->conn != NULL, "now", (json_int_t)fake_ms(f));
+    json_t *j = json_pack(
+        "{s:O, s:O, s:O, s:O, s:I, s:i, s:i, s:i, s:i, s:i, s:I, s:i, s:b, s:I, "
+        "s:i, s:I, s:I}",
+        "rest", f->log_rest, "gw", f->log_gw, "closes", f->log_closes, "ix_lat_us", f->ix_lat_us,
+        "ix_span_us",
+        (json_int_t)(f->ix_last_answer_us > f->ix_start_us ? f->ix_last_answer_us - f->ix_start_us
+                                                           : 0),
+        "ix_sent", f->ix_sent, "connections", f->connections, "identifies", f->identifies,
+        "resumes", f->resumes, "heartbeats", f->heartbeats, "seq", (json_int_t)f->seq,
+        "invalid_frames", f->invalid_frames, "connected", f->conn != NULL, "now",
+        (json_int_t)fake_ms(f), "zlib_connections", f->zlib_connections, "z_in",
+        (json_int_t)f->z_in, "z_out", (json_int_t)f->z_out);
     if (j)
         json_object_set_new(j, "identify_too_soon", json_integer(f->identify_too_soon));
     char *s = j ? json_dumps(j, JSON_COMPACT) : NULL;
@@ -107,6 +109,46 @@ static void ctl_flood(struct fake *f, json_t *b)
 out:
     free(pad);
     free(frame);
+}
+
+/* A shard's cold start (benchmark): n GUILD_CREATE of `channels` channels each (text,
+ * voice and categories, topics, permission overwrites; ~10 KB at 40), ids distinct. */
+static void ctl_guilds(struct fake *f, json_t *b)
+{
+    int n = (int)json_integer_value(json_object_get(b, "n"));
+    int nch = (int)json_integer_value(json_object_get(b, "channels"));
+    if (!f->conn_pss || n <= 0 || n > 100000 || nch < 1 || nch > 500)
+        return;
+    struct buf s;
+    buf_init(&s, (size_t)nch * 1024 + 4096);
+    for (int i = 0; i < n; i++) {
+        unsigned long long gid = 1300000000000000000ULL + (unsigned long long)i * 1000;
+        f->seq++;
+        buf_reset(&s);
+        buf_printf(&s,
+                   "{\"t\":\"GUILD_CREATE\",\"s\":%lld,\"op\":0,\"d\":{\"id\":\"%llu\","
+                   "\"name\":\"Study cohort %d\",\"owner_id\":\"80351110224678912\","
+                   "\"member_count\":120,\"large\":false,\"unavailable\":false,"
+                   "\"joined_at\":\"2026-01-01T00:00:00.000000+00:00\",\"channels\":[",
+                   (long long)f->seq, gid, i);
+        for (int c = 0; c < nch; c++) {
+            int type = c % 8 == 0 ? 4 : c % 8 == 7 ? 2 : 0;
+            buf_printf(&s,
+                       "%s{\"id\":\"%llu\",\"type\":%d,\"name\":\"week-%d\",\"position\":%d,"
+                       "\"parent_id\":\"%llu\",\"guild_id\":\"%llu\",\"nsfw\":false,"
+                       "\"topic\":\"Week %d of the learning path: reading, exercises and the "
+                       "check-in thread\",\"rate_limit_per_user\":0,\"last_message_id\":"
+                       "\"%llu\",\"permission_overwrites\":[{\"id\":\"%llu\",\"type\":0,"
+                       "\"allow\":\"1024\",\"deny\":\"0\"}]}",
+                       c ? "," : "", gid + 1 + (unsigned long long)c, type, c % 10 + 1, c,
+                       gid + 1 + (unsigned long long)(c / 8 * 8), gid, c % 10 + 1,
+                       gid + 900 + (unsigned long long)c, gid);
+        }
+        buf_puts(&s, "],\"roles\":[],\"emojis\":[],\"features\":[]}}");
+        if (s.p)
+            fake_ws_queue(f, f->conn_pss, s.p, s.len, LWS_WRITE_TEXT);
+    }
+    buf_free(&s);
 }
 
 #define IX_FLOOD_BASE 1600000000000000000ULL
@@ -252,6 +294,8 @@ void fake_ctl(struct fake *f, struct fake_pss *p)
         ctl_big(f, b);
     else if (!strcmp(verb, "flood") && b)
         ctl_flood(f, b);
+    else if (!strcmp(verb, "guilds") && b)
+        ctl_guilds(f, b);
     else if (!strcmp(verb, "config") && b)
         ctl_config(f, b);
     else if (!strcmp(verb, "bucket") && b)
@@ -262,7 +306,11 @@ void fake_ctl(struct fake *f, struct fake_pss *p)
         fake_ix_flood(f, (int)json_integer_value(json_object_get(b, "n")),
                       (int)json_integer_value(json_object_get(b, "tick_us")),
                       json_is_true(json_object_get(b, "checkin")));
-    else if (!strcmp(verb, "quit"))
+    else if (!strcmp(verb, "zcorrupt") && f->conn_pss && f->conn_pss->zs) {
+        /* bytes that are no deflate data, ending like a complete message */
+        static const unsigned char junk[] = {0xff, 0xfe, 0x12, 0x34, 0x56, 0x00, 0x00, 0xff, 0xff};
+        fake_ws_queue_raw(f->conn_pss, junk, sizeof(junk), LWS_WRITE_BINARY);
+    } else if (!strcmp(verb, "quit"))
         f->quit = true;
     else if (b)
         fake_events_ctl(f, verb, b);

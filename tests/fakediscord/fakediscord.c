@@ -26,9 +26,8 @@ int64_t fake_ms(struct fake *f)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 - f->t0;
 }
 
-void fake_ws_queue(struct fake *f, struct fake_pss *p, const char *text, size_t len, int flags)
+void fake_ws_queue_raw(struct fake_pss *p, const void *text, size_t len, int flags)
 {
-    (void)f;
     struct fake_frame *fr = malloc(sizeof(*fr) + LWS_PRE + len);
     if (!fr)
         return;
@@ -43,6 +42,25 @@ void fake_ws_queue(struct fake *f, struct fake_pss *p, const char *text, size_t 
     p->q_tail = fr;
     if (p->wsi)
         lws_callback_on_writable(p->wsi);
+}
+
+/* With zlib-stream every message (and each fragment of one) goes out deflated, binary. */
+void fake_ws_queue(struct fake *f, struct fake_pss *p, const char *text, size_t len, int flags)
+{
+    if (!p->zs) {
+        fake_ws_queue_raw(p, text, len, flags);
+        return;
+    }
+    unsigned char *z;
+    size_t zlen;
+    if (fake_zlib_deflate(p, text, len, &z, &zlen) < 0)
+        return;
+    f->z_in += len;
+    f->z_out += zlen;
+    if ((flags & 0xf) == LWS_WRITE_TEXT)
+        flags = (flags & ~0xf) | LWS_WRITE_BINARY;
+    fake_ws_queue_raw(p, z, zlen, flags);
+    free(z);
 }
 
 static void queue_json(struct fake *f, json_t *j)
@@ -207,6 +225,10 @@ static int ws_cb(struct fake *f, struct lws *wsi, enum lws_callback_reasons reas
         p->is_ws = true;
         p->wsi = wsi;
         buf_init(&p->body, (size_t)1 << 20);
+        char zarg[32];
+        const char *zv = lws_get_urlarg_by_name(wsi, "compress=", zarg, (int)sizeof(zarg));
+        if (zv && strcmp(zv, "zlib-stream") == 0 && fake_zlib_start(p) == 0)
+            f->zlib_connections++;
         if (f->conn && f->conn_pss && f->shard_count <= 1) /* a new socket replaces the old one */
             f->conn_pss->wsi = NULL;
         f->conn = wsi;
@@ -248,6 +270,7 @@ static int ws_cb(struct fake *f, struct lws *wsi, enum lws_callback_reasons reas
         fake_shard_closed(f, p);
         free_queue(p);
         buf_free(&p->body);
+        fake_zlib_end(p);
         if (wsi == f->conn) {
             f->conn = NULL;
             f->conn_pss = NULL;
