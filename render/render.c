@@ -105,7 +105,7 @@ static cairo_status_t sink_write(void *arg, const unsigned char *data, unsigned 
     return CAIRO_STATUS_SUCCESS;
 }
 
-int rd_encode(cairo_surface_t *s, struct render_png *out, char *err, size_t errlen)
+int rd_encode_cairo(cairo_surface_t *s, struct render_png *out, char *err, size_t errlen)
 {
     struct sink k = {0};
     cairo_surface_flush(s);
