@@ -17,6 +17,7 @@ struct curricula;
 struct sched;
 struct gc;
 struct asm_banks;
+struct render_pool;
 
 struct app {
     struct config *cfg;
@@ -27,6 +28,7 @@ struct app {
     struct sched *sched;
     struct chat chat;
     struct gc *gc;               /* group commit of acknowledged writes (Discord mode), or NULL */
+    struct render_pool *render;  /* the render worker (render/pool.h) of the running mode, or NULL */
     int64_t clock_offset;        /* added to the wall clock (COHORTBOT_CLOCK_OFFSET, tests) */
     volatile sig_atomic_t *stop; /* set by SIGINT/SIGTERM */
     bool console;

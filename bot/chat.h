@@ -1,6 +1,7 @@
 /* chat.h - the seam between domain code and transport. Commands and schedules only
  * see struct chat: post to a channel, DM a user, reply to an interaction, create a
- * channel, create/modify/delete/list guild scheduled events. Two implementations: Discord (REST, bot/discord/chat_discord.c) and console
+ * channel, create/modify/delete/list guild scheduled events, edit an interaction's
+ * answer. Two implementations: Discord (REST, bot/discord/chat_discord.c) and console
  * (stdout, bot/console.c). Loop thread only. Completion callbacks run on the loop
  * thread, possibly before the call returns (console) or later (Discord). */
 #ifndef COHORT_CHAT_H
@@ -56,6 +57,14 @@ struct chat_ops {
     int (*reply)(void *impl, const struct interaction *ix, const struct message *m);
     /* Acknowledge now and answer later (type 5, ephemeral; or 6 for components). */
     int (*defer)(void *impl, struct interaction *ix);
+    /* Replace the answer `reply` already sent for ix with m, its files included
+     * (Discord: PATCH /webhooks/{application.id}/{token}/messages/@original, multipart).
+     * Never sent before the original answer is in: an edit that would overtake it
+     * waits for it, and is dropped (done gets an error) when the answer failed or the
+     * interaction's 15 minutes are over. done may be NULL. 0 = queued (done will be
+     * called), <0 = not queued (done not called). NULL op = not supported. */
+    int (*edit_original)(void *impl, const struct interaction *ix, const struct message *m,
+                         chat_done_fn done, void *arg);
     /* Create a guild channel (type 0 text, 4 category); done gets the new id. */
     int (*create_channel)(void *impl, const char *guild_id, const char *name, int type,
                           const char *parent_id, const char *topic, chat_done_fn done, void *arg);

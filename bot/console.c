@@ -10,6 +10,7 @@
 #include "bot/notify.h"
 #include "commands/registry.h"
 #include "bot/tz.h"
+#include "render/pool.h"
 #include "schedules/scheduler.h"
 #include "schedules/sessions_sync.h"
 
@@ -19,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/eventfd.h>
 #include <unistd.h>
 
 #define MAX_USERS 64
@@ -121,6 +123,18 @@ static int c_reply(void *impl, const struct interaction *ix, const struct messag
     return 0;
 }
 
+/* An edit of an answer: only what the edit adds is printed (the console has no message
+ * to update in place). */
+static int c_edit_original(void *impl, const struct interaction *ix, const struct message *m,
+                           chat_done_fn done, void *arg)
+{
+    struct console *c = impl;
+    (void)ix;
+    print_message(c, "-- (reply updated) --", m);
+    done_ok(c, done, arg);
+    return 0;
+}
+
 static int c_defer(void *impl, struct interaction *ix)
 {
     (void)impl;
@@ -215,6 +229,7 @@ static const struct chat_ops console_ops = {
     .dm = c_dm,
     .reply = c_reply,
     .defer = c_defer,
+    .edit_original = c_edit_original,
     .create_channel = c_create_channel,
     .create_event = c_create_event,
     .modify_event = c_modify_event,
@@ -427,6 +442,34 @@ static void banner(struct console *c)
     fflush(c->out);
 }
 
+/* The render worker's wake hook (its thread): one eventfd write the poll below sees. */
+static void render_wake(void *arg)
+{
+    uint64_t one = 1;
+    ssize_t n = write(*(int *)arg, &one, sizeof(one));
+    (void)n; /* a full counter still wakes the poll */
+}
+
+/* Runs the completions of finished pictures (their file lines print now). */
+static void render_ready(struct app *app, int efd)
+{
+    uint64_t n;
+    if (read(efd, &n, sizeof(n)) < 0 && errno != EAGAIN)
+        log_warn("console", "render wake: %s", strerror(errno));
+    render_pool_drain(app->render);
+}
+
+/* At the end: the pictures still being drawn get up to 5 s, then print. */
+static void render_stop(struct app *app)
+{
+    if (!app->render)
+        return;
+    render_pool_wait_idle(app->render, 5000);
+    render_pool_drain(app->render);
+    render_pool_free(app->render);
+    app->render = NULL;
+}
+
 int console_run(struct app *app, FILE *in, FILE *out)
 {
     struct console c = {.app = app, .out = out, .admin = true, .next_id = 1100000000000000000ULL};
@@ -438,6 +481,11 @@ int console_run(struct app *app, FILE *in, FILE *out)
     app->chat.impl = &c;
     if (app->store && (c.gc = gc_new(app->store, app->chat)))
         app->chat = gc_chat(c.gc);
+    int efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    struct render_pool_opts ro = {.wake = render_wake, .wake_arg = &efd};
+    app->render = efd >= 0 ? render_pool_new(&ro) : NULL;
+    if (!app->render)
+        log_warn("console", "no render worker: replies go out without pictures");
     banner(&c);
     struct buf line;
     buf_init(&line, 8192);
@@ -448,11 +496,13 @@ int console_run(struct app *app, FILE *in, FILE *out)
         notify_tick("console", app_mono_ms());
         backup_tick(app->cfg, app_now(app));
         int wait_s = app->sched ? sched_tick(app->sched, app_now(app)) : 1;
-        struct pollfd p = {.fd = fd, .events = POLLIN};
-        int r = poll(&p, 1, (wait_s > 1 ? 1 : wait_s) * 1000);
+        struct pollfd p[2] = {{.fd = fd, .events = POLLIN}, {.fd = efd, .events = POLLIN}};
+        int r = poll(p, efd >= 0 ? 2 : 1, (wait_s > 1 ? 1 : wait_s) * 1000);
         if (r < 0 && errno != EINTR)
             break;
-        if (r <= 0)
+        if (r > 0 && efd >= 0 && (p[1].revents & POLLIN))
+            render_ready(app, efd);
+        if (r <= 0 || !(p[0].revents & (POLLIN | POLLHUP | POLLERR)))
             continue;
         char chunk[4096];
         ssize_t got = read(fd, chunk, sizeof(chunk));
@@ -481,6 +531,9 @@ int console_run(struct app *app, FILE *in, FILE *out)
         if (c.gc)
             gc_flush(c.gc);
     }
+    render_stop(app);
+    if (efd >= 0)
+        close(efd);
     notify_stopping();
     gc_free(c.gc);
     buf_free(&line);

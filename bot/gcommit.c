@@ -14,6 +14,9 @@
 struct held {
     struct interaction ix;
     struct message m;
+    bool edit; /* an edit of an earlier answer (edit_original), with its completion */
+    chat_done_fn done;
+    void *arg;
 };
 
 struct gc {
@@ -42,7 +45,13 @@ static void release(struct gc *g, bool ok)
 {
     for (int i = 0; i < g->nheld; i++) {
         struct held *h = &g->held[i];
-        if (ok)
+        if (h->edit) {
+            int rc = ok ? g->inner.ops->edit_original(g->inner.impl, &h->ix, &h->m, h->done, h->arg)
+                        : BOT_EIO;
+            struct chat_result r = {.rc = rc, .detail = "the batch was not committed"};
+            if (rc < 0 && h->done)
+                h->done(h->arg, &r);
+        } else if (ok)
             g->inner.ops->reply(g->inner.impl, &h->ix, &h->m);
         else
             send_apology(g, &h->ix);
@@ -78,6 +87,34 @@ static int w_reply(void *impl, const struct interaction *ix, const struct messag
         ix_free(&h->ix);
         return BOT_ENOMEM;
     }
+    h->edit = false;
+    g->nheld++;
+    return 0;
+}
+
+/* An edit never overtakes a held reply: while replies are held it is held behind them. */
+static int w_edit_original(void *impl, const struct interaction *ix, const struct message *m,
+                           chat_done_fn done, void *arg)
+{
+    struct gc *g = impl;
+    if (!g->inner.ops->edit_original)
+        return BOT_EINVAL;
+    if (g->open && g->nheld == GC_MAX_HELD) { /* as a reply would: commit, send, go on */
+        gc_flush(g);
+        gc_begin(g);
+    }
+    if (!g->open || g->nheld == 0)
+        return g->inner.ops->edit_original(g->inner.impl, ix, m, done, arg);
+    struct held *h = &g->held[g->nheld];
+    if (ix_copy(&h->ix, ix))
+        return BOT_ENOMEM;
+    if (msg_copy(&h->m, m)) {
+        ix_free(&h->ix);
+        return BOT_ENOMEM;
+    }
+    h->edit = true;
+    h->done = done;
+    h->arg = arg;
     g->nheld++;
     return 0;
 }
@@ -150,6 +187,7 @@ static const struct chat_ops gc_ops = {
     .dm = w_dm,
     .reply = w_reply,
     .defer = w_defer,
+    .edit_original = w_edit_original,
     .create_channel = w_create_channel,
     .create_event = w_create_event,
     .modify_event = w_modify_event,

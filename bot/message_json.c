@@ -324,7 +324,8 @@ static json_t *message_data(const struct message *m)
         const struct msg_file *files[2] = {&m->file, &m->file2};
         for (int i = 0; i < 2 && files[i]->name; i++) {
             json_t *att = json_object();
-            json_object_set_new(att, "id", json_integer(i));
+            /* the upload's index, as the snowflake string the spec types it as */
+            json_object_set_new(att, "id", json_string(i ? "1" : "0"));
             set_cut(att, "filename", files[i]->name, 100);
             json_array_append_new(arr, att);
         }

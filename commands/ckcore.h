@@ -69,5 +69,8 @@ int checkin_report(struct cmd_ctx *c, const struct cmd_args *a);
  * belongs to the caller. 0 or BOT_E* with err. */
 struct render_png;
 int checkin_report_png(struct cmd_ctx *c, struct render_png *png, char *err, size_t errlen);
+/* The same charts as a render job for the render worker, or NULL with err. */
+struct render_job;
+struct render_job *checkin_report_job(struct cmd_ctx *c, char *err, size_t errlen);
 
 #endif

@@ -7,6 +7,7 @@
 #include "commands/ckcore.h"
 #include "commands/cohort_util.h"
 #include "commands/commands.h"
+#include "commands/picture.h"
 #include "commands/progress_card.h"
 #include "bot/log.h"
 #include "config/config.h"
@@ -217,18 +218,19 @@ static int channel_run(struct cmd_ctx *c, const struct cmd_args *a)
                            ch);
 }
 
-/* The charts, attached beside the assessments' CSV when there is one (files[1]). A
- * failure is logged only. */
+/* Asks for the charts, drawn on the render worker after the text reply and added to it
+ * beside the assessments' CSV (files[1]) when there is one. A failure is logged only. */
 static void report_chart(struct cmd_ctx *c)
 {
-    struct render_png png;
+    if (!c->pic || !c->app->render)
+        return; /* no worker: the text alone */
     char err[BOT_ERR_LEN];
-    if (checkin_report_png(c, &png, err, sizeof(err))) {
+    struct render_job *job = checkin_report_job(c, err, sizeof(err));
+    if (!job) {
         log_info("render", "%s", err);
         return;
     }
-    card_attach(c, &png, "cohort-report.png", "Cohort charts", "cohort-report.png");
-    render_png_free(&png);
+    pic_want(c, job, "cohort-report.png", "Cohort charts", "cohort-report.png");
 }
 
 /* Check-ins per week and learners at risk, then the mentorship round's outcome. */

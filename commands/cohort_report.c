@@ -5,6 +5,10 @@
 #include "bot/err.h"
 #include "commands/ckcore.h"
 #include "config/config.h"
+#include "bot/store_assessment.h"
+#include "commands/commands.h"
+#include "config/curriculum.h"
+#include "render/pool.h"
 #include "render/render.h"
 
 #include <stdio.h>
@@ -145,42 +149,84 @@ static void chart_weeks(const struct rp *r, const struct ck_plan *plan, int upto
     }
 }
 
-static int chart_draw(struct rp *r, const struct ck_who *w, int today, struct render_png *png,
-                      char *err, size_t errlen)
+/* Everything the charts show, gathered on the loop thread; rr points into it. */
+struct chart {
+    struct render_report rr;
+    char title[200];
+    double rate[RENDER_REPORT_MAX_WEEKS], median[RENDER_REPORT_MAX_WEEKS];
+    struct render_asm_bar asm_bars[RENDER_REPORT_MAX_ASM];
+    struct render_session_bar sessions[RENDER_REPORT_MAX_SESSIONS];
+    char labels[RENDER_REPORT_MAX_SESSIONS][8];
+};
+
+/* Pass rate per assessment of the curriculum (finished attempts, as the text report
+ * counts them); none when no attempt finished yet. */
+static int chart_assessments(struct cmd_ctx *c, const struct ck_who *w, struct chart *ch)
+{
+    const struct curriculum *cur =
+        c->app->curricula ? curricula_find(c->app->curricula, w->cohort.curriculum) : NULL;
+    int any = 0, n = 0;
+    for (size_t i = 0; cur && i < cur->n_assessments && n < RENDER_REPORT_MAX_ASM; i++) {
+        struct store_asm_summary s;
+        int rc = store_asm_summary(c->app->store, w->cohort.id, cur->assessments[i].week, &s);
+        free(s.percents);
+        if (rc)
+            return rc;
+        ch->asm_bars[n++] = (struct render_asm_bar){cur->assessments[i].week, s.passed, s.attempts};
+        any |= s.attempts > 0;
+    }
+    ch->rr.n_asm = any ? n : 0;
+    ch->rr.asm_bars = ch->asm_bars;
+    return 0;
+}
+
+static int chart_sessions(struct cmd_ctx *c, const struct ck_who *w, struct chart *ch)
+{
+    int n = 0;
+    int rc = studygroup_attendance(c, &w->cohort, ch->sessions, ch->labels, RENDER_REPORT_MAX_SESSIONS,
+                                   &n);
+    ch->rr.n_sessions = rc ? 0 : n;
+    ch->rr.sessions = ch->sessions;
+    return rc;
+}
+
+static int chart_fill(struct cmd_ctx *c, struct rp *r, const struct ck_who *w, int today,
+                      struct chart *ch)
 {
     int upto = today > w->plan.n_days ? w->plan.n_days : today;
     int n_weeks = (upto + 6) / 7;
     n_weeks = n_weeks > RENDER_REPORT_MAX_WEEKS ? RENDER_REPORT_MAX_WEEKS : n_weeks;
-    double rate[RENDER_REPORT_MAX_WEEKS], median[RENDER_REPORT_MAX_WEEKS];
     double *scratch = calloc(r->n ? r->n : 1, sizeof(*scratch));
     if (!scratch)
         return BOT_ENOMEM;
-    chart_weeks(r, &w->plan, upto, n_weeks, rate, median, scratch);
+    chart_weeks(r, &w->plan, upto, n_weeks, ch->rate, ch->median, scratch);
     free(scratch);
-    char title[200];
-    snprintf(title, sizeof(title), "Cohort report - started %s, day %d of %d, %zu learner%s",
+    snprintf(ch->title, sizeof(ch->title), "Cohort report - started %s, day %d of %d, %zu learner%s",
              w->cohort.start_date, upto, w->plan.n_days, r->n, r->n == 1 ? "" : "s");
-    struct render_report rr = {
-        .title = title,
+    ch->rr = (struct render_report){
+        .title = ch->title,
         .n_days = w->plan.n_days,
         .today = upto,
         .days_per_week = 7,
         .active = r->day_active + 1,
         .learners = (int)r->n,
         .n_weeks = n_weeks,
-        .rate = rate,
-        .median = median,
+        .rate = ch->rate,
+        .median = ch->median,
         .target_min = w->plan.target_min,
         .target_max = w->plan.target_max,
     };
-    return render_report_png(&rr, png, err, errlen);
+    int rc = chart_assessments(c, w, ch);
+    return rc ? rc : chart_sessions(c, w, ch);
 }
 
-int checkin_report_png(struct cmd_ctx *c, struct render_png *png, char *err, size_t errlen)
+/* Gathers the charts' data for the interaction's guild into ch (r holds what it
+ * points at; the caller frees r's arrays). */
+static int chart_collect(struct cmd_ctx *c, struct rp *r, struct chart *ch, char *err,
+                         size_t errlen)
 {
     char why[400];
     struct ck_who w;
-    memset(png, 0, sizeof(*png));
     int today = 0, rc = ck_who_load(c, c->ix->user_id, &w, why, sizeof(why));
     if (!rc && cohort_day_at(w.cohort.start_date, w.cohort.timezone, c->now, &today))
         rc = BOT_EINVAL;
@@ -190,15 +236,42 @@ int checkin_report_png(struct cmd_ctx *c, struct render_png *png, char *err, siz
         snprintf(err, errlen, "report chart: %s", rc == BOT_EINVAL ? "nothing to draw" : why);
         return rc;
     }
-    struct rp r = {.app = c->app, .co = &w.cohort, .n_days = w.plan.n_days};
-    r.day_active = calloc((size_t)w.plan.n_days + 1, sizeof(int));
-    rc = r.day_active ? store_checkin_each(c->app->store, w.cohort.id, NULL, rp_row, &r)
-                      : BOT_ENOMEM;
+    *r = (struct rp){.app = c->app, .co = &w.cohort, .n_days = w.plan.n_days};
+    r->day_active = calloc((size_t)w.plan.n_days + 1, sizeof(int));
+    rc = r->day_active ? store_checkin_each(c->app->store, w.cohort.id, NULL, rp_row, r)
+                       : BOT_ENOMEM;
     if (!rc)
-        rc = chart_draw(&r, &w, today, png, err, errlen);
-    else
-        snprintf(err, errlen, "report chart: reading check-ins failed (%d)", rc);
+        rc = chart_fill(c, r, &w, today, ch);
+    if (rc)
+        snprintf(err, errlen, "report chart: reading the cohort's data failed (%d)", rc);
+    r->co = NULL; /* w ends here */
+    return rc;
+}
+
+int checkin_report_png(struct cmd_ctx *c, struct render_png *png, char *err, size_t errlen)
+{
+    memset(png, 0, sizeof(*png));
+    struct rp r = {0};
+    struct chart *ch = calloc(1, sizeof(*ch));
+    int rc = ch ? chart_collect(c, &r, ch, err, errlen) : BOT_ENOMEM;
+    if (!rc)
+        rc = render_report_png(&ch->rr, png, err, errlen);
+    free(ch);
     free(r.day_active);
     free(r.u);
     return rc;
+}
+
+struct render_job *checkin_report_job(struct cmd_ctx *c, char *err, size_t errlen)
+{
+    struct rp r = {0};
+    struct chart *ch = calloc(1, sizeof(*ch));
+    struct render_job *j = NULL;
+    int rc = ch ? chart_collect(c, &r, ch, err, errlen) : BOT_ENOMEM;
+    if (!rc && !(j = render_job_report(&ch->rr)))
+        snprintf(err, errlen, "report chart: out of memory");
+    free(ch);
+    free(r.day_active);
+    free(r.u);
+    return j;
 }

@@ -80,5 +80,10 @@ int studygroup_report(struct cmd_ctx *c, const struct cohort *co);
 /* The study-group line of /progress, appended to c->reply ("Study-group sessions
  * attended: 3 of 5 held"). 0 or BOT_E*. */
 int studygroup_progress(struct cmd_ctx *c, const struct cohort *co, const char *user_id);
+/* Members present per study-group session held, oldest first, for the report's chart:
+ * at most max sessions (the latest), labels[i] = its cohort week ("W3"). 0 or BOT_E*. */
+struct render_session_bar;
+int studygroup_attendance(struct cmd_ctx *c, const struct cohort *co,
+                          struct render_session_bar *out, char (*labels)[8], int max, int *n);
 
 #endif

@@ -5,7 +5,8 @@
 #include "bot/err.h"
 #include "commands/ckcore.h"
 #include "commands/commands.h"
-#include "commands/progress_card.h"
+#include "commands/picture.h"
+#include "render/pool.h"
 #include "bot/log.h"
 
 #include <stdio.h>
@@ -105,7 +106,8 @@ static int lb_cmp(const void *x, const void *y)
     return strcmp(a->user_id, b->user_id);
 }
 
-/* The top 10 as a card (only the members already listed); failures are logged. */
+/* Asks for the top 10 as a card (only the members already listed), drawn on the render
+ * worker after the text reply; failures are logged. */
 static void lb_card(struct cmd_ctx *c, const struct lb *b)
 {
     struct render_leaderboard l = {.n = b->nout < LB_TOP ? (int)b->nout : LB_TOP};
@@ -118,14 +120,12 @@ static void lb_card(struct cmd_ctx *c, const struct lb *b)
     for (int i = 0; i < l.n; i++)
         l.rows[i] = (struct render_lb_row){b->out[i].name[0] ? b->out[i].name : b->out[i].user_id,
                                            b->out[i].streak, b->out[i].done};
-    struct render_png png;
-    char err[BOT_ERR_LEN];
-    if (render_leaderboard_png(&l, &png, err, sizeof(err))) {
-        log_warn("render", "leaderboard card: %s", err);
-        return;
-    }
-    card_attach(c, &png, "leaderboard.png", "Leaderboard card", "leaderboard.png");
-    render_png_free(&png);
+    if (!c->pic || !c->app->render)
+        return; /* no worker: the text alone */
+    struct render_job *job = render_job_leaderboard(&l);
+    if (!job)
+        log_warn("render", "leaderboard card: out of memory");
+    pic_want(c, job, "leaderboard.png", "Leaderboard card", "leaderboard.png");
 }
 
 static void lb_render(struct cmd_ctx *c, const struct lb *b)

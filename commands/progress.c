@@ -4,6 +4,7 @@
 #include "bot/app.h"
 #include "commands/ckcore.h"
 #include "commands/commands.h"
+#include "commands/picture.h"
 #include "commands/progress_card.h"
 #include "bot/log.h"
 #include "bot/err.h"
@@ -25,21 +26,23 @@ static void weeks_lines(struct cmd_ctx *c, const struct ck_who *w, const struct 
     }
 }
 
-/* Attaches the card; a failure is logged and the text reply goes out alone. */
-static void attach_card(struct cmd_ctx *c, const struct ck_who *w, const struct ck_stats *st,
-                        const char *target, bool self, const char *extra)
+/* Asks for the card, drawn on the render worker after the text reply went out; a
+ * failure is logged and the text reply goes out alone. */
+static void want_card(struct cmd_ctx *c, const struct ck_who *w, const struct ck_stats *st,
+                      const char *target, bool self, const char *extra)
 {
-    struct render_png png;
     char err[BOT_ERR_LEN];
     const char *name = w->member.name[0] ? w->member.name : self ? c->ix->user_name : target;
-    if (progress_card_png(c, w, st, name, extra, &png, err, sizeof(err))) {
+    struct render_job *job = c->pic && c->app->render
+                                 ? progress_card_job(c, w, st, name, extra, err, sizeof(err))
+                                 : NULL;
+    if (c->pic && c->app->render && !job) {
         log_warn("render", "progress card for %s: %s", target, err);
         return;
     }
     char file[64];
     snprintf(file, sizeof(file), "progress-%s.png", target);
-    card_attach(c, &png, "progress.png", "Progress card", file);
-    render_png_free(&png);
+    pic_want(c, job, "progress.png", "Progress card", file);
 }
 
 static int progress_run(struct cmd_ctx *c, const struct cmd_args *a)
@@ -88,8 +91,8 @@ static int progress_run(struct cmd_ctx *c, const struct cmd_args *a)
     studygroup_progress(c, &w.cohort, target);
     if (asm_line.len && proj_line.len)
         buf_printf(&asm_line, "; %s", buf_str(&proj_line));
-    attach_card(c, &w, &st, target, self,
-                asm_line.len ? buf_str(&asm_line) : proj_line.len ? buf_str(&proj_line) : NULL);
+    want_card(c, &w, &st, target, self,
+              asm_line.len ? buf_str(&asm_line) : proj_line.len ? buf_str(&proj_line) : NULL);
     buf_free(&asm_line);
     buf_free(&proj_line);
     return 0;

@@ -7,10 +7,15 @@
 #include "commands/commands.h"
 #include "config/config.h"
 #include "bot/log.h"
+#include "render/pool.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+struct card_text {
+    char milestone[400], sub[160];
+};
 
 struct cks {
     struct streak_ck v[1000];
@@ -75,53 +80,6 @@ static void milestone_line(struct cmd_ctx *c, const struct ck_who *w, int wk, ch
         snprintf(out, len, "All %d days are behind you", w->plan.n_days);
 }
 
-/* Where the console writes the card: beside the database (or in TMPDIR). */
-static void console_path(const struct cmd_ctx *c, const char *name, char *out, size_t len)
-{
-    const char *db = c->app->cfg && c->app->cfg->db_path ? c->app->cfg->db_path : "";
-    const char *slash = strrchr(db, '/');
-    const char *tmp = getenv("TMPDIR");
-    if (slash)
-        snprintf(out, len, "%.*s/%s", (int)(slash - db), db, name);
-    else if (*db && strcmp(db, ":memory:") != 0)
-        snprintf(out, len, "%s", name);
-    else
-        snprintf(out, len, "%s/%s", tmp && *tmp ? tmp : "/tmp", name);
-}
-
-static int console_card(struct cmd_ctx *c, const char *name, const char *title,
-                        const struct render_png *png)
-{
-    char path[600];
-    console_path(c, name, path, sizeof(path));
-    FILE *f = fopen(path, "wb");
-    size_t n = f ? fwrite(png->data, 1, png->len, f) : 0;
-    if (!f || fclose(f) != 0 || n != png->len) {
-        log_warn("render", "cannot write %s", path);
-        return msg_append(c->reply, "\n(%s: could not write %s.)", title, path);
-    }
-    return msg_append(c->reply, "\n%s (%dx%d PNG, %zu bytes) written to %s", title, png->width,
-                      png->height, png->len, path);
-}
-
-int card_attach(struct cmd_ctx *c, const struct render_png *png, const char *file,
-                const char *title, const char *console_name)
-{
-    if (c->ix->console)
-        return console_card(c, console_name, title, png);
-    int rc = msg_add_file(c->reply, file, (const char *)png->data, png->len);
-    struct msg_embed *e = rc ? NULL : msg_add_embed(c->reply, title, NULL);
-    char url[128];
-    snprintf(url, sizeof(url), "attachment://%s", file);
-    if (!rc && (!e || msg_embed_image(e, url)))
-        rc = BOT_ENOMEM;
-    if (e)
-        e->color = 0x009E73;
-    if (rc)
-        log_warn("render", "%s: could not attach (%d)", title, rc);
-    return rc;
-}
-
 int progress_card_input(struct cmd_ctx *c, const struct ck_who *w, const struct ck_stats *st,
                         struct render_progress *p, char *milestone, size_t mlen)
 {
@@ -145,26 +103,49 @@ int progress_card_input(struct cmd_ctx *c, const struct ck_who *w, const struct 
     return 0;
 }
 
+/* The card's input for w's learner: p points into t (and name, extra). */
+static int card_fill(struct cmd_ctx *c, const struct ck_who *w, const struct ck_stats *st,
+                     const char *name, const char *extra, struct render_progress *p,
+                     struct card_text *t, char *err, size_t errlen)
+{
+    int rc = progress_card_input(c, w, st, p, t->milestone, sizeof(t->milestone));
+    if (rc) {
+        snprintf(err, errlen, "progress card: reading check-ins failed (%d)", rc);
+        return rc;
+    }
+    p->name = name && *name ? name : w->member.name[0] ? w->member.name : w->member.user_id;
+    if (w->today < 1)
+        snprintf(t->sub, sizeof(t->sub), "Cohort starts %s - %d days", w->cohort.start_date,
+                 w->plan.n_days);
+    else
+        snprintf(t->sub, sizeof(t->sub), "Day %d of %d - %d day%s checked in", st->streak.today,
+                 w->plan.n_days, st->streak.done, st->streak.done == 1 ? "" : "s");
+    p->subtitle = t->sub;
+    p->extra = extra;
+    return 0;
+}
+
 int progress_card_png(struct cmd_ctx *c, const struct ck_who *w, const struct ck_stats *st,
                       const char *name, const char *extra, struct render_png *png, char *err,
                       size_t errlen)
 {
     struct render_progress p;
-    char milestone[400], sub[160];
+    struct card_text t;
     memset(png, 0, sizeof(*png));
-    int rc = progress_card_input(c, w, st, &p, milestone, sizeof(milestone));
-    if (rc) {
-        snprintf(err, errlen, "progress card: reading check-ins failed (%d)", rc);
-        return rc;
-    }
-    p.name = name && *name ? name : w->member.name[0] ? w->member.name : w->member.user_id;
-    if (w->today < 1)
-        snprintf(sub, sizeof(sub), "Cohort starts %s - %d days", w->cohort.start_date,
-                 w->plan.n_days);
-    else
-        snprintf(sub, sizeof(sub), "Day %d of %d - %d day%s checked in", st->streak.today,
-                 w->plan.n_days, st->streak.done, st->streak.done == 1 ? "" : "s");
-    p.subtitle = sub;
-    p.extra = extra;
-    return render_progress_png(&p, png, err, errlen);
+    int rc = card_fill(c, w, st, name, extra, &p, &t, err, errlen);
+    return rc ? rc : render_progress_png(&p, png, err, errlen);
+}
+
+struct render_job *progress_card_job(struct cmd_ctx *c, const struct ck_who *w,
+                                     const struct ck_stats *st, const char *name,
+                                     const char *extra, char *err, size_t errlen)
+{
+    struct render_progress p;
+    struct card_text t;
+    if (card_fill(c, w, st, name, extra, &p, &t, err, errlen))
+        return NULL;
+    struct render_job *j = render_job_progress(&p);
+    if (!j)
+        snprintf(err, errlen, "progress card: out of memory");
+    return j;
 }

@@ -1,5 +1,6 @@
 /* registry.c - the command table, option validation and dispatch (see registry.h). */
 #include "commands/registry.h"
+#include "commands/picture.h"
 #include "bot/guilds.h"
 #include "bot/app.h"
 #include "bot/err.h"
@@ -307,7 +308,8 @@ static int run_handler(struct app *app, struct interaction *ix, cmd_fn fn, const
 {
     struct message reply;
     msg_init(&reply);
-    struct cmd_ctx c = {.app = app, .ix = ix, .reply = &reply, .now = app_now(app)};
+    struct pic_req pic = {0};
+    struct cmd_ctx c = {.app = app, .ix = ix, .reply = &reply, .now = app_now(app), .pic = &pic};
     int rc = fn(&c, a);
     if (rc == CMD_DEFER) {
         app->chat.ops->defer(app->chat.impl, ix);
@@ -317,9 +319,10 @@ static int run_handler(struct app *app, struct interaction *ix, cmd_fn fn, const
         reply_error(app, ix,
                     "Sorry, something went wrong on our side; nothing was changed. "
                     "Please try again in a minute.");
-    } else {
-        app->chat.ops->reply(app->chat.impl, ix, &reply);
+    } else if (app->chat.ops->reply(app->chat.impl, ix, &reply) == 0) {
+        pic_start(app, ix, &reply, &pic); /* the text is out; its picture follows */
     }
+    pic_drop(&pic);
     msg_free(&reply);
     return rc < 0 ? rc : 0;
 }

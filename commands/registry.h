@@ -70,11 +70,14 @@ const struct cmd_arg *args_focused(const struct cmd_args *a);
 
 /* What a handler gets. It fills `reply`; for a slow answer it returns CMD_DEFER and
  * later calls cmd_finish() with a copy of the interaction it made (ix_copy). */
+struct pic_req;
 struct cmd_ctx {
     struct app *app;
     const struct interaction *ix;
     struct message *reply;
-    int64_t now; /* UTC seconds */
+    int64_t now;         /* UTC seconds */
+    struct pic_req *pic; /* where a handler asks for a picture after its reply
+                            (commands/picture.h); NULL when none may follow */
 };
 
 #define CMD_DEFER 1

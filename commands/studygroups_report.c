@@ -11,6 +11,7 @@
 #include "commands/commands.h"
 #include "config/config.h"
 #include "schedules/attendance.h"
+#include "render/render.h"
 #include "schedules/cohort.h"
 
 #include <stdio.h>
@@ -130,6 +131,41 @@ int studygroup_report(struct cmd_ctx *c, const struct cohort *co)
         buf_printf(&b, "(%zu earlier sessions not listed)", first);
     int rc = msg_add_embed(c->reply, "Study groups", buf_str(&b)) ? 0 : BOT_ENOMEM;
     buf_free(&b);
+    free(ev);
+    return rc;
+}
+
+int studygroup_attendance(struct cmd_ctx *c, const struct cohort *co,
+                          struct render_session_bar *out, char (*labels)[8], int max, int *n)
+{
+    struct sg_event *ev = NULL;
+    size_t nev = 0;
+    *n = 0;
+    if (store_sg_events(c->app->store, co->id, &ev, &nev)) /* ordered by start */
+        return BOT_EIO;
+    size_t nheld = 0, skip;
+    for (size_t i = 0; i < nev; i++)
+        nheld += held(&ev[i], c->now);
+    skip = nheld > (size_t)max ? nheld - (size_t)max : 0; /* keep the latest max */
+    int rc = 0;
+    for (size_t i = 0; !rc && i < nev && *n < max; i++) {
+        if (!held(&ev[i], c->now) || (skip && skip--))
+            continue;
+        struct sg_presence *p;
+        size_t np;
+        rc = presence(c, &ev[i], &p, &np);
+        if (rc)
+            break;
+        free(p);
+        int day = 0;
+        if (cohort_day_at(co->start_date, co->timezone, ev[i].start, &day) || day < 1 ||
+            day > 7 * 999)
+            snprintf(labels[*n], 8, "-");
+        else
+            snprintf(labels[*n], 8, "W%d", (day - 1) / 7 % 1000 + 1);
+        out[*n] = (struct render_session_bar){labels[*n], (int)np};
+        (*n)++;
+    }
     free(ev);
     return rc;
 }

@@ -263,6 +263,8 @@ int render_progress_png(const struct render_progress *p, struct render_png *out,
                  RENDER_MAX_WEEKS);
         return BOT_EINVAL;
     }
+    if (rd_fonts_check(err, errlen))
+        return BOT_EIO;
     cairo_surface_t *s =
         cairo_image_surface_create(CAIRO_FORMAT_RGB24, RENDER_CARD_W, RENDER_CARD_H);
     cairo_t *cr = cairo_create(s);

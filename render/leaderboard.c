@@ -58,6 +58,8 @@ int render_leaderboard_png(const struct render_leaderboard *l, struct render_png
         snprintf(err, errlen, "leaderboard card: 0..%d rows", RENDER_LB_MAX);
         return BOT_EINVAL;
     }
+    if (rd_fonts_check(err, errlen))
+        return BOT_EIO;
     cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, RENDER_LB_W, RENDER_LB_H);
     cairo_t *cr = cairo_create(s);
     rd_rgb(cr, BG);

@@ -4,6 +4,7 @@
 
 #include <fontconfig/fontconfig.h>
 #include <glib.h>
+#include <pthread.h>
 #include <pango/pangocairo.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -147,6 +148,56 @@ int render_unknown_glyphs(const char *utf8)
     cairo_destroy(cr);
     cairo_surface_destroy(s);
     return n;
+}
+
+static pthread_once_t fonts_once = PTHREAD_ONCE_INIT;
+static int n_fonts;
+
+static void count_fonts(void)
+{
+    FcConfig *cfg = FcConfigGetCurrent(); /* FcInit: reads FONTCONFIG_FILE & co */
+    FcFontSet *set = cfg ? FcConfigGetFonts(cfg, FcSetSystem) : NULL;
+    n_fonts = set ? set->nfont : 0;
+}
+
+int rd_fonts_check(char *err, size_t errlen)
+{
+    pthread_once(&fonts_once, count_fonts);
+    if (n_fonts > 0)
+        return 0;
+    snprintf(err, errlen, "no fonts: fontconfig found none (install fonts-dejavu-core)");
+    return BOT_EIO;
+}
+
+int render_warmup(char *err, size_t errlen)
+{
+    int rc = rd_fonts_check(err, errlen);
+    if (rc)
+        return rc;
+    /* one line per script and weight at the sizes the cards use: fontconfig matches,
+     * font files, shaping caches */
+    static const char *const sample[] = {
+        "Ada Lovelace 0123456789 %/-", "\xe5\xb1\xb1\xe7\x94\xb0 \xe8\x8a\xb1\xe5\xad\x90",
+        "\xd8\xb3\xd8\xa7\xd8\xb1\xd8\xa9 \xd7\xa9\xd7\xa8\xd7\x94", "\xf0\x9f\x8c\xb8 \xea\xb9\x80"};
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 200, 40);
+    cairo_t *cr = cairo_create(s);
+    for (size_t i = 0; i < sizeof(sample) / sizeof(sample[0]); i++)
+        for (int bold = 0; bold <= 1; bold++) {
+            rd_text(cr, sample[i], 28, bold, 0, 0, 200, RD_LEFT, 0xFFFFFF);
+            rd_text(cr, sample[i], 13, bold, 0, 0, 200, RD_LEFT, 0xFFFFFF);
+        }
+    if (cairo_status(cr) != CAIRO_STATUS_SUCCESS) {
+        snprintf(err, errlen, "cairo: %s", cairo_status_to_string(cairo_status(cr)));
+        rc = BOT_EIO;
+    }
+    cairo_destroy(cr);
+    cairo_surface_destroy(s);
+    return rc;
+}
+
+void render_thread_end(void)
+{
+    pango_cairo_font_map_set_default(NULL);
 }
 
 void render_shutdown(void)

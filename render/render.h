@@ -69,6 +69,18 @@ void render_progress_text_area(int i, int *x, int *y, int *w, int *h);
 #define RENDER_REPORT_MAX_DAYS 366
 #define RENDER_REPORT_MAX_WEEKS 53
 
+#define RENDER_REPORT_H_FULL 820
+#define RENDER_REPORT_MAX_ASM 12
+#define RENDER_REPORT_MAX_SESSIONS 60
+
+struct render_asm_bar { /* one assessment: finished attempts and those passed */
+    int week, passed, attempts;
+};
+struct render_session_bar { /* one study-group session held */
+    const char *label;      /* short, e.g. "W3" (may be NULL) */
+    int present;            /* members present */
+};
+
 struct render_report {
     const char *title;    /* e.g. "Cohort report - day 20 of 70", may be NULL */
     int n_days;           /* curriculum days on the x axis, 1..RENDER_REPORT_MAX_DAYS */
@@ -80,6 +92,12 @@ struct render_report {
     const double *rate;   /* [w] check-in rate of week w+1, 0..1 */
     const double *median; /* [w] median hours of week w+1 (of learners active that week) */
     double target_min, target_max;
+    /* A third row, drawn when either has data (the image is then RENDER_REPORT_H_FULL
+     * tall): pass rate per assessment, and members present per study-group session. */
+    int n_asm; /* 0..RENDER_REPORT_MAX_ASM */
+    const struct render_asm_bar *asm_bars;
+    int n_sessions; /* 0..RENDER_REPORT_MAX_SESSIONS, oldest first */
+    const struct render_session_bar *sessions;
 };
 
 /* Draws the three charts (active learners per day with week boundaries; check-in rate
@@ -91,6 +109,17 @@ int render_report_png(const struct render_report *r, struct render_png *out, cha
  * the chart's base line; bars are drawn in render_report_bar_colour(). */
 void render_report_day_x(const struct render_report *r, int day, int *x, int *base_y);
 uint32_t render_report_bar_colour(void);
+/* The third row, for tests: a pixel of bar i at `frac` of the chart's height (pass
+ * rates: 1.0 = 100 %; sessions: 1.0 = render_report_session_max), the bars' colours,
+ * and the sessions chart's scale. */
+void render_report_asm_probe(const struct render_report *r, int i, double frac, int *x, int *y);
+void render_report_session_probe(const struct render_report *r, int i, double frac, int *x,
+                                 int *y);
+uint32_t render_report_asm_colour(void);
+uint32_t render_report_session_colour(void);
+int render_report_session_max(const struct render_report *r);
+/* The image's height for r: RENDER_REPORT_H, or RENDER_REPORT_H_FULL with a third row. */
+int render_report_height(const struct render_report *r);
 
 /* --- the /leaderboard card (1000 x 500): top 10 -------------------------------- */
 #define RENDER_LB_W 1000
@@ -115,8 +144,16 @@ int render_leaderboard_png(const struct render_leaderboard *l, struct render_png
 void render_lb_bar_probe(int i, double frac, int *x, int *y);
 uint32_t render_lb_bar_colour(void);
 
-/* Releases pango's font map and fontconfig's caches of the calling thread (call once
- * at process exit, after the last render; rendering afterwards reloads them). */
+/* Loads fontconfig's configuration and the fonts the pictures use (Latin, CJK,
+ * Arabic, emoji; regular and bold) on the calling thread, so its first picture is as
+ * fast as the others. 0, or BOT_EIO "no fonts" when fontconfig finds none (every
+ * picture then fails with that reason instead of drawing boxes). */
+int render_warmup(char *err, size_t errlen);
+/* Releases the calling thread's pango font map (a render thread, before it exits). */
+void render_thread_end(void);
+/* Releases pango's font map of the calling thread and fontconfig's caches (call once
+ * at process exit, after the last render and after render threads ended; rendering
+ * afterwards reloads them). */
 void render_shutdown(void);
 /* Glyphs of utf8 that no installed font has (drawn as boxes) in the card's font:
  * 0 when every character of the name can be drawn. Negative on error. */

@@ -21,6 +21,9 @@ void rd_round_rect(cairo_t *cr, double x, double y, double w, double h, double r
  * height drawn. */
 double rd_text(cairo_t *cr, const char *utf8, double px, bool bold, double x, double y, double w,
                enum rd_align align, uint32_t rgb);
+/* 0 when fontconfig has fonts, else BOT_EIO with the reason (checked once per
+ * process). */
+int rd_fonts_check(char *err, size_t errlen);
 /* Encodes s (an RGB24 image surface) as PNG into out (RENDER_MAX_PNG at most): zlib,
  * level 3, no filter (png.c). 0 or BOT_E* with err. */
 int rd_encode(cairo_surface_t *s, struct render_png *out, char *err, size_t errlen);

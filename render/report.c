@@ -1,7 +1,8 @@
 /* report.c - the /cohort report charts (see render.h): active learners per cohort
  * day with dashed week boundaries across the top; check-in rate per week and median
- * hours per week against the target band below. Same opaque card and palette as the
- * progress card. */
+ * hours per week against the target band below; when there is data, a third row with
+ * the pass rate per assessment and the members present per study-group session. Same
+ * opaque card and palette as the progress card. */
 #include "bot/err.h"
 #include "render/render_int.h"
 
@@ -26,9 +27,65 @@
 #define L2X 540
 #define LW 420
 
+/* third row */
+#define RY 630
+#define RH 150
+#define ASM_COLOUR 0xCC79A7u
+#define SES_COLOUR 0x56B4E9u
+
 uint32_t render_report_bar_colour(void)
 {
     return BAR;
+}
+
+uint32_t render_report_asm_colour(void)
+{
+    return ASM_COLOUR;
+}
+
+uint32_t render_report_session_colour(void)
+{
+    return SES_COLOUR;
+}
+
+int render_report_height(const struct render_report *r)
+{
+    return r && (r->n_asm > 0 || r->n_sessions > 0) ? RENDER_REPORT_H_FULL : RENDER_REPORT_H;
+}
+
+int render_report_session_max(const struct render_report *r)
+{
+    int m = 1;
+    for (int i = 0; r && i < r->n_sessions; i++)
+        m = r->sessions[i].present > m ? r->sessions[i].present : m;
+    return m;
+}
+
+/* Bar i of n in the chart at x0: its left edge and width. */
+static void slot_of(int n, int i, double x0, double *x, double *bw)
+{
+    double slot = (double)LW / (n > 0 ? n : 1);
+    *bw = slot * 0.7 > 1 ? slot * 0.7 : 1;
+    *x = x0 + i * slot + (slot - *bw) / 2;
+}
+
+static void probe(int n, int i, double x0, double frac, int *x, int *y)
+{
+    double bx, bw;
+    slot_of(n, i, x0, &bx, &bw);
+    *x = (int)(bx + bw / 2);
+    *y = (int)(RY + RH - RH * frac);
+}
+
+void render_report_asm_probe(const struct render_report *r, int i, double frac, int *x, int *y)
+{
+    probe(r->n_asm, i, L1X, frac, x, y);
+}
+
+void render_report_session_probe(const struct render_report *r, int i, double frac, int *x,
+                                 int *y)
+{
+    probe(r->n_sessions, i, L2X, frac, x, y);
 }
 
 void render_report_day_x(const struct render_report *r, int day, int *x, int *base_y)
@@ -125,13 +182,67 @@ static void lower_charts(cairo_t *cr, const struct render_report *r)
     week_bars(cr, r, r->median, ymax, L2X, 0xE69F00, "%.1f", 1);
 }
 
+/* One bar of the third row: value v of ymax (at least 2 px, so a zero shows), the
+ * figure above it and the label below when there is room. */
+static void row3_bar(cairo_t *cr, int n, int i, double x0, double v, double ymax, uint32_t colour,
+                     const char *above, const char *below)
+{
+    double x, bw;
+    slot_of(n, i, x0, &x, &bw);
+    double h = RH * (v < 0 ? 0 : v > ymax ? ymax : v) / ymax;
+    rd_rgb(cr, colour);
+    cairo_rectangle(cr, floor(x), RY + RH - (h > 2 ? h : 2), ceil(bw), h > 2 ? h : 2);
+    cairo_fill(cr);
+    double slot = (double)LW / (n > 0 ? n : 1);
+    if (slot >= 28 && above)
+        rd_text(cr, above, 11, false, x - 8, RY + RH - h - 15, bw + 16, RD_CENTER, INK);
+    if (slot >= 22 && below)
+        rd_text(cr, below, 11, false, x - 6, RY + RH + 4, bw + 12, RD_CENTER, INK2);
+}
+
+static void third_row(cairo_t *cr, const struct render_report *r)
+{
+    char a[32], b[32];
+    rd_text(cr, "Assessment pass rate (passed / finished attempts)", 15, true, L1X, RY - 30, LW,
+            RD_LEFT, INK2);
+    axis(cr, L1X, RY, LW, RH, 100, "%");
+    for (int i = 0; i < r->n_asm; i++) {
+        const struct render_asm_bar *q = &r->asm_bars[i];
+        double rate = q->attempts > 0 ? (double)q->passed / q->attempts : 0;
+        snprintf(a, sizeof(a), "%d/%d", q->passed, q->attempts);
+        snprintf(b, sizeof(b), "W%d", q->week);
+        row3_bar(cr, r->n_asm, i, L1X, rate, 1.0, ASM_COLOUR, a, b);
+    }
+    if (r->n_asm == 0)
+        rd_text(cr, "No finished attempt yet.", 13, false, L1X + 10, RY + RH / 2 - 8, LW - 20,
+                RD_LEFT, INK2);
+    int ymax = render_report_session_max(r);
+    rd_text(cr, "Study-group sessions: members present", 15, true, L2X, RY - 30, LW, RD_LEFT,
+            INK2);
+    axis(cr, L2X, RY, LW, RH, ymax, "");
+    for (int i = 0; i < r->n_sessions; i++) {
+        snprintf(a, sizeof(a), "%d", r->sessions[i].present);
+        row3_bar(cr, r->n_sessions, i, L2X, r->sessions[i].present, ymax, SES_COLOUR, a,
+                 r->sessions[i].label);
+    }
+    if (r->n_sessions == 0)
+        rd_text(cr, "No session held yet.", 13, false, L2X + 10, RY + RH / 2 - 8, LW - 20,
+                RD_LEFT, INK2);
+}
+
 static int check(const struct render_report *r, char *err, size_t errlen)
 {
     if (!r || r->n_days < 1 || r->n_days > RENDER_REPORT_MAX_DAYS || r->today < 0 ||
         r->today > r->n_days || (r->today && !r->active) || r->n_weeks < 0 ||
-        r->n_weeks > RENDER_REPORT_MAX_WEEKS || (r->n_weeks && (!r->rate || !r->median))) {
-        snprintf(err, errlen, "report chart: days must be 1..%d, weeks 0..%d",
-                 RENDER_REPORT_MAX_DAYS, RENDER_REPORT_MAX_WEEKS);
+        r->n_weeks > RENDER_REPORT_MAX_WEEKS || (r->n_weeks && (!r->rate || !r->median)) ||
+        r->n_asm < 0 || r->n_asm > RENDER_REPORT_MAX_ASM || (r->n_asm && !r->asm_bars) ||
+        r->n_sessions < 0 || r->n_sessions > RENDER_REPORT_MAX_SESSIONS ||
+        (r->n_sessions && !r->sessions)) {
+        snprintf(err, errlen,
+                 "report chart: days must be 1..%d, weeks 0..%d, assessments 0..%d, "
+                 "sessions 0..%d",
+                 RENDER_REPORT_MAX_DAYS, RENDER_REPORT_MAX_WEEKS, RENDER_REPORT_MAX_ASM,
+                 RENDER_REPORT_MAX_SESSIONS);
         return BOT_EINVAL;
     }
     return 0;
@@ -142,20 +253,24 @@ int render_report_png(const struct render_report *r, struct render_png *out, cha
 {
     memset(out, 0, sizeof(*out));
     int rc = check(r, err, errlen);
+    if (!rc && rd_fonts_check(err, errlen))
+        rc = BOT_EIO;
     if (rc)
         return rc;
-    cairo_surface_t *s =
-        cairo_image_surface_create(CAIRO_FORMAT_RGB24, RENDER_REPORT_W, RENDER_REPORT_H);
+    int height = render_report_height(r);
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, RENDER_REPORT_W, height);
     cairo_t *cr = cairo_create(s);
     rd_rgb(cr, BG);
     cairo_paint(cr);
     rd_rgb(cr, BORDER);
     cairo_set_line_width(cr, 2);
-    rd_round_rect(cr, 1, 1, RENDER_REPORT_W - 2, RENDER_REPORT_H - 2, 14);
+    rd_round_rect(cr, 1, 1, RENDER_REPORT_W - 2, height - 2, 14);
     cairo_stroke(cr);
     rd_text(cr, r->title ? r->title : "Cohort report", 24, true, 40, 22, 920, RD_LEFT, INK);
     top_chart(cr, r);
     lower_charts(cr, r);
+    if (height == RENDER_REPORT_H_FULL)
+        third_row(cr, r);
     if (cairo_status(cr) != CAIRO_STATUS_SUCCESS) {
         snprintf(err, errlen, "cairo: %s", cairo_status_to_string(cairo_status(cr)));
         rc = BOT_EIO;

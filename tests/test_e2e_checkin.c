@@ -222,30 +222,77 @@ static void refusal(struct e2e *e)
     free(csv);
 }
 
-/* /progress: the text reply plus the card, uploaded as multipart (files[0] a PNG of
- * at most 200 KB) and shown by the embed through attachment://progress.png. */
+static bool has_edit(json_t *log, void *arg)
+{
+    return e2e_count_rest(log, "PATCH", (const char *)arg, 0) > 0;
+}
+
+/* The n-th (0-based) request of the log matching method and path prefix: its index. */
+static int index_of(json_t *log, const char *method, const char *prefix)
+{
+    size_t i;
+    json_t *r;
+    json_array_foreach(json_object_get(log, "rest"), i, r)
+    {
+        if (!strcmp(json_string_value(json_object_get(r, "method")), method) &&
+            !strncmp(json_string_value(json_object_get(r, "path")), prefix, strlen(prefix)))
+            return (int)i;
+    }
+    return -1;
+}
+
+/* /progress: the text reply goes out at once, without the card (the callback is plain
+ * JSON, no upload, nothing waits for the picture); then the render worker's card is
+ * added by editing the reply: PATCH /webhooks/{app}/{token}/messages/@original, sent
+ * only after the callback was taken (the fake answers 10008 to an edit without an
+ * original), multipart, checked against IncomingWebhookUpdateRequestPartial, with a
+ * PNG that decodes (1000x500, at most 200 KB) as files[0], named in attachments and
+ * shown by an embed through attachment://progress.png, and the text kept. */
 static void progress_card(struct e2e *e)
 {
     inject(e, "1700000000000000008", 2, LEARNER, "0",
            "{\"id\":\"4\",\"name\":\"progress\",\"type\":1}");
     json_t *cb = expect_message(e, "1700000000000000008", "Progress of <@" LEARNER ">");
     json_t *data = json_object_get(cb, "data");
-    json_t *img = json_object_get(json_array_get(json_object_get(data, "embeds"), 0), "image");
+    assert_null(json_object_get(data, "attachments"));
+    assert_int_equal(json_array_size(json_object_get(data, "embeds")), 0);
+    json_decref(cb);
+    const char *edit = "/webhooks/800000000000000001/itok-1700000000000000008/messages/@original";
+    json_t *log = e2e_wait(e, has_edit, (void *)edit, 10000);
+    if (!log)
+        fail_msg("no edit of the /progress reply");
+    int icb = index_of(log, "POST", "/interactions/1700000000000000008/");
+    int ied = index_of(log, "PATCH", edit);
+    assert_true(icb >= 0 && ied > icb); /* the text first, the picture after */
+    json_t *c = e2e_nth_rest(log, "POST", "/interactions/1700000000000000008/", 0);
+    assert_false(json_is_true(json_object_get(c, "multipart")));
+    json_t *r = e2e_nth_rest(log, "PATCH", edit, 0);
+    assert_int_equal(json_integer_value(json_object_get(r, "status")), 200);
+    assert_int_equal(json_array_size(json_object_get(r, "problems")), 0);
+    assert_true(json_integer_value(json_object_get(r, "t")) >=
+                json_integer_value(json_object_get(c, "t")));
+    assert_true(json_is_true(json_object_get(r, "multipart")));
+    json_t *body = json_object_get(r, "body");
+    assert_non_null(strstr(json_string_value(json_object_get(body, "content")),
+                           "Progress of <@" LEARNER ">"));
+    assert_null(json_object_get(body, "flags")); /* an edit leaves the flags alone */
+    json_t *embeds = json_object_get(body, "embeds");
+    json_t *img = json_object_get(json_array_get(embeds, json_array_size(embeds) - 1), "image");
     assert_string_equal(json_string_value(json_object_get(img, "url")),
                         "attachment://progress.png");
-    json_t *att = json_array_get(json_object_get(data, "attachments"), 0);
+    json_t *att = json_array_get(json_object_get(body, "attachments"), 0);
+    assert_string_equal(json_string_value(json_object_get(att, "id")), "0");
     assert_string_equal(json_string_value(json_object_get(att, "filename")), "progress.png");
-    json_decref(cb);
-    json_t *log = e2e_ctl(e, "log", NULL);
-    json_t *r = e2e_nth_rest(log, "POST", "/interactions/1700000000000000008/", 0);
-    assert_true(json_is_true(json_object_get(r, "multipart")));
     json_t *f = json_array_get(json_object_get(r, "files"), 0);
     assert_string_equal(json_string_value(json_object_get(f, "field")), "files[0]");
     assert_string_equal(json_string_value(json_object_get(f, "filename")), "progress.png");
-    assert_true(json_is_true(json_object_get(f, "png")));
+    assert_true(json_is_true(json_object_get(f, "png_valid")));
+    assert_int_equal(json_integer_value(json_object_get(f, "width")), 1000);
+    assert_int_equal(json_integer_value(json_object_get(f, "height")), 500);
     json_int_t len = json_integer_value(json_object_get(f, "len"));
     assert_true(len > 1000 && len <= 200 * 1024);
     json_decref(log);
+    assert_false(e2e_botlog_has(e, "itok-1700000000000000008")); /* tokens are never logged */
 }
 
 static struct e2e g_e;

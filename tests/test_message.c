@@ -889,7 +889,7 @@ static void test_render_text(void **state)
 }
 
 /* Two attachments (a CSV and a chart) go as files[0] and files[1], listed in
- * attachments with ids 0 and 1; a third is refused; copies keep both. */
+ * attachments with ids "0" and "1" (snowflake strings, as the spec types them); a third is refused; copies keep both. */
 static void test_two_files(void **state)
 {
     (void)state;
@@ -901,7 +901,7 @@ static void test_two_files(void **state)
     json_t *o = msg_to_json(&m, NULL);
     json_t *att = json_object_get(o, "attachments");
     assert_int_equal(json_array_size(att), 2);
-    assert_int_equal(json_integer_value(json_object_get(json_array_get(att, 1), "id")), 1);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(att, 1), "id")), "1");
     assert_string_equal(json_string_value(json_object_get(json_array_get(att, 1), "filename")),
                         "chart.png");
     json_decref(o);

@@ -21,11 +21,18 @@
 const double cd_lat_bounds_s[CD_LAT_BUCKETS] = {0.001, 0.0025, 0.005, 0.01, 0.025,
                                                 0.05,  0.1,    0.25,  1.0,  3.0};
 
+/* An interaction's token is good for 15 minutes; an edit is not started later than
+ * this after the interaction arrived. */
+#define CD_TOKEN_TTL_MS (15 * 60 * 1000 - 30 * 1000)
+
+struct job;
+
 struct chat_discord {
     struct app *app;
     struct rest *rest;
     struct idmap dm; /* user id -> owned DM channel id string */
     struct cd_stats st;
+    struct job *callbacks; /* initial interaction answers in flight (edits may wait on them) */
 };
 
 struct job {
@@ -41,6 +48,12 @@ struct job {
     /* an interaction reply: where and what to send as a follow-up when the callback's
      * outcome is unknown (no HTTP answer); owned, NULL otherwise */
     char *fu_path, *fu_body;
+    /* an initial answer in flight: its interaction, its place in c->callbacks and the
+     * edits waiting for it (each a job with path + m) */
+    char ix_id[IX_ID_LEN];
+    struct job *next_cb, *parked;
+    /* an edit: the @original path (holds the token: never logged) */
+    char *path;
 };
 
 static struct job *job_new(struct chat_discord *c, chat_done_fn done, void *arg)
@@ -60,6 +73,7 @@ static void job_free(struct job *j)
     msg_free(&j->m);
     free(j->fu_path);
     free(j->fu_body);
+    free(j->path);
     free(j);
 }
 
@@ -206,10 +220,15 @@ static bool send_followup(struct job *j)
     return true;
 }
 
+static void release_edits(struct job *cb, bool answered);
+
 static void on_callback(void *arg, const struct rest_result *res)
 {
     struct job *j = arg;
     struct cd_stats *st = &j->c->st;
+    /* edits wait for a plain success: after a follow-up or a failure there is no
+     * @original of ours to edit */
+    release_edits(j, res->rc == 0);
     if (res->rc == BOT_EIO && res->status == 0 && j->fu_path && j->fu_body && send_followup(j)) {
         st->callback_failures++;
     } else if (res->rc) {
@@ -248,6 +267,11 @@ static int answer(struct chat_discord *c, const struct interaction *ix, const ch
     j->t0_ms = timed ? ix->received_ms : 0;
     c->st.callbacks++;
     int rc = submit_json(c, method, path, body, files, REST_F_INTERACTION, on_callback, j);
+    if (rc == 0 && timed && !ix->deferred) { /* an initial answer: edits may wait on it */
+        snprintf(j->ix_id, sizeof(j->ix_id), "%s", ix->id);
+        j->next_cb = c->callbacks;
+        c->callbacks = j;
+    }
     if (rc < 0) {
         /* the member will see "did not respond"; anything the handler stored is kept */
         log_error("chat", "could not answer interaction id=%s user=%s: %s", ix->id, ix->user_id,
@@ -309,6 +333,100 @@ static int d_defer(void *impl, struct interaction *ix)
     return rc;
 }
 
+/* ---- edits of @original ---- */
+
+static void on_edit(void *arg, const struct rest_result *res)
+{
+    struct job *j = arg;
+    if (res->rc)
+        log_warn(MOD, "edit of an interaction answer failed id=%s status=%d code=%d: %s", j->ix_id,
+                 res->status, res->discord_code, res->message);
+    finish(j, res);
+    job_free(j);
+}
+
+/* The body of an edit: the message without flags (an answer's flags are fixed when it
+ * is created; an edit may only touch SUPPRESS_EMBEDS). */
+static json_t *edit_json(const struct message *m)
+{
+    json_t *o = msg_to_json(m, NULL);
+    if (o)
+        json_object_del(o, "flags");
+    return o;
+}
+
+/* Sends edit j now (its token still valid), or fails it. j is consumed. */
+static void edit_send(struct chat_discord *c, struct job *j)
+{
+    struct rest_result r = {.rc = BOT_EIO, .message = ""};
+    if (j->t0_ms > 0 && app_mono_ms() - j->t0_ms > CD_TOKEN_TTL_MS) {
+        r.message = "the interaction's 15 minutes are over";
+    } else {
+        int rc = submit_json(c, "PATCH", j->path, edit_json(&j->m), &j->m, REST_F_INTERACTION,
+                             on_edit, j);
+        if (rc == 0)
+            return;
+        r.rc = rc;
+        r.message = "could not queue the edit";
+    }
+    log_warn(MOD, "edit of an interaction answer dropped id=%s: %s", j->ix_id, r.message);
+    finish(j, &r);
+    job_free(j);
+}
+
+/* The initial answer cb finished: unlink it and send (answered) or fail its edits. */
+static void release_edits(struct job *cb, bool answered)
+{
+    struct chat_discord *c = cb->c;
+    for (struct job **pp = &c->callbacks; *pp; pp = &(*pp)->next_cb)
+        if (*pp == cb) {
+            *pp = cb->next_cb;
+            break;
+        }
+    while (cb->parked) {
+        struct job *e = cb->parked;
+        cb->parked = e->parked;
+        e->parked = NULL;
+        if (answered) {
+            edit_send(c, e);
+            continue;
+        }
+        struct rest_result r = {.rc = BOT_EIO, .message = "the original answer failed"};
+        log_info(MOD, "edit of an interaction answer dropped id=%s: %s", e->ix_id, r.message);
+        finish(e, &r);
+        job_free(e);
+    }
+}
+
+static int d_edit_original(void *impl, const struct interaction *ix, const struct message *m,
+                           chat_done_fn done, void *arg)
+{
+    struct chat_discord *c = impl;
+    char *path = ix_path(ix, true);
+    struct job *j = path ? job_new(c, done, arg) : NULL;
+    if (!j) {
+        free(path);
+        return path ? BOT_ENOMEM : BOT_EINVAL;
+    }
+    j->path = path;
+    j->t0_ms = ix->received_ms;
+    snprintf(j->ix_id, sizeof(j->ix_id), "%s", ix->id);
+    if (msg_copy(&j->m, m) < 0) {
+        job_free(j);
+        return BOT_ENOMEM;
+    }
+    for (struct job *cb = c->callbacks; cb; cb = cb->next_cb)
+        if (strcmp(cb->ix_id, ix->id) == 0) { /* the answer is still out: wait for it */
+            struct job **tail = &cb->parked;
+            while (*tail)
+                tail = &(*tail)->parked;
+            *tail = j;
+            return 0;
+        }
+    edit_send(c, j);
+    return 0;
+}
+
 static void on_channel(void *arg, const struct rest_result *res)
 {
     struct job *j = arg;
@@ -353,6 +471,7 @@ static const struct chat_ops discord_ops = {
     .dm = d_dm,
     .reply = d_reply,
     .defer = d_defer,
+    .edit_original = d_edit_original,
     .create_channel = d_create_channel,
     .create_event = cd_create_event,
     .modify_event = cd_modify_event,

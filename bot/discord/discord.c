@@ -13,6 +13,7 @@
 #include "bot/log.h"
 #include "bot/notify.h"
 #include "config/config.h"
+#include "render/pool.h"
 #include "schedules/scheduler.h"
 
 #include <stdio.h>
@@ -210,6 +211,8 @@ static int gw_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user, 
     if (reason == LWS_CALLBACK_EVENT_WAIT_CANCELLED) {
         if (d && d->rest && rest_drain(d->rest) > 0)
             kick(d);
+        if (d && d->app->render) /* finished pictures: their edits go to REST */
+            render_pool_drain(d->app->render);
         return 0;
     }
     if (!d || (d->wsi && wsi != d->wsi && reason != LWS_CALLBACK_CLIENT_CONNECTION_ERROR))
@@ -309,7 +312,8 @@ static void on_second(lws_sorted_usec_list_t *sul)
     if (*d->app->stop && !d->stopping)
         begin_stop(d, now);
     if (d->stopping) {
-        bool idle = !d->wsi && (!d->rest || rest_pending(d->rest) == 0);
+        bool idle = !d->wsi && (!d->rest || rest_pending(d->rest) == 0) &&
+                    render_pool_pending(d->app->render) == 0;
         if (idle || now >= d->stop_deadline) {
             d->done = true;
             lws_cancel_service(d->ctx); /* suls may run before the poll: wake it */
@@ -458,6 +462,11 @@ int discord_run(struct app *app)
     app->gc = gc_new(app->store, app->chat);
     if (app->gc)
         app->chat = gc_chat(app->gc);
+    /* The render worker: pictures are drawn there; finished ones wake the loop. */
+    struct render_pool_opts ro = {.wake = wake, .wake_arg = &d};
+    app->render = render_pool_new(&ro);
+    if (!app->render)
+        log_warn(MOD, "no render worker: replies go out without pictures");
     d.started_ms = app_mono_ms();
     gw_start(d.gw, d.started_ms);
     kick(&d);
@@ -471,6 +480,10 @@ int discord_run(struct app *app)
             begin_stop(&d, app_mono_ms());
     }
     int code = d.exit_code;
+    /* pictures not yet drawn are dropped (their text replies went out long ago); the
+     * completions still run, through the group commit and the transport */
+    render_pool_free(app->render);
+    app->render = NULL;
     gc_free(app->gc); /* flushes what is held while the transport still exists */
     app->gc = NULL;
     teardown(&d);

@@ -99,6 +99,7 @@ struct fake {
     json_t *log_gw;     /* [{op, t, d}] */
     json_t *log_closes; /* [{code, t}] close frames the bot sent */
     json_t *nonces;     /* nonce -> message id */
+    json_t *answered;   /* interaction token -> true once its callback was taken */
     json_t *sched_events; /* guild id -> [scheduled event objects] (fake_events.c) */
     json_t *made_channels; /* guild id -> [channels created through REST] */
     json_t *voice_states;  /* guild id -> {user id: channel id} (/_ctl/voice) */

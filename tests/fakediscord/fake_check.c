@@ -181,8 +181,12 @@ void fake_validate(const char *method, const char *path, json_t *body, json_t *o
         check_message(body, out);
     else if (!strcmp(method, "POST") && !strncmp(path, "/interactions/", 14))
         check_callback(body, out);
-    else if (!strncmp(path, "/webhooks/", 10))
+    else if (!strncmp(path, "/webhooks/", 10)) {
         check_message(body, out);
+        size_t n = strlen(path);
+        if (!strcmp(method, "PATCH") && n > 19 && !strcmp(path + n - 19, "/messages/@original"))
+            fake_schema_check("IncomingWebhookUpdateRequestPartial", body, out);
+    }
     else if (!strcmp(method, "PUT") && strstr(path, "/commands"))
         check_commands(body, out);
     else if (!strcmp(method, "POST") && !strcmp(path, "/users/@me/channels")) {

@@ -169,6 +169,21 @@ static void route_post_message(struct fake *f, struct fake_pss *p, json_t *body,
     reply_json(p, 200, json_pack("{s:s, s:s, s:s?}", "id", id, "channel_id", chan, "nonce", nonce));
 }
 
+/* Interaction answers the fake took, by token: an edit of @original needs one. */
+static void answered_token(struct fake *f, const char *path)
+{
+    char token[400];
+    if (sscanf(path, "/interactions/%*[0-9]/%399[^/]/callback", token) == 1)
+        json_object_set_new(f->answered, token, json_true());
+}
+
+static bool original_exists(struct fake *f, const char *path)
+{
+    char token[400];
+    return sscanf(path, "/webhooks/%*[0-9]/%399[^/]/messages/@original", token) == 1 &&
+           json_object_get(f->answered, token);
+}
+
 static void route(struct fake *f, struct fake_pss *p, const char *m, const char *path, json_t *body)
 {
     char id[24];
@@ -210,7 +225,12 @@ static void route(struct fake *f, struct fake_pss *p, const char *m, const char 
     } else if (!strcmp(m, "POST") && !strncmp(path, "/interactions/", 14) && pl > 9 &&
                !strcmp(path + pl - 9, "/callback")) {
         p->status = 204;
+        answered_token(f, path);
         fake_ix_answered(f, path);
+    } else if (!strcmp(m, "PATCH") && !strncmp(path, "/webhooks/", 10) && pl > 19 &&
+               !strcmp(path + pl - 19, "/messages/@original") && !original_exists(f, path)) {
+        /* as Discord: no answer yet (or it failed), nothing to edit */
+        reply_json(p, 404, json_pack("{s:s, s:i}", "message", "Unknown Message", "code", 10008));
     } else if (!strncmp(path, "/webhooks/", 10) && (!strcmp(m, "PATCH") || !strcmp(m, "POST"))) {
         new_id(f, id);
         reply_json(p, 200, json_pack("{s:s}", "id", id));

@@ -467,6 +467,7 @@ int main(int argc, char **argv)
     f.log_closes = json_array();
     f.ix_lat_us = json_array();
     f.nonces = json_object();
+    f.answered = json_object();
     f.sched_events = json_object();
     f.made_channels = json_object();
     f.voice_states = json_object();
@@ -512,6 +513,7 @@ int main(int argc, char **argv)
     json_decref(f.ix_lat_us);
     free(f.ix_sent_us);
     json_decref(f.nonces);
+    json_decref(f.answered);
     json_decref(f.sched_events);
     json_decref(f.made_channels);
     json_decref(f.voice_states);
