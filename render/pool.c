@@ -205,11 +205,38 @@ static void draw(struct render_pool *p, struct render_job *j)
     }
 }
 
+/* After the fonts, one picture of each kind, thrown away: the first real one then
+ * finds the glyph caches, shaping results and surface memory in place. */
+static int warm_up(char *err, size_t errlen)
+{
+    int rc = render_warmup(err, errlen);
+    struct render_progress pr = {.name = "Ada Lovelace", .subtitle = "Day 1 of 70",
+                                 .n_days = 70, .n_weeks = 1, .target_min = 15,
+                                 .target_max = 20, .milestone = "Next: -"};
+    int active[7] = {1, 2, 3, 4, 5, 6, 7};
+    double rate[1] = {0.5}, median[1] = {10};
+    struct render_asm_bar ab[1] = {{2, 1, 2}};
+    struct render_session_bar sb[1] = {{"W1", 3}};
+    struct render_report rr = {.n_days = 70, .today = 7, .days_per_week = 7, .active = active,
+                               .learners = 7, .n_weeks = 1, .rate = rate, .median = median,
+                               .n_asm = 1, .asm_bars = ab, .n_sessions = 1, .sessions = sb};
+    struct render_leaderboard lb = {.n = 1, .rows = {{"Ada Lovelace", 3, 4}}};
+    struct render_png png;
+    char e2[BOT_ERR_LEN];
+    if (!rc && render_progress_png(&pr, &png, e2, sizeof(e2)) == 0)
+        render_png_free(&png);
+    if (!rc && render_report_png(&rr, &png, e2, sizeof(e2)) == 0)
+        render_png_free(&png);
+    if (!rc && render_leaderboard_png(&lb, &png, e2, sizeof(e2)) == 0)
+        render_png_free(&png);
+    return rc;
+}
+
 static void *worker(void *arg)
 {
     struct render_pool *p = arg;
     char err[BOT_ERR_LEN] = "";
-    int rc = render_warmup(err, sizeof(err));
+    int rc = warm_up(err, sizeof(err));
     pthread_mutex_lock(&p->mu);
     p->warm_rc = rc;
     snprintf(p->warm_err, sizeof(p->warm_err), "%s", err);

@@ -177,15 +177,16 @@ int render_warmup(char *err, size_t errlen)
     /* one line per script and weight at the sizes the cards use: fontconfig matches,
      * font files, shaping caches */
     static const char *const sample[] = {
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZ abcdefghijklmnopqrstuvwxyz 0123456789 %/-.,:()",
         "Ada Lovelace 0123456789 %/-", "\xe5\xb1\xb1\xe7\x94\xb0 \xe8\x8a\xb1\xe5\xad\x90",
         "\xd8\xb3\xd8\xa7\xd8\xb1\xd8\xa9 \xd7\xa9\xd7\xa8\xd7\x94", "\xf0\x9f\x8c\xb8 \xea\xb9\x80"};
-    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 200, 40);
+    static const int px[] = {11, 12, 13, 14, 15, 16, 20, 24, 26, 28, 30}; /* the cards' sizes */
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 1000, 40);
     cairo_t *cr = cairo_create(s);
     for (size_t i = 0; i < sizeof(sample) / sizeof(sample[0]); i++)
-        for (int bold = 0; bold <= 1; bold++) {
-            rd_text(cr, sample[i], 28, bold, 0, 0, 200, RD_LEFT, 0xFFFFFF);
-            rd_text(cr, sample[i], 13, bold, 0, 0, 200, RD_LEFT, 0xFFFFFF);
-        }
+        for (int bold = 0; bold <= 1; bold++)
+            for (size_t k = 0; k < sizeof(px) / sizeof(px[0]); k++)
+                rd_text(cr, sample[i], px[k], bold, 0, 0, 1000, RD_LEFT, 0xFFFFFF);
     if (cairo_status(cr) != CAIRO_STATUS_SUCCESS) {
         snprintf(err, errlen, "cairo: %s", cairo_status_to_string(cairo_status(cr)));
         rc = BOT_EIO;
@@ -203,6 +204,4 @@ void render_thread_end(void)
 void render_shutdown(void)
 {
     pango_cairo_font_map_set_default(NULL);
-    cairo_debug_reset_static_data();
-    FcFini();
 }

@@ -182,17 +182,19 @@ static void lower_charts(cairo_t *cr, const struct render_report *r)
     week_bars(cr, r, r->median, ymax, L2X, 0xE69F00, "%.1f", 1);
 }
 
-/* One bar of the third row: value v of ymax (at least 2 px, so a zero shows), the
- * figure above it and the label below when there is room. */
+/* One bar of the third row: value v of ymax (at least 2 px, so a zero shows; none
+ * for v < 0), the figure above it and the label below when there is room. */
 static void row3_bar(cairo_t *cr, int n, int i, double x0, double v, double ymax, uint32_t colour,
                      const char *above, const char *below)
 {
     double x, bw;
     slot_of(n, i, x0, &x, &bw);
     double h = RH * (v < 0 ? 0 : v > ymax ? ymax : v) / ymax;
-    rd_rgb(cr, colour);
-    cairo_rectangle(cr, floor(x), RY + RH - (h > 2 ? h : 2), ceil(bw), h > 2 ? h : 2);
-    cairo_fill(cr);
+    if (v >= 0) { /* v < 0: no figure, no bar */
+        rd_rgb(cr, colour);
+        cairo_rectangle(cr, floor(x), RY + RH - (h > 2 ? h : 2), ceil(bw), h > 2 ? h : 2);
+        cairo_fill(cr);
+    }
     double slot = (double)LW / (n > 0 ? n : 1);
     if (slot >= 28 && above)
         rd_text(cr, above, 11, false, x - 8, RY + RH - h - 15, bw + 16, RD_CENTER, INK);
@@ -203,7 +205,7 @@ static void row3_bar(cairo_t *cr, int n, int i, double x0, double v, double ymax
 static void third_row(cairo_t *cr, const struct render_report *r)
 {
     char a[32], b[32];
-    rd_text(cr, "Assessment pass rate (passed / finished attempts)", 15, true, L1X, RY - 30, LW,
+    rd_text(cr, "Assessment pass rate (passed / finished)", 15, true, L1X, RY - 30, LW,
             RD_LEFT, INK2);
     axis(cr, L1X, RY, LW, RH, 100, "%");
     for (int i = 0; i < r->n_asm; i++) {
@@ -211,7 +213,10 @@ static void third_row(cairo_t *cr, const struct render_report *r)
         double rate = q->attempts > 0 ? (double)q->passed / q->attempts : 0;
         snprintf(a, sizeof(a), "%d/%d", q->passed, q->attempts);
         snprintf(b, sizeof(b), "W%d", q->week);
-        row3_bar(cr, r->n_asm, i, L1X, rate, 1.0, ASM_COLOUR, a, b);
+        if (q->attempts > 0) /* none finished: no bar at all, not a zero */
+            row3_bar(cr, r->n_asm, i, L1X, rate, 1.0, ASM_COLOUR, a, b);
+        else
+            row3_bar(cr, r->n_asm, i, L1X, -1, 1.0, ASM_COLOUR, "-", b);
     }
     if (r->n_asm == 0)
         rd_text(cr, "No finished attempt yet.", 13, false, L1X + 10, RY + RH / 2 - 8, LW - 20,

@@ -330,10 +330,59 @@ static void test_checkin_through_discord(void **state)
     g_e.fake = g_e.bot = 0;
 }
 
+/* A picture that cannot be drawn never costs the text: the bot runs with a fontconfig
+ * configuration that has no fonts at all (FONTCONFIG_FILE), so the render worker fails
+ * every picture ("no fonts"). /progress and /leaderboard still answer with their text,
+ * no edit is ever sent, and each failure is logged. */
+static void test_picture_failure_keeps_text(void **state)
+{
+    (void)state;
+    struct e2e *ep = &g_e;
+    e2e_start_fake(ep, NULL);
+    char conf[600], cache[600];
+    snprintf(conf, sizeof(conf), "%s/no-fonts.conf", ep->dir);
+    snprintf(cache, sizeof(cache), "%s/fc-cache", ep->dir);
+    FILE *f = fopen(conf, "w");
+    assert_non_null(f);
+    fprintf(f, "<?xml version=\"1.0\"?>\n<!DOCTYPE fontconfig SYSTEM \"urn:fontconfig:fonts.dtd\">\n"
+               "<fontconfig><dir>%s/no-such-fonts</dir><cachedir>%s</cachedir></fontconfig>\n",
+            ep->dir, cache);
+    fclose(f);
+    setenv("FONTCONFIG_FILE", conf, 1);
+    setenv("COHORTBOT_FAKE_NOW", "2027-01-06T08:59:57Z", 1);
+    e2e_start_bot(ep, "{\"guild_id\":\"" GUILD "\"}");
+    unsetenv("FONTCONFIG_FILE");
+    json_decref(e2e_wait(ep, has_put, NULL, 10000));
+    start_cohort(ep);
+    slash_checkin(ep);
+    inject(ep, "1700000000000000021", 2, LEARNER, "0",
+           "{\"id\":\"4\",\"name\":\"progress\",\"type\":1}");
+    json_decref(expect_message(ep, "1700000000000000021", "Progress of <@" LEARNER ">"));
+    assert_true(e2e_wait_botlog(ep, "Progress card for interaction 1700000000000000021 not "
+                                    "drawn: no fonts",
+                                1, 20000));
+    inject(ep, "1700000000000000022", 2, LEARNER, "0",
+           "{\"id\":\"5\",\"name\":\"leaderboard\",\"type\":1}");
+    json_t *lb = callback(ep, "1700000000000000022"); /* not ephemeral: everyone sees it */
+    assert_non_null(strstr(content_of(lb), "Leaderboard"));
+    json_decref(lb);
+    assert_true(e2e_wait_botlog(ep, "Leaderboard card for interaction 1700000000000000022 not "
+                                    "drawn: no fonts",
+                                1, 20000));
+    json_t *log = e2e_log(ep);
+    assert_int_equal(e2e_count_rest(log, "PATCH", "/webhooks/", 0), 0);
+    json_decref(log);
+    assert_int_equal(e2e_stop_bot(ep), 0);
+    unsetenv("COHORTBOT_FAKE_NOW");
+    e2e_finish(ep);
+    g_e.fake = g_e.bot = 0;
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_teardown(test_checkin_through_discord, teardown),
+        cmocka_unit_test_teardown(test_picture_failure_keeps_text, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

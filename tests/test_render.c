@@ -14,7 +14,9 @@
 
 #include "bot/err.h"
 #include "bot/store.h"
+#include "bot/store_assessment.h"
 #include "bot/store_checkin.h"
+#include "bot/store_studygroup.h"
 #include "schedules/cohort.h"
 #include "render/render.h"
 #include "testutil.h"
@@ -268,6 +270,100 @@ static void test_leaderboard(void **state)
     assert_int_equal(render_leaderboard_png(&l, &png, err, sizeof(err)), BOT_EINVAL);
 }
 
+/* --- the report's third row: pass rates and attendance ------------------------- */
+
+/* Bar i reaches frac of its chart (within 4 %) and stops there. */
+static void bar_at(const struct decoded *d, const struct render_report *r, bool sessions, int i,
+                   double frac, uint32_t colour)
+{
+    int x, y;
+    double lo = frac - 0.04 > 0.005 ? frac - 0.04 : 0.005;
+    if (sessions)
+        render_report_session_probe(r, i, lo, &x, &y);
+    else
+        render_report_asm_probe(r, i, lo, &x, &y);
+    if (frac > 0 && pixel(d, x, y) != colour)
+        fail_msg("%s bar %d: no bar at %.2f (pixel %06x)", sessions ? "session" : "assessment", i,
+                 lo, pixel(d, x, y));
+    if (sessions)
+        render_report_session_probe(r, i, frac + 0.05, &x, &y);
+    else
+        render_report_asm_probe(r, i, frac + 0.05, &x, &y);
+    if (pixel(d, x, y) == colour)
+        fail_msg("%s bar %d: taller than %.2f", sessions ? "session" : "assessment", i, frac);
+}
+
+/* The pass rate of every assessment (passed / finished attempts) and the members present
+ * at every session, each bar as tall as its figure; an assessment nobody finished has
+ * no bar; a report without either has no third row (600 px). */
+static void check_rows(const unsigned char *png, size_t len, const struct render_report *r)
+{
+    struct decoded d;
+    decode(png, len, &d);
+    assert_int_equal(d.w, 1000);
+    assert_int_equal(d.h, render_report_height(r));
+    int smax = render_report_session_max(r);
+    for (int i = 0; i < r->n_asm; i++) {
+        const struct render_asm_bar *q = &r->asm_bars[i];
+        if (q->attempts == 0) {
+            int x, y;
+            render_report_asm_probe(r, i, 0.005, &x, &y);
+            assert_true(pixel(&d, x, y) != render_report_asm_colour());
+            continue;
+        }
+        bar_at(&d, r, false, i, (double)q->passed / q->attempts, render_report_asm_colour());
+    }
+    for (int i = 0; i < r->n_sessions; i++)
+        bar_at(&d, r, true, i, (double)r->sessions[i].present / smax,
+               render_report_session_colour());
+    cairo_surface_destroy(d.s);
+}
+
+static void test_report_rows(void **state)
+{
+    (void)state;
+    static int active[30];
+    static double rate[5], median[5];
+    for (int i = 0; i < 30; i++)
+        active[i] = 12 - i / 4;
+    for (int w = 0; w < 5; w++) {
+        rate[w] = 0.8 - w * 0.05;
+        median[w] = 16 - w;
+    }
+    static const struct render_asm_bar asm_bars[5] = {
+        {2, 9, 12}, {4, 3, 10}, {6, 0, 4}, {8, 0, 0}, {10, 0, 0}};
+    static const struct render_session_bar ses[8] = {{"W1", 9}, {"W1", 7}, {"W2", 8}, {"W2", 4},
+                                                     {"W3", 6}, {"W3", 0}, {"W4", 5}, {"W4", 3}};
+    struct render_report r = {.title = "Cohort report - day 30 of 70, 12 learners",
+                              .n_days = 70,
+                              .today = 30,
+                              .days_per_week = 7,
+                              .active = active,
+                              .learners = 12,
+                              .n_weeks = 5,
+                              .rate = rate,
+                              .median = median,
+                              .target_min = 15,
+                              .target_max = 20,
+                              .n_asm = 5,
+                              .asm_bars = asm_bars,
+                              .n_sessions = 8,
+                              .sessions = ses};
+    struct render_png png;
+    char err[BOT_ERR_LEN];
+    assert_int_equal(render_report_png(&r, &png, err, sizeof(err)), 0);
+    assert_true(png.len <= 200 * 1024);
+    check_rows(png.data, png.len, &r);
+    dump("report-full.png", &png);
+    render_png_free(&png);
+    r.n_asm = r.n_sessions = 0; /* neither feature has data: no third row */
+    assert_int_equal(render_report_png(&r, &png, err, sizeof(err)), 0);
+    check_rows(png.data, png.len, &r);
+    render_png_free(&png);
+    r.n_sessions = RENDER_REPORT_MAX_SESSIONS + 1;
+    assert_int_equal(render_report_png(&r, &png, err, sizeof(err)), BOT_EINVAL);
+}
+
 /* --- the CLI on a real database ------------------------------------------------ */
 
 #define GUILD "1000000000000000001"
@@ -405,6 +501,100 @@ static void test_cli_from_db(void **state)
     tu_run_free(&r);
 }
 
+/* `render report` on a real database with assessment attempts (bot/store_assessment)
+ * and study-group sessions with voice time (bot/store_studygroup): the pass rate bars
+ * are passed / finished attempts per assessment of the curriculum, the session bars the
+ * members present (at least 10 minutes in the voice channel during the session). */
+static void add_attempt(struct store *s, int64_t cohort, const char *user, int week, bool passed)
+{
+    struct store_attempt a;
+    memset(&a, 0, sizeof(a));
+    a.cohort_id = cohort;
+    snprintf(a.user_id, sizeof(a.user_id), "%s", user);
+    a.week = week;
+    a.seed = 7;
+    snprintf(a.plan, sizeof(a.plan), "q01 q02");
+    a.n_questions = 2;
+    a.pass_percent = 80;
+    snprintf(a.bank_hash, sizeof(a.bank_hash), "00");
+    a.started_at = START + 86400;
+    a.deadline = a.started_at + 3600;
+    assert_int_equal(store_asm_create(s, &a), 0);
+    assert_int_equal(store_asm_close(s, a.id, 1 /* done */, passed, a.started_at + 600), 0);
+}
+
+static void add_session(struct store *s, int64_t cohort, const char *key, const char *event_id,
+                        int64_t start)
+{
+    struct sg_event e = {.start = start, .end = start + 2 * 3600, .state = SG_EV_COMPLETED};
+    snprintf(e.key, sizeof(e.key), "%s", key);
+    snprintf(e.event_id, sizeof(e.event_id), "%s", event_id);
+    snprintf(e.channel_id, sizeof(e.channel_id), "7000000000000000001");
+    assert_int_equal(store_sg_event_put(s, cohort, &e, e.channel_id, start - 86400), 0);
+}
+
+static void voice(struct store *s, const char *user, int64_t from, int64_t to)
+{
+    assert_int_equal(store_sg_voice_join(s, GUILD, user, "7000000000000000001", from), 0);
+    assert_int_equal(store_sg_voice_leave(s, GUILD, user, to), 0);
+}
+
+static void test_cli_report_rows(void **state)
+{
+    (void)state;
+    char db[300], out[300];
+    tu_path(db, sizeof(db), "rows.db");
+    tu_path(out, sizeof(out), "rows.png");
+    struct store *s;
+    char err[BOT_ERR_LEN];
+    assert_int_equal(store_open(db, &s, err, sizeof(err)), 0);
+    struct cohort co = {0};
+    snprintf(co.guild_id, sizeof(co.guild_id), GUILD);
+    snprintf(co.curriculum, sizeof(co.curriculum), "data-engineer");
+    snprintf(co.start_date, sizeof(co.start_date), "2026-03-02");
+    snprintf(co.timezone, sizeof(co.timezone), "UTC");
+    snprintf(co.post_time, sizeof(co.post_time), "09:00");
+    assert_int_equal(store_cohort_put(s, &co, START), 0);
+    static const char *const users[3] = {USER, USER2, "503000000000000003"};
+    for (int i = 0; i < 3; i++)
+        put_ck_as(s, users[i], co.id, 1, START + 3600, 2);
+    /* week 2: 3 finished attempts, 2 passed; week 4: 1, none passed; 6, 8, 10: none */
+    add_attempt(s, co.id, USER, 2, true);
+    add_attempt(s, co.id, USER2, 2, false);
+    add_attempt(s, co.id, USER2, 2, true); /* a retake */
+    add_attempt(s, co.id, users[2], 4, false);
+    /* two sessions: the first with 2 present (the third member stayed 5 minutes), the
+     * second with 1 (joins add up: 6 + 6 minutes) */
+    int64_t s1 = START + 86400 + 20 * 3600, s2 = START + 3 * 86400 + 20 * 3600;
+    add_session(s, co.id, "data-foundations/1", "9000000000000000001", s1);
+    add_session(s, co.id, "data-foundations/2", "9000000000000000002", s2);
+    voice(s, USER, s1 + 300, s1 + 3600);
+    voice(s, USER2, s1 + 600, s1 + 1800);
+    voice(s, users[2], s1, s1 + 300);
+    voice(s, USER2, s2, s2 + 360);
+    voice(s, USER2, s2 + 900, s2 + 1260);
+    store_close(s);
+    char at[32];
+    snprintf(at, sizeof(at), "%lld", (long long)(START + 11 * 86400 + 8 * 3600)); /* day 12 */
+    const char *argv[] = {tu_bin(), "render", "report", "--db", db, "--out", out, "--at", at, NULL};
+    struct tu_run r;
+    tu_run(argv, NULL, NULL, 60000, &r);
+    if (r.status != 0)
+        fail_msg("render report exited %d: %s", r.status, r.err);
+    assert_non_null(strstr(r.out, "1000x820 PNG"));
+    tu_run_free(&r);
+    size_t len = 0;
+    char *png = tu_read(out, &len);
+    assert_non_null(png);
+    static const struct render_asm_bar want_asm[5] = {
+        {2, 2, 3}, {4, 0, 1}, {6, 0, 0}, {8, 0, 0}, {10, 0, 0}};
+    static const struct render_session_bar want_ses[2] = {{"W1", 2}, {"W1", 1}};
+    struct render_report rr = {.n_days = 70, .n_asm = 5, .asm_bars = want_asm, .n_sessions = 2,
+                               .sessions = want_ses};
+    check_rows((unsigned char *)png, len, &rr);
+    free(png);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -416,6 +606,8 @@ int main(void)
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_cli_from_db),
         cmocka_unit_test(test_leaderboard),
+        cmocka_unit_test(test_report_rows),
+        cmocka_unit_test(test_cli_report_rows),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     render_shutdown();
