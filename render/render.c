@@ -204,4 +204,11 @@ void render_thread_end(void)
 void render_shutdown(void)
 {
     pango_cairo_font_map_set_default(NULL);
+    /* pango starts fontconfig from a GTask whose completion waits in GLib's default main
+     * context (nobody runs one here) and holds the first font map until it is
+     * dispatched: dispatch it, so every font map is gone before fontconfig's caches */
+    while (g_main_context_iteration(NULL, FALSE))
+        ;
+    cairo_debug_reset_static_data();
+    FcFini();
 }
