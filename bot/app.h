@@ -27,9 +27,9 @@ struct app {
     struct guilds *guilds;
     struct sched *sched;
     struct chat chat;
-    struct gc *gc;               /* group commit of acknowledged writes (Discord mode), or NULL */
-    struct render_pool *render;  /* the render worker (render/pool.h) of the running mode, or NULL */
-    int64_t clock_offset;        /* added to the wall clock (COHORTBOT_CLOCK_OFFSET, tests) */
+    struct gc *gc;              /* group commit of acknowledged writes (Discord mode), or NULL */
+    struct render_pool *render; /* the render worker (render/pool.h) of the running mode, or NULL */
+    int64_t clock_offset;       /* added to the wall clock (COHORTBOT_CLOCK_OFFSET, tests) */
     volatile sig_atomic_t *stop; /* set by SIGINT/SIGTERM */
     bool console;
     int exit_code; /* set by a fatal condition (e.g. 2 = bad token) */

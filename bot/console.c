@@ -166,11 +166,10 @@ static void print_event(struct console *c, const char *what, const char *event_i
         snprintf(when, sizeof(when), " %04d-%02d-%02dT%02d:%02dZ", u.year, u.month, u.day, u.hour,
                  u.minute);
     }
-    const char *ch = ev && ev->channel_id ? guilds_channel_name(c->app->guilds, ev->channel_id)
-                                          : NULL;
-    fprintf(c->out, "== event %s %s ==%s%s%s%s%s\n", what, event_id,
-            ev && ev->name ? " " : "", ev && ev->name ? ev->name : "", when, ch ? " in #" : "",
-            ch ? ch : "");
+    const char *ch =
+        ev && ev->channel_id ? guilds_channel_name(c->app->guilds, ev->channel_id) : NULL;
+    fprintf(c->out, "== event %s %s ==%s%s%s%s%s\n", what, event_id, ev && ev->name ? " " : "",
+            ev && ev->name ? ev->name : "", when, ch ? " in #" : "", ch ? ch : "");
     if (ev && ev->status)
         fprintf(c->out, "status %d\n", ev->status);
     fflush(c->out);
@@ -202,8 +201,8 @@ static int c_modify_event(void *impl, const char *guild_id, const char *event_id
     return 0;
 }
 
-static int c_delete_event(void *impl, const char *guild_id, const char *event_id,
-                          chat_done_fn done, void *arg)
+static int c_delete_event(void *impl, const char *guild_id, const char *event_id, chat_done_fn done,
+                          void *arg)
 {
     struct console *c = impl;
     (void)guild_id;

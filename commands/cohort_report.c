@@ -183,8 +183,8 @@ static int chart_assessments(struct cmd_ctx *c, const struct ck_who *w, struct c
 static int chart_sessions(struct cmd_ctx *c, const struct ck_who *w, struct chart *ch)
 {
     int n = 0;
-    int rc = studygroup_attendance(c, &w->cohort, ch->sessions, ch->labels, RENDER_REPORT_MAX_SESSIONS,
-                                   &n);
+    int rc = studygroup_attendance(c, &w->cohort, ch->sessions, ch->labels,
+                                   RENDER_REPORT_MAX_SESSIONS, &n);
     ch->rr.n_sessions = rc ? 0 : n;
     ch->rr.sessions = ch->sessions;
     return rc;
@@ -201,8 +201,9 @@ static int chart_fill(struct cmd_ctx *c, struct rp *r, const struct ck_who *w, i
         return BOT_ENOMEM;
     chart_weeks(r, &w->plan, upto, n_weeks, ch->rate, ch->median, scratch);
     free(scratch);
-    snprintf(ch->title, sizeof(ch->title), "Cohort report - started %s, day %d of %d, %zu learner%s",
-             w->cohort.start_date, upto, w->plan.n_days, r->n, r->n == 1 ? "" : "s");
+    snprintf(ch->title, sizeof(ch->title),
+             "Cohort report - started %s, day %d of %d, %zu learner%s", w->cohort.start_date, upto,
+             w->plan.n_days, r->n, r->n == 1 ? "" : "s");
     ch->rr = (struct render_report){
         .title = ch->title,
         .n_days = w->plan.n_days,

@@ -152,9 +152,8 @@ void pic_start(struct app *app, const struct interaction *ix, const struct messa
     if (!rc)
         rc = render_pool_submit(app->render, req->job, on_drawn, p);
     if (rc) {
-        log_warn(MOD, "%s for interaction %s not drawn: %s; the text reply went alone",
-                 req->title, ix->id,
-                 rc == BOT_EFULL ? "the render queue is full" : bot_strerror(rc));
+        log_warn(MOD, "%s for interaction %s not drawn: %s; the text reply went alone", req->title,
+                 ix->id, rc == BOT_EFULL ? "the render queue is full" : bot_strerror(rc));
         pic_free(p);
         pic_drop(req);
         return;

@@ -92,7 +92,9 @@ static int progress_run(struct cmd_ctx *c, const struct cmd_args *a)
     if (asm_line.len && proj_line.len)
         buf_printf(&asm_line, "; %s", buf_str(&proj_line));
     want_card(c, &w, &st, target, self,
-              asm_line.len ? buf_str(&asm_line) : proj_line.len ? buf_str(&proj_line) : NULL);
+              asm_line.len    ? buf_str(&asm_line)
+              : proj_line.len ? buf_str(&proj_line)
+                              : NULL);
     buf_free(&asm_line);
     buf_free(&proj_line);
     return 0;

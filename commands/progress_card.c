@@ -137,8 +137,8 @@ int progress_card_png(struct cmd_ctx *c, const struct ck_who *w, const struct ck
 }
 
 struct render_job *progress_card_job(struct cmd_ctx *c, const struct ck_who *w,
-                                     const struct ck_stats *st, const char *name,
-                                     const char *extra, char *err, size_t errlen)
+                                     const struct ck_stats *st, const char *name, const char *extra,
+                                     char *err, size_t errlen)
 {
     struct render_progress p;
     struct card_text t;

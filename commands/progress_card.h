@@ -25,8 +25,8 @@ int progress_card_input(struct cmd_ctx *c, const struct ck_who *w, const struct 
 /* The same card as a render job for the render worker (render/pool.h), or NULL with
  * the reason in err. */
 struct render_job *progress_card_job(struct cmd_ctx *c, const struct ck_who *w,
-                                     const struct ck_stats *st, const char *name,
-                                     const char *extra, char *err, size_t errlen);
+                                     const struct ck_stats *st, const char *name, const char *extra,
+                                     char *err, size_t errlen);
 
 /* cohortbot render progress --user ID --db FILE --out FILE.png [--guild ID]
  * [--config FILE] [--at UNIX_SECONDS]. Returns the exit code. */

@@ -128,7 +128,8 @@ struct render_job *render_job_report(const struct render_report *r)
     *c = *r;
     c->title = keep(j, r->title);
     /* copies never read past the maxima: a count over one fails render_report_png */
-    size_t nd = clamp(r->today, RENDER_REPORT_MAX_DAYS), nw = clamp(r->n_weeks, RENDER_REPORT_MAX_WEEKS);
+    size_t nd = clamp(r->today, RENDER_REPORT_MAX_DAYS),
+           nw = clamp(r->n_weeks, RENDER_REPORT_MAX_WEEKS);
     c->active = j->active = dup_array(j, r->active, nd, sizeof(int));
     c->rate = j->rate = dup_array(j, r->rate, nw, sizeof(double));
     c->median = j->median = dup_array(j, r->median, nw, sizeof(double));
@@ -210,16 +211,29 @@ static void draw(struct render_pool *p, struct render_job *j)
 static int warm_up(char *err, size_t errlen)
 {
     int rc = render_warmup(err, errlen);
-    struct render_progress pr = {.name = "Ada Lovelace", .subtitle = "Day 1 of 70",
-                                 .n_days = 70, .n_weeks = 1, .target_min = 15,
-                                 .target_max = 20, .milestone = "Next: -"};
+    struct render_progress pr = {.name = "Ada Lovelace",
+                                 .subtitle = "Day 1 of 70",
+                                 .n_days = 70,
+                                 .n_weeks = 1,
+                                 .target_min = 15,
+                                 .target_max = 20,
+                                 .milestone = "Next: -"};
     int active[7] = {1, 2, 3, 4, 5, 6, 7};
     double rate[1] = {0.5}, median[1] = {10};
     struct render_asm_bar ab[1] = {{2, 1, 2}};
     struct render_session_bar sb[1] = {{"W1", 3}};
-    struct render_report rr = {.n_days = 70, .today = 7, .days_per_week = 7, .active = active,
-                               .learners = 7, .n_weeks = 1, .rate = rate, .median = median,
-                               .n_asm = 1, .asm_bars = ab, .n_sessions = 1, .sessions = sb};
+    struct render_report rr = {.n_days = 70,
+                               .today = 7,
+                               .days_per_week = 7,
+                               .active = active,
+                               .learners = 7,
+                               .n_weeks = 1,
+                               .rate = rate,
+                               .median = median,
+                               .n_asm = 1,
+                               .asm_bars = ab,
+                               .n_sessions = 1,
+                               .sessions = sb};
     struct render_leaderboard lb = {.n = 1, .rows = {{"Ada Lovelace", 3, 4}}};
     struct render_png png;
     char e2[BOT_ERR_LEN];

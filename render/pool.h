@@ -55,8 +55,7 @@ struct render_pool *render_pool_new(const struct render_pool_opts *o);
 void render_pool_free(struct render_pool *p);
 /* Queues j (ownership passes to the pool) with its completion. 0, or BOT_EFULL when
  * queue_max jobs are queued, drawing or waiting to be drained (the caller keeps j). */
-int render_pool_submit(struct render_pool *p, struct render_job *j, render_done_fn done,
-                       void *arg);
+int render_pool_submit(struct render_pool *p, struct render_job *j, render_done_fn done, void *arg);
 /* Runs the completions of finished jobs (loop thread). Returns how many. */
 int render_pool_drain(struct render_pool *p);
 /* Jobs queued, drawing or finished but not drained. */

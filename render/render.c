@@ -179,7 +179,8 @@ int render_warmup(char *err, size_t errlen)
     static const char *const sample[] = {
         "ABCDEFGHIJKLMNOPQRSTUVWXYZ abcdefghijklmnopqrstuvwxyz 0123456789 %/-.,:()",
         "Ada Lovelace 0123456789 %/-", "\xe5\xb1\xb1\xe7\x94\xb0 \xe8\x8a\xb1\xe5\xad\x90",
-        "\xd8\xb3\xd8\xa7\xd8\xb1\xd8\xa9 \xd7\xa9\xd7\xa8\xd7\x94", "\xf0\x9f\x8c\xb8 \xea\xb9\x80"};
+        "\xd8\xb3\xd8\xa7\xd8\xb1\xd8\xa9 \xd7\xa9\xd7\xa8\xd7\x94",
+        "\xf0\x9f\x8c\xb8 \xea\xb9\x80"};
     static const int px[] = {11, 12, 13, 14, 15, 16, 20, 24, 26, 28, 30}; /* the cards' sizes */
     cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 1000, 40);
     cairo_t *cr = cairo_create(s);

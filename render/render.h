@@ -113,8 +113,7 @@ uint32_t render_report_bar_colour(void);
  * rates: 1.0 = 100 %; sessions: 1.0 = render_report_session_max), the bars' colours,
  * and the sessions chart's scale. */
 void render_report_asm_probe(const struct render_report *r, int i, double frac, int *x, int *y);
-void render_report_session_probe(const struct render_report *r, int i, double frac, int *x,
-                                 int *y);
+void render_report_session_probe(const struct render_report *r, int i, double frac, int *x, int *y);
 uint32_t render_report_asm_colour(void);
 uint32_t render_report_session_colour(void);
 int render_report_session_max(const struct render_report *r);

@@ -82,8 +82,7 @@ void render_report_asm_probe(const struct render_report *r, int i, double frac, 
     probe(r->n_asm, i, L1X, frac, x, y);
 }
 
-void render_report_session_probe(const struct render_report *r, int i, double frac, int *x,
-                                 int *y)
+void render_report_session_probe(const struct render_report *r, int i, double frac, int *x, int *y)
 {
     probe(r->n_sessions, i, L2X, frac, x, y);
 }
@@ -205,8 +204,8 @@ static void row3_bar(cairo_t *cr, int n, int i, double x0, double v, double ymax
 static void third_row(cairo_t *cr, const struct render_report *r)
 {
     char a[32], b[32];
-    rd_text(cr, "Assessment pass rate (passed / finished)", 15, true, L1X, RY - 30, LW,
-            RD_LEFT, INK2);
+    rd_text(cr, "Assessment pass rate (passed / finished)", 15, true, L1X, RY - 30, LW, RD_LEFT,
+            INK2);
     axis(cr, L1X, RY, LW, RH, 100, "%");
     for (int i = 0; i < r->n_asm; i++) {
         const struct render_asm_bar *q = &r->asm_bars[i];
@@ -222,8 +221,7 @@ static void third_row(cairo_t *cr, const struct render_report *r)
         rd_text(cr, "No finished attempt yet.", 13, false, L1X + 10, RY + RH / 2 - 8, LW - 20,
                 RD_LEFT, INK2);
     int ymax = render_report_session_max(r);
-    rd_text(cr, "Study-group sessions: members present", 15, true, L2X, RY - 30, LW, RD_LEFT,
-            INK2);
+    rd_text(cr, "Study-group sessions: members present", 15, true, L2X, RY - 30, LW, RD_LEFT, INK2);
     axis(cr, L2X, RY, LW, RH, ymax, "");
     for (int i = 0; i < r->n_sessions; i++) {
         snprintf(a, sizeof(a), "%d", r->sessions[i].present);
@@ -231,8 +229,8 @@ static void third_row(cairo_t *cr, const struct render_report *r)
                  r->sessions[i].label);
     }
     if (r->n_sessions == 0)
-        rd_text(cr, "No session held yet.", 13, false, L2X + 10, RY + RH / 2 - 8, LW - 20,
-                RD_LEFT, INK2);
+        rd_text(cr, "No session held yet.", 13, false, L2X + 10, RY + RH / 2 - 8, LW - 20, RD_LEFT,
+                INK2);
 }
 
 static int check(const struct render_report *r, char *err, size_t errlen)

@@ -129,6 +129,16 @@ static void test_session(void **state)
     assert_true(you_at == NULL || you_at > lb_end); /* opted out: not listed */
     expect(out, &p, "Deleted: 2 rows");             /* check-in + settings */
     expect(out, &p, "0 of 4 elapsed days done");
+    /* the pictures follow their replies (drawn on the render worker), each named by a
+     * line once its file is written beside the database */
+    assert_non_null(strstr(out, "-- (reply updated) --\nProgress card (1000x500 PNG, "));
+    assert_non_null(strstr(out, "-- (reply updated) --\nLeaderboard card (1000x500 PNG, "));
+    char png[300];
+    snprintf(png, sizeof(png), "%.*s/progress-%s.png", (int)(strrchr(db, '/') - db), db, you);
+    const char *named = strstr(out, png);
+    if (!named)
+        fail_msg("no line names %s", png);
+    assert_int_equal(access(png, R_OK), 0);
     free(out);
 
     /* the export: you's two check-ins, bob's are gone */

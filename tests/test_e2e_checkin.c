@@ -273,8 +273,8 @@ static void progress_card(struct e2e *e)
                 json_integer_value(json_object_get(c, "t")));
     assert_true(json_is_true(json_object_get(r, "multipart")));
     json_t *body = json_object_get(r, "body");
-    assert_non_null(strstr(json_string_value(json_object_get(body, "content")),
-                           "Progress of <@" LEARNER ">"));
+    assert_non_null(
+        strstr(json_string_value(json_object_get(body, "content")), "Progress of <@" LEARNER ">"));
     assert_null(json_object_get(body, "flags")); /* an edit leaves the flags alone */
     json_t *embeds = json_object_get(body, "embeds");
     json_t *img = json_object_get(json_array_get(embeds, json_array_size(embeds) - 1), "image");
@@ -344,8 +344,9 @@ static void test_picture_failure_keeps_text(void **state)
     snprintf(cache, sizeof(cache), "%s/fc-cache", ep->dir);
     FILE *f = fopen(conf, "w");
     assert_non_null(f);
-    fprintf(f, "<?xml version=\"1.0\"?>\n<!DOCTYPE fontconfig SYSTEM \"urn:fontconfig:fonts.dtd\">\n"
-               "<fontconfig><dir>%s/no-such-fonts</dir><cachedir>%s</cachedir></fontconfig>\n",
+    fprintf(f,
+            "<?xml version=\"1.0\"?>\n<!DOCTYPE fontconfig SYSTEM \"urn:fontconfig:fonts.dtd\">\n"
+            "<fontconfig><dir>%s/no-such-fonts</dir><cachedir>%s</cachedir></fontconfig>\n",
             ep->dir, cache);
     fclose(f);
     setenv("FONTCONFIG_FILE", conf, 1);
@@ -358,16 +359,18 @@ static void test_picture_failure_keeps_text(void **state)
     inject(ep, "1700000000000000021", 2, LEARNER, "0",
            "{\"id\":\"4\",\"name\":\"progress\",\"type\":1}");
     json_decref(expect_message(ep, "1700000000000000021", "Progress of <@" LEARNER ">"));
-    assert_true(e2e_wait_botlog(ep, "Progress card for interaction 1700000000000000021 not "
-                                    "drawn: no fonts",
+    assert_true(e2e_wait_botlog(ep,
+                                "Progress card for interaction 1700000000000000021 not "
+                                "drawn: no fonts",
                                 1, 20000));
     inject(ep, "1700000000000000022", 2, LEARNER, "0",
            "{\"id\":\"5\",\"name\":\"leaderboard\",\"type\":1}");
     json_t *lb = callback(ep, "1700000000000000022"); /* not ephemeral: everyone sees it */
     assert_non_null(strstr(content_of(lb), "Leaderboard"));
     json_decref(lb);
-    assert_true(e2e_wait_botlog(ep, "Leaderboard card for interaction 1700000000000000022 not "
-                                    "drawn: no fonts",
+    assert_true(e2e_wait_botlog(ep,
+                                "Leaderboard card for interaction 1700000000000000022 not "
+                                "drawn: no fonts",
                                 1, 20000));
     json_t *log = e2e_log(ep);
     assert_int_equal(e2e_count_rest(log, "PATCH", "/webhooks/", 0), 0);

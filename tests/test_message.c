@@ -889,7 +889,8 @@ static void test_render_text(void **state)
 }
 
 /* Two attachments (a CSV and a chart) go as files[0] and files[1], listed in
- * attachments with ids "0" and "1" (snowflake strings, as the spec types them); a third is refused; copies keep both. */
+ * attachments with ids "0" and "1" (snowflake strings, as the spec types them); a third is refused;
+ * copies keep both. */
 static void test_two_files(void **state)
 {
     (void)state;

@@ -589,8 +589,8 @@ static void test_cli_report_rows(void **state)
     static const struct render_asm_bar want_asm[5] = {
         {2, 2, 3}, {4, 0, 1}, {6, 0, 0}, {8, 0, 0}, {10, 0, 0}};
     static const struct render_session_bar want_ses[2] = {{"W1", 2}, {"W1", 1}};
-    struct render_report rr = {.n_days = 70, .n_asm = 5, .asm_bars = want_asm, .n_sessions = 2,
-                               .sessions = want_ses};
+    struct render_report rr = {
+        .n_days = 70, .n_asm = 5, .asm_bars = want_asm, .n_sessions = 2, .sessions = want_ses};
     check_rows((unsigned char *)png, len, &rr);
     free(png);
 }

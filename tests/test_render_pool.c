@@ -117,8 +117,8 @@ static void test_kinds_and_copies(void **state)
     int active[70];
     for (int d = 0; d < 70; d++)
         active[d] = d % 2 ? 0 : 4; /* bars on odd days only */
-    struct render_report rr = {.n_days = 70, .today = 70, .days_per_week = 7, .active = active,
-                               .learners = 4};
+    struct render_report rr = {
+        .n_days = 70, .today = 70, .days_per_week = 7, .active = active, .learners = 4};
     struct render_leaderboard lb = {.n = 1, .rows = {{name, 5, 9}}};
     struct render_job *j1 = render_job_progress(&pr), *j2 = render_job_report(&rr),
                       *j3 = render_job_leaderboard(&lb);

@@ -186,8 +186,7 @@ void fake_validate(const char *method, const char *path, json_t *body, json_t *o
         size_t n = strlen(path);
         if (!strcmp(method, "PATCH") && n > 19 && !strcmp(path + n - 19, "/messages/@original"))
             fake_schema_check("IncomingWebhookUpdateRequestPartial", body, out);
-    }
-    else if (!strcmp(method, "PUT") && strstr(path, "/commands"))
+    } else if (!strcmp(method, "PUT") && strstr(path, "/commands"))
         check_commands(body, out);
     else if (!strcmp(method, "POST") && !strcmp(path, "/users/@me/channels")) {
         const char *rid = json_string_value(json_object_get(body, "recipient_id"));
