@@ -1,6 +1,8 @@
 /* render.h - pictures drawn with cairo + pango into PNG bytes in memory: the /progress
- * card. A leaf module: plain input structs (no SQL, no Discord, no clock), one call per
- * image. Any thread (each call makes its own surface; pango's default font map is per
+ * card, the /cohort report charts, the /leaderboard card. A leaf module: plain input
+ * structs (no SQL, no Discord, no clock), one call per image. Any thread, but never the
+ * bot's loop thread: the bot draws on its render worker (render/pool.h); the CLI on its
+ * main thread (each call makes its own surface; pango's default font map is per
  * thread). The caller owns the input; the PNG in struct render_png belongs to the
  * caller after a successful call (render_png_free). */
 #ifndef COHORT_RENDER_H

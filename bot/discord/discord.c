@@ -1,7 +1,7 @@
 /* discord.c - Discord mode (discord.h): the lws context and loop, the gateway client
- * socket feeding the gw_ state machine, the REST worker and its drain, the 1 s tick
- * (stop flag, scheduler), the health endpoint. Loop thread only, except the REST
- * wake hook (lws_cancel_service, safe from any thread). */
+ * socket feeding the gw_ state machine, the REST worker and the render worker and their
+ * drains, the 1 s tick (stop flag, scheduler), the health endpoint. Loop thread only,
+ * except the two workers' wake hook (lws_cancel_service, safe from any thread). */
 #include "bot/discord/discord.h"
 #include "bot/gcommit.h"
 #include "bot/app.h"
