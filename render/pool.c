@@ -44,6 +44,7 @@ struct render_pool {
     void *wake_arg;
     int warm_rc;
     char warm_err[BOT_ERR_LEN];
+    struct render_pool_stats st;
 };
 
 static int64_t mono_us(void)
@@ -273,6 +274,11 @@ static void *worker(void *arg)
         j->end_us = mono_us();
         pthread_mutex_lock(&p->mu);
         p->busy = false;
+        if (j->rc)
+            p->st.failed++;
+        else
+            p->st.drawn++;
+        p->st.draw_us += (uint64_t)(j->end_us - j->start_us);
         if (p->d_tail)
             p->d_tail->next = j;
         else
@@ -364,9 +370,22 @@ int render_pool_submit(struct render_pool *p, struct render_job *j, render_done_
         p->q_tail = j;
         p->count++;
         pthread_cond_signal(&p->cv);
+    } else {
+        p->st.refused++;
     }
     pthread_mutex_unlock(&p->mu);
     return rc;
+}
+
+void render_pool_get_stats(struct render_pool *p, struct render_pool_stats *out)
+{
+    memset(out, 0, sizeof(*out));
+    if (!p)
+        return;
+    pthread_mutex_lock(&p->mu);
+    *out = p->st;
+    out->pending = p->count;
+    pthread_mutex_unlock(&p->mu);
 }
 
 int render_pool_drain(struct render_pool *p)

@@ -60,6 +60,14 @@ int render_pool_submit(struct render_pool *p, struct render_job *j, render_done_
 int render_pool_drain(struct render_pool *p);
 /* Jobs queued, drawing or finished but not drained. */
 int render_pool_pending(struct render_pool *p);
+/* Counters since the start (for /metrics): jobs drawn, failed (drawing refused or went
+ * wrong), refused (queue full), and the worker's drawing time in all. */
+struct render_pool_stats {
+    uint64_t drawn, failed, refused;
+    uint64_t draw_us;
+    int pending;
+};
+void render_pool_get_stats(struct render_pool *p, struct render_pool_stats *out);
 /* Blocks until the worker is idle (nothing queued or drawing) or timeout_ms passed;
  * true when idle. For shutdown and benchmarks, never on a live loop. */
 bool render_pool_wait_idle(struct render_pool *p, int timeout_ms);

@@ -15,6 +15,8 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include <curl/curl.h>
+
 #include "bot/buf.h"
 #include "e2e.h"
 
@@ -295,7 +297,40 @@ static void progress_card(struct e2e *e)
     assert_false(e2e_botlog_has(e, "itok-1700000000000000008")); /* tokens are never logged */
 }
 
+static size_t grab(char *p, size_t sz, size_t n, void *arg)
+{
+    char *out = arg;
+    size_t have = strlen(out), add = sz * n;
+    if (have + add >= 65536)
+        add = 65535 - have;
+    memcpy(out + have, p, add);
+    out[have + add] = '\0';
+    return sz * n;
+}
+
+/* The bot's /metrics (http_port) into out (64 KiB). */
+static void metrics(int port, char *out)
+{
+    char url[96];
+    snprintf(url, sizeof(url), "http://127.0.0.1:%d/metrics", port);
+    out[0] = '\0';
+    CURL *c = curl_easy_init();
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, grab);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, out);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, 5L);
+    assert_int_equal(curl_easy_perform(c), CURLE_OK);
+    curl_easy_cleanup(c);
+}
+
+static void want_metric(const char *body, const char *line)
+{
+    if (!strstr(body, line))
+        fail_msg("/metrics has no \"%s\"", line);
+}
+
 static struct e2e g_e;
+static char g_metrics[65536];
 
 /* After a failed assertion: stop the bot and the fake so nothing outlives the test. */
 static int teardown(void **state)
@@ -316,7 +351,10 @@ static void test_checkin_through_discord(void **state)
     struct e2e *ep = &g_e;
     e2e_start_fake(ep, NULL);
     setenv("COHORTBOT_FAKE_NOW", "2027-01-06T08:59:57Z", 1);
-    e2e_start_bot(ep, "{\"guild_id\":\"" GUILD "\"}");
+    int hport = e2e_free_port();
+    char cfg[96];
+    snprintf(cfg, sizeof(cfg), "{\"guild_id\":\"" GUILD "\",\"http_port\":%d}", hport);
+    e2e_start_bot(ep, cfg);
     json_decref(e2e_wait(ep, has_put, NULL, 10000));
     start_cohort(ep);
     slash_checkin(ep);
@@ -324,6 +362,11 @@ static void test_checkin_through_discord(void **state)
     autocomplete(ep);
     refusal(ep);
     progress_card(ep);
+    metrics(hport, g_metrics);
+    want_metric(g_metrics, "cohortbot_pictures_total{result=\"drawn\"} 1\n");
+    want_metric(g_metrics, "cohortbot_pictures_total{result=\"failed\"} 0\n");
+    want_metric(g_metrics, "cohortbot_interaction_edits_total{result=\"ok\"} 1\n");
+    want_metric(g_metrics, "cohortbot_picture_queue 0\n");
     assert_int_equal(e2e_stop_bot(ep), 0);
     unsetenv("COHORTBOT_FAKE_NOW");
     e2e_finish(ep); /* asserts no callback broke Discord's limits */
@@ -351,7 +394,10 @@ static void test_picture_failure_keeps_text(void **state)
     fclose(f);
     setenv("FONTCONFIG_FILE", conf, 1);
     setenv("COHORTBOT_FAKE_NOW", "2027-01-06T08:59:57Z", 1);
-    e2e_start_bot(ep, "{\"guild_id\":\"" GUILD "\"}");
+    int hport = e2e_free_port();
+    char cfg[96];
+    snprintf(cfg, sizeof(cfg), "{\"guild_id\":\"" GUILD "\",\"http_port\":%d}", hport);
+    e2e_start_bot(ep, cfg);
     unsetenv("FONTCONFIG_FILE");
     json_decref(e2e_wait(ep, has_put, NULL, 10000));
     start_cohort(ep);
@@ -375,6 +421,10 @@ static void test_picture_failure_keeps_text(void **state)
     json_t *log = e2e_log(ep);
     assert_int_equal(e2e_count_rest(log, "PATCH", "/webhooks/", 0), 0);
     json_decref(log);
+    metrics(hport, g_metrics);
+    want_metric(g_metrics, "cohortbot_pictures_total{result=\"drawn\"} 0\n");
+    want_metric(g_metrics, "cohortbot_pictures_total{result=\"failed\"} 2\n");
+    want_metric(g_metrics, "cohortbot_interaction_edits_total{result=\"ok\"} 0\n");
     assert_int_equal(e2e_stop_bot(ep), 0);
     unsetenv("COHORTBOT_FAKE_NOW");
     e2e_finish(ep);

@@ -339,6 +339,8 @@ static void on_edit(void *arg, const struct rest_result *res)
 {
     struct job *j = arg;
     if (res->rc)
+        j->c->st.edit_failures++;
+    if (res->rc)
         log_warn(MOD, "edit of an interaction answer failed id=%s status=%d code=%d: %s", j->ix_id,
                  res->status, res->discord_code, res->message);
     finish(j, res);
@@ -370,6 +372,7 @@ static void edit_send(struct chat_discord *c, struct job *j)
         r.message = "could not queue the edit";
     }
     log_warn(MOD, "edit of an interaction answer dropped id=%s: %s", j->ix_id, r.message);
+    c->st.edit_failures++;
     finish(j, &r);
     job_free(j);
 }
@@ -393,6 +396,7 @@ static void release_edits(struct job *cb, bool answered)
         }
         struct rest_result r = {.rc = BOT_EIO, .message = "the original answer failed"};
         log_info(MOD, "edit of an interaction answer dropped id=%s: %s", e->ix_id, r.message);
+        c->st.edit_failures++;
         finish(e, &r);
         job_free(e);
     }
@@ -410,6 +414,7 @@ static int d_edit_original(void *impl, const struct interaction *ix, const struc
     }
     j->path = path;
     j->t0_ms = ix->received_ms;
+    c->st.edits++;
     snprintf(j->ix_id, sizeof(j->ix_id), "%s", ix->id);
     if (msg_copy(&j->m, m) < 0) {
         job_free(j);

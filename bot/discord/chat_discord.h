@@ -18,6 +18,7 @@ extern const double cd_lat_bounds_s[CD_LAT_BUCKETS]; /* histogram upper bounds *
 
 struct cd_stats {
     uint64_t callbacks, callback_failures, posts, post_failures;
+    uint64_t edits, edit_failures; /* edits of @original (pictures), dropped ones included */
     uint64_t lat_count, lat_le[CD_LAT_BUCKETS]; /* cumulative per bound */
     double lat_sum_s;
 };

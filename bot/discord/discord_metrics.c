@@ -4,6 +4,7 @@
 #include "bot/app.h"
 #include "bot/discord/chat_discord.h"
 #include "bot/discord/discord_int.h"
+#include "render/pool.h"
 #include "bot/discord/events.h"
 
 #include <inttypes.h>
@@ -89,4 +90,20 @@ void discord_metrics(void *arg, struct buf *out)
                "cohortbot_interaction_latency_seconds_sum %.6f\n"
                "cohortbot_interaction_latency_seconds_count %" PRIu64 "\n",
                c->lat_count, c->lat_sum_s, c->lat_count);
+    struct render_pool_stats rp;
+    render_pool_get_stats(d->app->render, &rp);
+    buf_printf(out,
+               "# TYPE cohortbot_pictures_total counter\n"
+               "cohortbot_pictures_total{result=\"drawn\"} %" PRIu64 "\n"
+               "cohortbot_pictures_total{result=\"failed\"} %" PRIu64 "\n"
+               "cohortbot_pictures_total{result=\"queue_full\"} %" PRIu64 "\n"
+               "# TYPE cohortbot_picture_draw_seconds_total counter\n"
+               "cohortbot_picture_draw_seconds_total %.6f\n"
+               "# TYPE cohortbot_picture_queue gauge\ncohortbot_picture_queue %d\n",
+               rp.drawn, rp.failed, rp.refused, (double)rp.draw_us / 1e6, rp.pending);
+    buf_printf(out,
+               "# TYPE cohortbot_interaction_edits_total counter\n"
+               "cohortbot_interaction_edits_total{result=\"ok\"} %" PRIu64 "\n"
+               "cohortbot_interaction_edits_total{result=\"failed\"} %" PRIu64 "\n",
+               c->edits - c->edit_failures, c->edit_failures);
 }
