@@ -9,7 +9,9 @@
  * bench/floor_client.c, a do-nothing client (libwebsockets + libcurl like the bot) that
  * answers each interaction without any work or storage. Latency = callback received by
  * the fake - moment the click was due to be sent. Prints p50/p99/max and CPU for both.
- * argv: [clicks] [seconds] [rounds (bot then floor, repeated)]. */
+ * argv: [clicks] [seconds] [rounds (bot then floor, repeated)]. BENCH_RUSH_DUMP=PREFIX
+ * writes each round's fake log (ix_clicks: [due, answered] µs per click from
+ * ix_start_us, CLOCK_MONOTONIC) to PREFIX-<pid>.json. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -125,6 +127,11 @@ static json_t *rush(struct e2e *e, pid_t who, json_t *tpl, int n, double secs, s
     bench_lat(log, &s->lat);
     s->dup = (long)json_integer_value(json_object_get(log, "ix_dup"));
     s->bad_token = (long)json_integer_value(json_object_get(log, "ix_bad_token"));
+    const char *dump = getenv("BENCH_RUSH_DUMP"); /* a timeline: "<dump>-<pid>.json" */
+    char path[256];
+    snprintf(path, sizeof(path), "%s-%d.json", dump ? dump : "", (int)who);
+    if (dump && *dump)
+        json_dump_file(log, path, JSON_COMPACT);
     return log;
 }
 

@@ -115,7 +115,7 @@ struct fake {
     int ix_token_len;    /* 0 = "itok-bench"; else a distinct token of this length each */
     int64_t ix_start_us, ix_last_answer_us;
     int64_t *ix_sent_us;      /* per interaction, when it fell due (latency counts from there) */
-    unsigned char *ix_seen;   /* per interaction: answered already */
+    int64_t *ix_answer_us;    /* per interaction: its first callback's time, 0 = none */
     int ix_dup, ix_bad_token; /* second callbacks; callbacks whose token is not the one sent */
     json_t *ix_lat_us;        /* first-callback latencies in microseconds */
     int64_t t0;

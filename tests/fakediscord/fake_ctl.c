@@ -14,6 +14,19 @@ static void ok(struct fake_pss *p)
     buf_puts(&p->resp, "{\"ok\":true}");
 }
 
+/* Per interaction sent: [due, answered] in microseconds since the flood began
+ * (answered -1 = not yet), for a latency timeline. */
+static json_t *ix_clicks(struct fake *f)
+{
+    json_t *a = json_array();
+    for (int i = 0; f->ix_sent_us && i < f->ix_sent; i++)
+        json_array_append_new(
+            a,
+            json_pack("[I, I]", (json_int_t)(f->ix_sent_us[i] - f->ix_start_us),
+                      (json_int_t)(f->ix_answer_us[i] ? f->ix_answer_us[i] - f->ix_start_us : -1)));
+    return a;
+}
+
 static void ctl_log(struct fake *f, struct fake_pss *p)
 {
     json_t *j = json_pack(
@@ -32,6 +45,8 @@ static void ctl_log(struct fake *f, struct fake_pss *p)
         json_object_set_new(j, "identify_too_soon", json_integer(f->identify_too_soon));
         json_object_set_new(j, "ix_dup", json_integer(f->ix_dup));
         json_object_set_new(j, "ix_bad_token", json_integer(f->ix_bad_token));
+        json_object_set_new(j, "ix_clicks", ix_clicks(f));
+        json_object_set_new(j, "ix_start_us", json_integer(f->ix_start_us)); /* monotonic */
     }
     char *s = j ? json_dumps(j, JSON_COMPACT) : NULL;
     json_decref(j);
@@ -248,12 +263,12 @@ void fake_ix_flood(struct fake *f, json_t *b)
         token_len > 1000)
         return;
     f->ix_sent_us = calloc((size_t)n, sizeof(int64_t));
-    f->ix_seen = calloc((size_t)n, 1);
-    if (!f->ix_sent_us || !f->ix_seen) {
+    f->ix_answer_us = calloc((size_t)n, sizeof(int64_t));
+    if (!f->ix_sent_us || !f->ix_answer_us) {
         free(f->ix_sent_us);
-        free(f->ix_seen);
+        free(f->ix_answer_us);
         f->ix_sent_us = NULL;
-        f->ix_seen = NULL;
+        f->ix_answer_us = NULL;
         return;
     }
     f->ix_total = n;
@@ -281,12 +296,11 @@ void fake_ix_answered(struct fake *f, const char *path)
     size_t wl = strlen(want);
     if (strncmp(path + off, want, wl) != 0 || strcmp(path + off + wl, "/callback") != 0)
         f->ix_bad_token++;
-    if (f->ix_seen[i]) {
+    if (f->ix_answer_us[i]) {
         f->ix_dup++;
         return;
     }
-    f->ix_seen[i] = 1;
-    f->ix_last_answer_us = lws_now_usecs();
+    f->ix_last_answer_us = f->ix_answer_us[i] = lws_now_usecs();
     int64_t lat = f->ix_last_answer_us - f->ix_sent_us[i];
     json_array_append_new(f->ix_lat_us, json_integer(lat));
 }
