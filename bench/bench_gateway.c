@@ -55,9 +55,9 @@ static bool b_wants(void *a, const char *t)
 {
     return events_wants(a, t);
 }
-static void b_event(void *a, const char *t, json_t *d)
+static void b_event(void *a, const char *t, json_t *d, const struct gw_chans *ch)
 {
-    events_dispatch(a, t, d);
+    events_dispatch(a, t, d, ch ? ch->v : NULL, ch ? ch->n : 0);
 }
 static void b_fatal(void *a, int c, const char *w)
 {
@@ -135,8 +135,11 @@ static void in_process(void)
     }
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
-    printf("in-process guilds cached %d, channels %d, peak RSS %.1f MB\n", guilds_count(app.guilds),
-           guilds_channel_count(app.guilds), ru.ru_maxrss / 1024.0);
+    printf("in-process guilds cached %d, channels %d, cache %.0f bytes/guild, peak RSS %.1f MB\n",
+           guilds_count(app.guilds), guilds_channel_count(app.guilds),
+           guilds_count(app.guilds) ? (double)guilds_bytes(app.guilds) / guilds_count(app.guilds)
+                                    : 0.0,
+           ru.ru_maxrss / 1024.0);
     gw_free(g);
     events_free(ev);
     guilds_free(app.guilds);
@@ -194,6 +197,24 @@ static void proc_rss_split(pid_t pid, double *anon_mb, double *file_mb)
     }
     if (f)
         fclose(f);
+}
+
+/* BENCH_GATEWAY_SMAPS=1: the bot's largest mappings by RSS (kB, of which anonymous),
+ * summed per file, to see where its memory is. */
+static void print_smaps(pid_t pid)
+{
+    if (!getenv("BENCH_GATEWAY_SMAPS"))
+        return;
+    char cmd[256];
+    snprintf(cmd, sizeof(cmd),
+             "awk '/^[0-9a-f]+-/{n=$6==\"\"?\"[anon]\":$6} /^Rss:/{r[n]+=$2} "
+             "/^Anonymous:/{a[n]+=$2} END{for(k in r) print r[k], a[k], k}' /proc/%d/smaps "
+             "| sort -rn | head -25",
+             (int)pid);
+    printf("bot mappings (RSS kB, anonymous kB, file):\n");
+    fflush(stdout);
+    if (system(cmd) != 0)
+        printf("(smaps not readable)\n");
 }
 
 static size_t sink(char *p, size_t s, size_t n, void *arg)
@@ -361,6 +382,7 @@ static void loopback(const char *compression)
         printf("bot peak RSS (VmHWM) %.1f MB; now: anonymous %.1f MB + shared-library pages %.1f "
                "MB\n",
                proc_hwm_mb(e.bot), anon, file);
+        print_smaps(e.bot);
         curl_easy_cleanup(c);
         e2e_finish(&e);
         return;

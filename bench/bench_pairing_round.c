@@ -103,7 +103,7 @@ int main(int argc, char **argv)
     snprintf(co.post_time, sizeof(co.post_time), "09:00");
     store_cohort_put(app.store, &co, 0);
     app.guilds = guilds_new();
-    guilds_channel_upsert(app.guilds, co.guild_id, "300000000000000001", "mentors", 0, NULL);
+    guilds_channel_upsert(app.guilds, co.guild_id, "300000000000000001", "mentors", 0);
     app.chat.ops = &ops;
     signups(app.store, co.id, mentees, mentors, &seed);
     int64_t t0 = 1804518000; /* 2027-03-08 10:00 New York */

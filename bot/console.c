@@ -93,7 +93,7 @@ static int c_post(void *impl, const char *channel_id, const struct message *m, c
 {
     struct console *c = impl;
     (void)nonce;
-    const char *name = guilds_channel_name(c->app->guilds, channel_id);
+    const char *name = guilds_channel_name(c->app->guilds, CONSOLE_GUILD_ID, channel_id);
     char header[160];
     snprintf(header, sizeof(header), "== #%s ==", name ? name : channel_id);
     print_message(c, header, m);
@@ -135,7 +135,8 @@ static int c_create_channel(void *impl, const char *guild_id, const char *name, 
     (void)topic;
     char id[IX_ID_LEN];
     snprintf(id, sizeof(id), "%llu", (unsigned long long)c->next_id++);
-    int rc = guilds_channel_upsert(c->app->guilds, guild_id, id, name, type, parent_id);
+    (void)parent_id; /* the cache keeps no parents */
+    int rc = guilds_channel_upsert(c->app->guilds, guild_id, id, name, type);
     struct chat_result r = {.rc = rc, .http_status = rc ? 400 : 201, .id = id};
     if (done)
         done(arg, &r);
@@ -152,11 +153,11 @@ static void print_event(struct console *c, const char *what, const char *event_i
         snprintf(when, sizeof(when), " %04d-%02d-%02dT%02d:%02dZ", u.year, u.month, u.day, u.hour,
                  u.minute);
     }
-    const char *ch = ev && ev->channel_id ? guilds_channel_name(c->app->guilds, ev->channel_id)
-                                          : NULL;
-    fprintf(c->out, "== event %s %s ==%s%s%s%s%s\n", what, event_id,
-            ev && ev->name ? " " : "", ev && ev->name ? ev->name : "", when, ch ? " in #" : "",
-            ch ? ch : "");
+    const char *ch = ev && ev->channel_id
+                         ? guilds_channel_name(c->app->guilds, CONSOLE_GUILD_ID, ev->channel_id)
+                         : NULL;
+    fprintf(c->out, "== event %s %s ==%s%s%s%s%s\n", what, event_id, ev && ev->name ? " " : "",
+            ev && ev->name ? ev->name : "", when, ch ? " in #" : "", ch ? ch : "");
     if (ev && ev->status)
         fprintf(c->out, "status %d\n", ev->status);
     fflush(c->out);
@@ -188,8 +189,8 @@ static int c_modify_event(void *impl, const char *guild_id, const char *event_id
     return 0;
 }
 
-static int c_delete_event(void *impl, const char *guild_id, const char *event_id,
-                          chat_done_fn done, void *arg)
+static int c_delete_event(void *impl, const char *guild_id, const char *event_id, chat_done_fn done,
+                          void *arg)
 {
     struct console *c = impl;
     (void)guild_id;
@@ -225,14 +226,14 @@ static const struct chat_ops console_ops = {
 static void setup_guild(struct app *app)
 {
     guilds_add(app->guilds, CONSOLE_GUILD_ID, "console");
-    guilds_channel_upsert(app->guilds, CONSOLE_GUILD_ID, GENERAL_ID, "general", 0, NULL);
+    guilds_channel_upsert(app->guilds, CONSOLE_GUILD_ID, GENERAL_ID, "general", 0);
     for (int w = 1; w <= 10; w++) {
         char id[IX_ID_LEN], name[16];
         snprintf(id, sizeof(id), "10000000000000001%02d", w);
         snprintf(name, sizeof(name), "week-%02d", w);
-        guilds_channel_upsert(app->guilds, CONSOLE_GUILD_ID, id, name, 0, NULL);
+        guilds_channel_upsert(app->guilds, CONSOLE_GUILD_ID, id, name, 0);
     }
-    guilds_channel_upsert(app->guilds, CONSOLE_GUILD_ID, "1000000000000000150", "mentors", 0, NULL);
+    guilds_channel_upsert(app->guilds, CONSOLE_GUILD_ID, "1000000000000000150", "mentors", 0);
 }
 
 /* Fills the common fields of a console interaction; data is stolen. */

@@ -62,8 +62,7 @@ static void on_created(void *arg, const struct chat_result *r)
         if (j->week == 0)
             snprintf(j->category, sizeof(j->category), "%s", r->id ? r->id : "");
         else if (r->id)
-            guilds_channel_upsert(j->app->guilds, j->co.guild_id, r->id, name + 1, 0,
-                                  j->category[0] ? j->category : NULL);
+            guilds_channel_upsert(j->app->guilds, j->co.guild_id, r->id, name + 1, 0);
     } else if (r->http_status == 403 || r->discord_code == 50013 || r->discord_code == 50001) {
         j->denied = true;
     } else {
@@ -124,8 +123,8 @@ int cohort_channels_create(struct cmd_ctx *c)
     j->cur = cur;
     buf_init(&j->created, 1500);
     buf_init(&j->failed, 1500);
-    const char *cat = guilds_find_by_name(c->app->guilds, co.guild_id, cur->name);
-    if (cat) {
+    char cat[GUILDS_ID_LEN];
+    if (guilds_find_by_name(c->app->guilds, co.guild_id, cur->name, cat)) {
         snprintf(j->category, sizeof(j->category), "%s", cat);
         j->week = 1;
     }

@@ -97,8 +97,8 @@ static json_t *typed_value(struct app *app, const struct cmd_opt *o, const char 
         return json_string(id);
     } else if (o->type == OPT_CHANNEL) {
         const char *name = v[0] == '#' ? v + 1 : v;
-        const char *id = guilds_find_by_name(app->guilds, CONSOLE_GUILD_ID, name);
-        if (id)
+        char id[GUILDS_ID_LEN];
+        if (guilds_find_by_name(app->guilds, CONSOLE_GUILD_ID, name, id))
             return json_string(id);
     }
     return json_string(v);

@@ -345,12 +345,11 @@ static int check_foreign_ids(struct app *app, const struct interaction *ix,
             }
             continue;
         }
-        const char *g = app->guilds ? guilds_channel_guild(app->guilds, v->s) : NULL;
-        if (!listed || !g || strcmp(g, ix->guild_id) != 0) {
+        if (!listed || !app->guilds || !guilds_channel_in(app->guilds, ix->guild_id, v->s)) {
             snprintf(err, errlen, "`%s` must be a channel of this server that I can see.", v->name);
             return BOT_EDENIED;
         }
-        int t = guilds_channel_type(app->guilds, v->s);
+        int t = guilds_channel_type(app->guilds, ix->guild_id, v->s);
         if (t != 0 && t != 5) {
             snprintf(err, errlen, "`%s` must be a text channel I can post in.", v->name);
             return BOT_EDENIED;

@@ -158,8 +158,9 @@ static int setup_run(struct cmd_ctx *c, const struct cohort *co, const struct cu
     buf_init(&j->created, 1500);
     buf_init(&j->adopted, 1500);
     buf_init(&j->failed, 1500);
-    const char *cat = guilds_find_by_name(c->app->guilds, co->guild_id, cur->name);
-    snprintf(j->category, sizeof(j->category), "%s", cat ? cat : "");
+    char cat[GUILDS_ID_LEN];
+    snprintf(j->category, sizeof(j->category), "%s",
+             guilds_find_by_name(c->app->guilds, co->guild_id, cur->name, cat) ? cat : "");
     setup_next(j);
     return CMD_DEFER;
 }

@@ -39,7 +39,7 @@ static void init(void)
         abort();
     app.guilds = guilds_new();
     guilds_add(app.guilds, GUILD, "g");
-    guilds_channel_upsert(app.guilds, GUILD, VOICE, "\xf0\x9f\x94\x8a data-foundations", 2, NULL);
+    guilds_channel_upsert(app.guilds, GUILD, VOICE, "\xf0\x9f\x94\x8a data-foundations", 2);
     struct cohort co = {.guild_id = GUILD,
                         .curriculum = "data-engineer",
                         .start_date = "2027-01-04",

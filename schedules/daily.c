@@ -69,8 +69,8 @@ const char *daily_week_channel(struct app *app, const struct cohort *c, int week
     }
     if (store_week_channel_get(app->store, c->id, week, buf, buflen) == 0)
         return buf;
-    const char *byname = guilds_week_channel(app->guilds, c->guild_id, week);
-    if (!byname)
+    char byname[GUILDS_ID_LEN];
+    if (!guilds_week_channel(app->guilds, c->guild_id, week, byname))
         return NULL;
     snprintf(buf, buflen, "%s", byname);
     return buf;

@@ -105,8 +105,10 @@ static void release(struct flight *f)
 const char *pairing_mentors_channel(struct app *app, const struct cohort *co, char *buf,
                                     size_t buflen)
 {
+    char found[GUILDS_ID_LEN];
     const char *byname =
-        app->guilds ? guilds_find_by_name(app->guilds, co->guild_id, "mentors") : NULL;
+        app->guilds && guilds_find_by_name(app->guilds, co->guild_id, "mentors", found) ? found
+                                                                                        : NULL;
     const char *pick = co->mentors_channel[0] ? co->mentors_channel : byname;
     if (!pick && store_week_channel_get(app->store, co->id, 0, buf, buflen) == 0)
         return buf;

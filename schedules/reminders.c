@@ -39,6 +39,7 @@ struct feed {
     int leads[CFG_MAX_LEADS];
     int nleads;
     struct feed_row row;
+    char cfg_guild[GUILDS_ID_LEN]; /* feed_guild's answer for a config feed (no guild_id) */
 };
 
 struct fly {
@@ -109,8 +110,10 @@ int rem_parse_leads(const char *s, int *out, int max)
 static const char *feed_zone(struct app *app, const struct feed *f, char *buf, size_t len)
 {
     struct cohort co;
-    const char *guild =
-        f->row.guild_id[0] ? f->row.guild_id : guilds_channel_guild(app->guilds, f->row.channel_id);
+    char found[GUILDS_ID_LEN];
+    const char *guild = f->row.guild_id[0] ? f->row.guild_id
+                        : guilds_channel_guild(app->guilds, f->row.channel_id, found) ? found
+                                                                                      : NULL;
     if (guild && store_cohort_get(app->store, guild, &co) == 0) {
         snprintf(buf, len, "%s", co.timezone);
         return buf;
@@ -134,12 +137,13 @@ static int apply_body(struct app *app, struct feed *f, const char *body, size_t 
 
 /* The guild a feed belongs to ("" for the operator's config feeds whose channel is
  * not known yet). */
-static const char *feed_guild(struct app *app, const struct feed *f)
+static const char *feed_guild(struct app *app, struct feed *f)
 {
     if (f->row.guild_id[0])
         return f->row.guild_id;
-    const char *g = guilds_channel_guild(app->guilds, f->row.channel_id);
-    return g ? g : "";
+    if (!guilds_channel_guild(app->guilds, f->row.channel_id, f->cfg_guild))
+        f->cfg_guild[0] = '\0';
+    return f->cfg_guild;
 }
 
 static void load_feed(struct app *app, struct feed *f, const struct feed_row *row, int64_t now)
@@ -598,8 +602,7 @@ static bool feed_in_guild(struct app *app, const struct feed *f, const char *gui
 {
     if (f->row.guild_id[0])
         return strcmp(f->row.guild_id, guild_id) == 0;
-    const char *g = guilds_channel_guild(app->guilds, f->row.channel_id);
-    return g && strcmp(g, guild_id) == 0;
+    return guilds_channel_in(app->guilds, guild_id, f->row.channel_id);
 }
 
 int rem_schedule(struct app *app, struct rem_state *r, const char *guild_id, int64_t now, int days,

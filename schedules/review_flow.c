@@ -58,10 +58,9 @@ void review_free(struct review_sched *rs)
 
 const char *review_channel(struct app *app, const struct cohort *co, char *buf, size_t buflen)
 {
-    const char *byname =
-        app->guilds ? guilds_find_by_name(app->guilds, co->guild_id, "reviews") : NULL;
-    if (byname) {
-        snprintf(buf, buflen, "%s", byname);
+    char found[GUILDS_ID_LEN];
+    if (app->guilds && guilds_find_by_name(app->guilds, co->guild_id, "reviews", found)) {
+        snprintf(buf, buflen, "%s", found);
         return buf;
     }
     return pairing_mentors_channel(app, co, buf, buflen);

@@ -146,13 +146,14 @@ int sg_simulate_voice(struct app *app, const char *guild_id, const char *user_id
                       int64_t now, char *err, size_t errlen)
 {
     const char *ch = NULL;
+    char found[GUILDS_ID_LEN];
     if (group && *group) {
         char name[128];
         const char *prefix = app->cfg && app->cfg->sg_voice_prefix ? app->cfg->sg_voice_prefix : "";
         snprintf(name, sizeof(name), "%s%s", prefix, group);
-        ch = guilds_find_by_name(app->guilds, guild_id, name);
-        if (!ch)
-            ch = guilds_find_by_name(app->guilds, guild_id, group);
+        if (guilds_find_by_name(app->guilds, guild_id, name, found) ||
+            guilds_find_by_name(app->guilds, guild_id, group, found))
+            ch = found;
         if (!ch) {
             snprintf(err, errlen,
                      "no voice channel \"%s\" (an admin runs /studygroups action:setup)", name);

@@ -103,8 +103,7 @@ void sg_marker(int64_t cohort_id, const char *key, char out[128])
 
 static bool in_guild(struct app *app, const char *guild_id, const char *channel_id)
 {
-    const char *g = channel_id[0] ? guilds_channel_guild(app->guilds, channel_id) : NULL;
-    return g && strcmp(g, guild_id) == 0;
+    return channel_id[0] && guilds_channel_in(app->guilds, guild_id, channel_id);
 }
 
 void sg_group_channels(struct app *app, const struct cohort *co, const struct curriculum *cur,
@@ -117,17 +116,17 @@ void sg_group_channels(struct app *app, const struct cohort *co, const struct cu
     snprintf(vname, sizeof(vname), "%s%s", prefix, g->name);
     if (app->console) { /* the console's guild starts empty each run: bring ours back */
         if (text[0] && !in_guild(app, co->guild_id, text))
-            guilds_channel_upsert(app->guilds, co->guild_id, text, g->name, 0, NULL);
+            guilds_channel_upsert(app->guilds, co->guild_id, text, g->name, 0);
         if (voice[0] && !in_guild(app, co->guild_id, voice))
-            guilds_channel_upsert(app->guilds, co->guild_id, voice, vname, 2, NULL);
+            guilds_channel_upsert(app->guilds, co->guild_id, voice, vname, 2);
     }
     if (!in_guild(app, co->guild_id, text)) {
-        const char *t = guilds_find_by_name(app->guilds, co->guild_id, g->name);
-        snprintf(text, 24, "%s", t ? t : "");
+        if (!guilds_find_by_name(app->guilds, co->guild_id, g->name, text))
+            text[0] = '\0';
     }
     if (!in_guild(app, co->guild_id, voice)) {
-        const char *v = guilds_find_by_name(app->guilds, co->guild_id, vname);
-        snprintf(voice, 24, "%s", v ? v : "");
+        if (!guilds_find_by_name(app->guilds, co->guild_id, vname, voice))
+            voice[0] = '\0';
     }
 }
 

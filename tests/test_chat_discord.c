@@ -99,7 +99,9 @@ static void test_chat_over_fake(void **state)
     app.chat.ops->post(app.chat.impl, "1100000000000000001", &m, NULL, on_done, &up);
     pump(rest, 0, 3000);
     assert_int_equal(ch.rc, 0);
-    assert_string_equal(guilds_week_channel(app.guilds, "1000000000000000001", 2), ch.id);
+    char wk[GUILDS_ID_LEN];
+    assert_true(guilds_week_channel(app.guilds, "1000000000000000001", 2, wk));
+    assert_string_equal(wk, ch.id);
     assert_int_equal(up.rc, 0);
     json_t *log = e2e_log(&e);
     assert_int_equal(e2e_count_rest(log, "POST", "/users/@me/channels", 200), 1);

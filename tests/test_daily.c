@@ -87,7 +87,7 @@ static int setup(void **state)
         char id[24], name[16];
         snprintf(id, sizeof(id), "2000000000000000%02d", w);
         snprintf(name, sizeof(name), "week-%02d", w);
-        guilds_channel_upsert(f->app.guilds, GUILD, id, name, 0, NULL);
+        guilds_channel_upsert(f->app.guilds, GUILD, id, name, 0);
     }
     f->d = daily_new();
     snprintf(f->co.guild_id, sizeof(f->co.guild_id), GUILD);
@@ -249,21 +249,21 @@ static void test_channels_fallback_and_waiting(void **state)
 {
     struct fx *f = *state;
     int64_t at = utc("2027-03-08T14:00:00Z");
-    guilds_channel_remove(f->app.guilds, "200000000000000001");
+    guilds_channel_remove(f->app.guilds, GUILD, "200000000000000001");
     daily_tick(&f->app, f->d, at);
     assert_int_equal(f->rec.n, 0);
     char out[200];
     assert_int_equal(daily_waiting(f->d, GUILD, out, sizeof(out)), 1);
     assert_non_null(strstr(out, "week-1"));
     /* a renamed channel picks the week up live */
-    guilds_channel_upsert(f->app.guilds, GUILD, "300000000000000001", "Week1-kickoff", 0, NULL);
+    guilds_channel_upsert(f->app.guilds, GUILD, "300000000000000001", "Week1-kickoff", 0);
     daily_tick(&f->app, f->d, at + 1);
     daily_tick(&f->app, f->d, at + 2);
     assert_int_equal(f->rec.n, 2);
     assert_string_equal(f->rec.posts[0].channel, "300000000000000001");
     assert_int_equal(daily_waiting(f->d, GUILD, out, sizeof(out)), 0);
     /* week 2 missing, a fallback set: the post goes there with a note */
-    guilds_channel_remove(f->app.guilds, "200000000000000002");
+    guilds_channel_remove(f->app.guilds, GUILD, "200000000000000002");
     assert_int_equal(store_week_channel_set(f->app.store, f->co.id, 0, "400000000000000000"), 0);
     daily_tick(&f->app, f->d, utc("2027-03-15T13:00:00Z"));
     assert_int_equal(f->rec.n, 4);

@@ -57,8 +57,9 @@ static bool h_wants(void *a, const char *t)
     (void)a;
     return strcmp(t, "GUILD_CREATE") == 0 || strcmp(t, "READY") == 0;
 }
-static void h_event(void *a, const char *t, json_t *d)
+static void h_event(void *a, const char *t, json_t *d, const struct gw_chans *ch)
 {
+    (void)ch;
     struct rec *r = a;
     assert_non_null(d);
     if (r->nevents < 16)

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bot/err.h"
 #include "bot/guilds.h"
 #include "bot/idmap.h"
 
@@ -59,6 +60,40 @@ static void test_week_names(void **state)
     }
 }
 
+/* The id lookups copy into a buffer; these give them back as strings (or NULL) for
+ * assert_string_equal, from a small ring so two may be compared in one call. */
+static const char *ring(bool ok, const char *v)
+{
+    static char r[4][GUILDS_ID_LEN];
+    static int k;
+    if (!ok)
+        return NULL;
+    k = (k + 1) % 4;
+    snprintf(r[k], sizeof(r[k]), "%s", v);
+    return r[k];
+}
+
+static const char *week_ch(const struct guilds *g, const char *gid, int w)
+{
+    char out[GUILDS_ID_LEN];
+    bool ok = guilds_week_channel(g, gid, w, out);
+    return ring(ok, out);
+}
+
+static const char *by_name(const struct guilds *g, const char *gid, const char *name)
+{
+    char out[GUILDS_ID_LEN];
+    bool ok = guilds_find_by_name(g, gid, name, out);
+    return ring(ok, out);
+}
+
+static const char *guild_of(const struct guilds *g, const char *cid)
+{
+    char out[GUILDS_ID_LEN];
+    bool ok = guilds_channel_guild(g, cid, out);
+    return ring(ok, out);
+}
+
 static json_t *load(const char *s)
 {
     json_error_t je;
@@ -94,43 +129,43 @@ static void test_events(void **state)
     assert_true(guilds_known(g, G1));
     assert_int_equal(guilds_count(g), 1);
     assert_int_equal(guilds_channel_count(g), 6);
-    assert_string_equal(guilds_week_channel(g, G1, 1), "1200000000000000011");
-    assert_string_equal(guilds_week_channel(g, G1, 2), "1200000000000000012");
+    assert_string_equal(week_ch(g, G1, 1), "1200000000000000011");
+    assert_string_equal(week_ch(g, G1, 2), "1200000000000000012");
     /* a voice channel named week-03 does not count; the announcement channel does */
-    assert_string_equal(guilds_week_channel(g, G1, 3), "1200000000000000014");
-    assert_null(guilds_week_channel(g, G1, 4));
-    assert_null(guilds_week_channel(g, G1, 0));
-    assert_string_equal(guilds_channel_name(g, "1200000000000000012"), "Week-02-sql");
-    assert_string_equal(guilds_channel_guild(g, "1200000000000000012"), G1);
-    assert_string_equal(guilds_find_by_name(g, G1, "GENERAL"), "1200000000000000010");
-    assert_null(guilds_find_by_name(g, G2, "general"));
+    assert_string_equal(week_ch(g, G1, 3), "1200000000000000014");
+    assert_null(week_ch(g, G1, 4));
+    assert_null(week_ch(g, G1, 0));
+    assert_string_equal(guilds_channel_name(g, G1, "1200000000000000012"), "Week-02-sql");
+    assert_string_equal(guild_of(g, "1200000000000000012"), G1);
+    assert_string_equal(by_name(g, G1, "GENERAL"), "1200000000000000010");
+    assert_null(by_name(g, G2, "general"));
 
     /* a second channel for week 1 with a lower id wins the tie */
     assert_int_equal(apply(g, "CHANNEL_CREATE",
                            "{\"id\":\"1200000000000000005\",\"guild_id\":\"" G1
                            "\",\"name\":\"week1\",\"type\":0}"),
                      1);
-    assert_string_equal(guilds_week_channel(g, G1, 1), "1200000000000000005");
+    assert_string_equal(week_ch(g, G1, 1), "1200000000000000005");
     /* rename away from a week, and a rename into one */
     assert_int_equal(apply(g, "CHANNEL_UPDATE",
                            "{\"id\":\"1200000000000000005\",\"guild_id\":\"" G1
                            "\",\"name\":\"archive\",\"type\":0}"),
                      1);
-    assert_string_equal(guilds_week_channel(g, G1, 1), "1200000000000000011");
-    assert_string_equal(guilds_channel_name(g, "1200000000000000005"), "archive");
+    assert_string_equal(week_ch(g, G1, 1), "1200000000000000011");
+    assert_string_equal(guilds_channel_name(g, G1, "1200000000000000005"), "archive");
     assert_int_equal(apply(g, "CHANNEL_UPDATE",
                            "{\"id\":\"1200000000000000010\",\"guild_id\":\"" G1
                            "\",\"name\":\"week-04\",\"type\":0}"),
                      1);
-    assert_string_equal(guilds_week_channel(g, G1, 4), "1200000000000000010");
-    assert_null(guilds_find_by_name(g, G1, "general"));
+    assert_string_equal(week_ch(g, G1, 4), "1200000000000000010");
+    assert_null(by_name(g, G1, "general"));
     assert_int_equal(guilds_channel_count(g), 7);
     /* delete */
     assert_int_equal(apply(g, "CHANNEL_DELETE",
                            "{\"id\":\"1200000000000000011\",\"guild_id\":\"" G1 "\",\"type\":0}"),
                      1);
-    assert_null(guilds_week_channel(g, G1, 1));
-    assert_null(guilds_channel_name(g, "1200000000000000011"));
+    assert_null(week_ch(g, G1, 1));
+    assert_null(guilds_channel_name(g, G1, "1200000000000000011"));
     assert_int_equal(apply(g, "CHANNEL_DELETE", "{\"id\":\"1200000000000000011\"}"), 0);
     assert_int_equal(guilds_channel_count(g), 6);
 
@@ -140,21 +175,21 @@ static void test_events(void **state)
                            "{\"id\":\"1200000000000000020\",\"name\":\"week-01\",\"type\":0}]}"),
                      1);
     assert_int_equal(guilds_channel_count(g), 1);
-    assert_string_equal(guilds_week_channel(g, G1, 1), "1200000000000000020");
-    assert_null(guilds_channel_name(g, "1200000000000000010"));
+    assert_string_equal(week_ch(g, G1, 1), "1200000000000000020");
+    assert_null(guilds_channel_name(g, G1, "1200000000000000010"));
 
     /* outage: GUILD_DELETE with unavailable keeps everything */
     assert_int_equal(apply(g, "GUILD_DELETE", "{\"id\":\"" G1 "\",\"unavailable\":true}"), 0);
     assert_true(guilds_known(g, G1));
-    assert_string_equal(guilds_week_channel(g, G1, 1), "1200000000000000020");
+    assert_string_equal(week_ch(g, G1, 1), "1200000000000000020");
     /* an unavailable guild in GUILD_CREATE is known but has no channels yet */
     assert_int_equal(apply(g, "GUILD_CREATE", "{\"id\":\"" G2 "\",\"unavailable\":true}"), 1);
     assert_true(guilds_known(g, G2));
-    assert_null(guilds_week_channel(g, G2, 1));
+    assert_null(week_ch(g, G2, 1));
     /* removal (kicked / left): everything of that guild goes */
     assert_int_equal(apply(g, "GUILD_DELETE", "{\"id\":\"" G1 "\"}"), 1);
     assert_false(guilds_known(g, G1));
-    assert_null(guilds_channel_name(g, "1200000000000000020"));
+    assert_null(guilds_channel_name(g, G1, "1200000000000000020"));
     assert_int_equal(guilds_channel_count(g), 0);
     assert_int_equal(guilds_count(g), 1);
     assert_int_equal(apply(g, "GUILD_DELETE", "{\"id\":\"" G1 "\"}"), 0);
@@ -198,8 +233,8 @@ static void test_malformed_events(void **state)
         if (apply(g, t[i].t, t[i].d) != 0)
             fail_msg("case %zu (%s %s) changed the cache", i, t[i].t, t[i].d);
         assert_int_equal(guilds_channel_count(g), 1);
-        assert_string_equal(guilds_week_channel(g, G1, 1), "1200000000000000011");
-        assert_null(guilds_week_channel(g, G1, 5));
+        assert_string_equal(week_ch(g, G1, 1), "1200000000000000011");
+        assert_null(week_ch(g, G1, 5));
     }
     assert_int_equal(guilds_count(g), 1);
     assert_int_equal(guilds_apply_event(g, NULL, NULL), 0);
@@ -211,7 +246,7 @@ static void test_malformed_events(void **state)
                            "{\"id\":\"" G2 "\",\"channels\":[{\"id\":\"1\"},7,null,"
                            "{\"id\":\"1300000000000000001\",\"name\":\"week-2\",\"type\":0}]}"),
                      1);
-    assert_string_equal(guilds_week_channel(g, G2, 2), "1300000000000000001");
+    assert_string_equal(week_ch(g, G2, 2), "1300000000000000001");
     assert_int_equal(guilds_channel_count(g), 2);
     guilds_free(g);
 }
@@ -251,11 +286,11 @@ static void test_many_guilds(void **state)
         if (i % 3 == 0) {
             snprintf(id, sizeof(id), "%llu",
                      1500000000000000000ULL + (unsigned long long)i * NC + 4);
-            assert_int_equal(guilds_channel_remove(g, id), 0);
+            assert_int_equal(guilds_channel_remove(g, gid, id), 0);
         } else {
             snprintf(id, sizeof(id), "%llu",
                      1500000000000000000ULL + (unsigned long long)i * NC + 5);
-            assert_int_equal(guilds_channel_upsert(g, gid, id, "week-13", 0, NULL), 0);
+            assert_int_equal(guilds_channel_upsert(g, gid, id, "week-13", 0), 0);
         }
     }
     /* every 100th guild removed entirely */
@@ -271,11 +306,11 @@ static void test_many_guilds(void **state)
         snprintf(gid, sizeof(gid), "%llu", 1400000000000000000ULL + (unsigned long long)i);
         if (i % 100 == 0) {
             assert_false(guilds_known(g, gid));
-            assert_null(guilds_week_channel(g, gid, 1));
+            assert_null(week_ch(g, gid, 1));
             continue;
         }
         for (int w = 1; w <= 14; w++, lookups++) {
-            const char *got = guilds_week_channel(g, gid, w);
+            const char *got = week_ch(g, gid, w);
             int c = -1;
             if (w <= 12)
                 c = w - 1;
@@ -294,7 +329,7 @@ static void test_many_guilds(void **state)
                      1500000000000000000ULL + (unsigned long long)i * NC + (unsigned long long)c);
             if (!got || strcmp(got, want) != 0)
                 fail_msg("guild %d week %d: %s, want %s", i, w, got ? got : "none", want);
-            assert_string_equal(guilds_channel_guild(g, got), gid);
+            assert_true(guilds_channel_in(g, gid, got));
         }
     }
     double lookup_s = (double)(clock() - t0) / CLOCKS_PER_SEC;
@@ -307,6 +342,64 @@ static void test_many_guilds(void **state)
     assert_int_equal(guilds_channel_count(g), expect);
     print_message("10,000 guilds x 20 channels: load %.3f s, %zu week lookups %.3f s\n", load_s,
                   lookups, lookup_s);
+    guilds_free(g);
+}
+
+/* guilds_load (the gateway's selective read): unsorted and repeated ids, channels
+ * without an id or a name, a GUILD_UPDATE rename; renames and deletes do not grow the
+ * name arena without bound (it is compacted). */
+static void test_load_and_churn(void **state)
+{
+    (void)state;
+    struct guilds *g = guilds_new();
+    json_t *d = json_pack("{s:s,s:s}", "id", G1, "name", "Cohort");
+    const struct guild_chan ch[] = {
+        {"1200000000000000030", "week-03", 0},
+        {"1200000000000000010", "week-01", 0},
+        {"1200000000000000020", "Lounge", 2},
+        {"1200000000000000010", "dup", 0},
+        {NULL, "no-id", 0},
+        {"1200000000000000040", NULL, 0},
+        {"bad", "x", 0},
+        {"1200000000000000001", "General", 0},
+    };
+    assert_int_equal(guilds_load(g, d, ch, sizeof(ch) / sizeof(ch[0])), 1);
+    assert_int_equal(guilds_channel_count(g), 4);
+    assert_string_equal(week_ch(g, G1, 1), "1200000000000000010");
+    assert_string_equal(guilds_channel_name(g, G1, "1200000000000000010"), "week-01");
+    assert_int_equal(guilds_channel_type(g, G1, "1200000000000000020"), 2);
+    assert_int_equal(guilds_channel_type(g, G2, "1200000000000000020"), -1);
+    assert_false(guilds_channel_in(g, G2, "1200000000000000020"));
+    assert_string_equal(by_name(g, G1, "general"), "1200000000000000001");
+    assert_string_equal(guild_of(g, "1200000000000000030"), G1);
+    assert_null(guild_of(g, "1200000000000000031"));
+    /* GUILD_UPDATE of a known guild renames it; of an unknown one adds nothing */
+    assert_int_equal(apply(g, "GUILD_UPDATE", "{\"id\":\"" G1 "\",\"name\":\"New\"}"), 1);
+    assert_int_equal(apply(g, "GUILD_UPDATE", "{\"id\":\"" G2 "\",\"name\":\"X\"}"), 0);
+    assert_false(guilds_known(g, G2));
+    size_t before = guilds_bytes(g);
+    char name[64];
+    for (int i = 0; i < 5000; i++) {
+        snprintf(name, sizeof(name), "renamed-channel-number-%d", i);
+        assert_int_equal(guilds_channel_upsert(g, G1, "1200000000000000030", name, 0), 0);
+        assert_string_equal(guilds_channel_name(g, G1, "1200000000000000030"), name);
+        assert_int_equal(guilds_channel_upsert(g, G1, "1200000000000000050", "temp", 0), 0);
+        assert_int_equal(guilds_channel_remove(g, G1, "1200000000000000050"), 0);
+    }
+    assert_string_equal(guilds_channel_name(g, G1, "1200000000000000010"), "week-01");
+    assert_string_equal(by_name(g, G1, "Lounge"), "1200000000000000020");
+    assert_int_equal(guilds_channel_count(g), 4);
+    assert_true(guilds_bytes(g) < before + 2048); /* compacted, not 5,000 names kept */
+    assert_int_equal(guilds_channel_remove(g, G2, "1200000000000000010"), BOT_ENOTFOUND);
+    /* an unavailable guild keeps its channels */
+    json_t *u = json_pack("{s:s,s:b}", "id", G1, "unavailable", 1);
+    assert_int_equal(guilds_load(g, u, NULL, 0), 1);
+    assert_int_equal(guilds_channel_count(g), 4);
+    /* an empty list empties it */
+    assert_int_equal(guilds_load(g, d, NULL, 0), 1);
+    assert_int_equal(guilds_channel_count(g), 0);
+    json_decref(u);
+    json_decref(d);
     guilds_free(g);
 }
 
@@ -348,11 +441,9 @@ static void test_idmap(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_week_names),
-        cmocka_unit_test(test_events),
-        cmocka_unit_test(test_malformed_events),
-        cmocka_unit_test(test_many_guilds),
-        cmocka_unit_test(test_idmap),
+        cmocka_unit_test(test_week_names),       cmocka_unit_test(test_events),
+        cmocka_unit_test(test_malformed_events), cmocka_unit_test(test_many_guilds),
+        cmocka_unit_test(test_load_and_churn),   cmocka_unit_test(test_idmap),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -158,6 +158,14 @@ static void test_corrupt_and_oversized_input(void **state)
     assert_int_equal(compress(fin, &fl, (const Bytef *)"{}", 2), Z_OK);
     memcpy(fin + fl, "\x00\x00\xff\xff", 4);
     assert_true(gw_inflate_feed(z, fin, fl + 4, true, &out, &ol) < 0);
+    /* the zlib header is checked by us (inflate runs raw): a preset dictionary, a bad
+     * check value and a method other than deflate are refused */
+    static const unsigned char hdrs[][2] = {{0x78, 0xbb}, {0x78, 0x9d}, {0x79, 0x9c}};
+    for (size_t i = 0; i < 3; i++) {
+        unsigned char m[16] = {hdrs[i][0], hdrs[i][1], 0x02, 0x00, 0x00, 0x00, 0xff, 0xff};
+        assert_int_equal(gw_inflate_reset(z), 0);
+        assert_int_equal(gw_inflate_feed(z, m, 8, true, &out, &ol), BOT_EPROTO);
+    }
     gw_inflate_free(z);
 }
 

@@ -37,7 +37,8 @@ static void test_kept_equals_full_parse(void **state)
     (void)state;
     json_t *full = json_loads(guild, 0, NULL);
     assert_non_null(full);
-    json_t *sel = gw_select_guild(guild, strlen(guild));
+    struct gw_chans c = {0};
+    json_t *sel = gw_select_guild(guild, strlen(guild), &c);
     assert_non_null(sel);
     const char *keys[] = {"id",       "name",         "unavailable",           "member_count",
                           "owner_id", "voice_states", "guild_scheduled_events"};
@@ -47,36 +48,63 @@ static void test_kept_equals_full_parse(void **state)
     assert_null(json_object_get(sel, "roles"));
     assert_null(json_object_get(sel, "members"));
     assert_null(json_object_get(sel, "large"));
-    json_t *ch = json_object_get(sel, "channels");
-    assert_int_equal(json_array_size(ch), 4); /* the non-object elements are skipped */
+    assert_null(json_object_get(sel, "channels")); /* they went to the sink */
+    assert_int_equal(c.n, 4);                      /* the non-object elements are skipped */
     json_t *fch = json_object_get(full, "channels");
     const size_t fidx[] = {0, 1, 2, 7};
     for (size_t i = 0; i < 4; i++) {
-        json_t *a = json_array_get(ch, i), *b = json_array_get(fch, fidx[i]);
-        const char *ck[] = {"id", "name", "type", "parent_id"};
-        for (size_t k = 0; k < 4; k++)
-            assert_true(same(json_object_get(a, ck[k]), json_object_get(b, ck[k])));
-        assert_null(json_object_get(a, "topic"));
-        assert_null(json_object_get(a, "permission_overwrites"));
+        json_t *b = json_array_get(fch, fidx[i]);
+        assert_string_equal(c.v[i].id, json_string_value(json_object_get(b, "id")));
+        assert_string_equal(c.v[i].name, json_string_value(json_object_get(b, "name")));
+        assert_int_equal(c.v[i].type, json_integer_value(json_object_get(b, "type")));
     }
-    assert_string_equal(json_string_value(json_object_get(json_array_get(ch, 3), "name")),
-                        "week-2");
-    assert_true(json_is_null(json_object_get(json_array_get(ch, 2), "parent_id")));
+    assert_string_equal(c.v[3].name, "week-2"); /* an escape, decoded */
+    assert_string_equal(c.v[2].name, "Lounge 🎧");
     /* the cache built from it: voice channel kept, week channels found */
     struct guilds *g = guilds_new();
-    assert_int_equal(guilds_apply_event(g, "GUILD_CREATE", sel), 1);
+    assert_int_equal(guilds_load(g, sel, c.v, c.n), 1);
     assert_int_equal(guilds_channel_count(g), 4);
-    assert_int_equal(guilds_channel_type(g, "13"), 2);
-    assert_string_equal(guilds_week_channel(g, "1000000000000000001", 1), "12");
-    assert_string_equal(guilds_week_channel(g, "1000000000000000001", 2), "14");
+    assert_int_equal(guilds_channel_type(g, "1000000000000000001", "13"), 2);
+    char id[GUILDS_ID_LEN];
+    assert_true(guilds_week_channel(g, "1000000000000000001", 1, id));
+    assert_string_equal(id, "12");
+    assert_true(guilds_week_channel(g, "1000000000000000001", 2, id));
+    assert_string_equal(id, "14");
     guilds_free(g);
     json_decref(sel);
+    /* the sink is reused: a second read replaces the first */
+    const char *two = "{\"id\":\"5\",\"channels\":[{\"name\":\"a\",\"type\":0,\"id\":\"6\"},"
+                      "{\"id\":\"7\",\"name\":\"\xff\",\"type\":0},"
+                      "{\"id\":\"8\",\"name\":\"b\",\"type\":-1},"
+                      "{\"id\":\"9\",\"name\":\"c\",\"type\":\"0\"}]}";
+    sel = gw_select_guild(two, strlen(two), &c);
+    assert_non_null(sel);
+    assert_int_equal(c.n, 1); /* invalid UTF-8, a negative and a string type are not kept */
+    assert_string_equal(c.v[0].id, "6");
+    assert_string_equal(c.v[0].name, "a");
+    json_decref(sel);
+    gw_chans_free(&c);
     json_decref(full);
+}
+
+static void test_utf8(void **state)
+{
+    (void)state;
+    const char *good[] = {
+        "", "abc", "Caf\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x8e\xa7", "\xf4\x8f\xbf\xbf"};
+    const char *bad[] = {"\xc0\xaf", "\xe0\x80\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80",
+                         "\xff",     "\xc3",         "\xe2\x82",     "\x80"};
+    for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+        assert_true(gw_utf8_valid(good[i], strlen(good[i])));
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+        if (gw_utf8_valid(bad[i], strlen(bad[i])))
+            fail_msg("accepted bad UTF-8 case %zu", i);
 }
 
 static void test_malformed(void **state)
 {
     (void)state;
+    struct gw_chans c = {0};
     const char *bad[] = {
         "",
         "[]",
@@ -91,19 +119,20 @@ static void test_malformed(void **state)
         "{\"channels\":[[[[[[",
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-        json_t *j = gw_select_guild(bad[i], strlen(bad[i]));
+        json_t *j = gw_select_guild(bad[i], strlen(bad[i]), &c);
         if (j)
             fail_msg("accepted: %s", bad[i]);
     }
-    json_t *e = gw_select_guild(" {} ", 4);
+    json_t *e = gw_select_guild(" {} ", 4, &c);
     assert_non_null(e);
     assert_int_equal(json_object_size(e), 0);
     json_decref(e);
     /* a channel list that is not an array is kept as is (the cache ignores it) */
     const char *nc = "{\"id\":\"1\",\"channels\":\"no\"}";
-    json_t *s = gw_select_guild(nc, strlen(nc));
+    json_t *s = gw_select_guild(nc, strlen(nc), &c);
     assert_string_equal(json_string_value(json_object_get(s, "channels")), "no");
     json_decref(s);
+    gw_chans_free(&c);
 }
 
 /* The fast envelope scan agrees with the strict one on Discord's key order and never
@@ -151,6 +180,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_kept_equals_full_parse),
         cmocka_unit_test(test_malformed),
+        cmocka_unit_test(test_utf8),
         cmocka_unit_test(test_fast_envelope),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -127,7 +127,7 @@ static int setup(void **state)
     f->app.stop = &f->stop;
     f->app.chat.ops = &rec_ops;
     f->app.chat.impl = &f->rec;
-    guilds_channel_upsert(f->app.guilds, GUILD, MENTORS_CH, "mentors", 0, NULL);
+    guilds_channel_upsert(f->app.guilds, GUILD, MENTORS_CH, "mentors", 0);
     f->ps = pairing_new();
     snprintf(f->co.guild_id, sizeof(f->co.guild_id), GUILD);
     snprintf(f->co.curriculum, sizeof(f->co.curriculum), "data-engineer");

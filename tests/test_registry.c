@@ -421,8 +421,7 @@ static int setup_app(void **state)
     f->app.guilds = guilds_new();
     f->app.stop = &f->stop;
     guilds_add(f->app.guilds, CONSOLE_GUILD_ID, "console");
-    guilds_channel_upsert(f->app.guilds, CONSOLE_GUILD_ID, "1000000000000000107", "week-07", 0,
-                          NULL);
+    guilds_channel_upsert(f->app.guilds, CONSOLE_GUILD_ID, "1000000000000000107", "week-07", 0);
     *state = f;
     return 0;
 }
@@ -671,9 +670,9 @@ static void test_foreign_ids(void **state)
     struct rec r = {0};
     msg_init(&r.last);
     guilds_add(f->app.guilds, "2000000000000000001", "other");
-    guilds_channel_upsert(f->app.guilds, "2000000000000000001", "2000000000000000002", "general", 0,
-                          NULL);
-    guilds_channel_upsert(f->app.guilds, CONSOLE_GUILD_ID, "1000000000000000199", "voice", 2, NULL);
+    guilds_channel_upsert(f->app.guilds, "2000000000000000001", "2000000000000000002", "general",
+                          0);
+    guilds_channel_upsert(f->app.guilds, CONSOLE_GUILD_ID, "1000000000000000199", "voice", 2);
     static const char *const forged[] = {
         /* guild B's channel, resolved as if it were ours */
         "{\"name\":\"calendar\",\"options\":[{\"name\":\"add\",\"type\":1,\"options\":["

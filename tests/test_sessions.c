@@ -417,9 +417,9 @@ static int setup(void **state)
         char name[64];
         snprintf(f->text[i], 24, "3000000000000000%02d", i);
         snprintf(f->voice[i], 24, "4000000000000000%02d", i);
-        guilds_channel_upsert(f->app.guilds, GUILD, f->text[i], cur->groups[i].name, 0, NULL);
+        guilds_channel_upsert(f->app.guilds, GUILD, f->text[i], cur->groups[i].name, 0);
         snprintf(name, sizeof(name), "\xf0\x9f\x94\x8a %s", cur->groups[i].name);
-        guilds_channel_upsert(f->app.guilds, GUILD, f->voice[i], name, 2, NULL);
+        guilds_channel_upsert(f->app.guilds, GUILD, f->voice[i], name, 2);
     }
     f->co = (struct cohort){.guild_id = GUILD,
                             .curriculum = "data-engineer",

@@ -32,7 +32,7 @@ struct job {
     struct chat_discord *c;
     chat_done_fn done;
     void *arg;
-    char guild_id[IX_ID_LEN], name[101], parent_id[IX_ID_LEN], user_id[IX_ID_LEN];
+    char guild_id[IX_ID_LEN], name[101], user_id[IX_ID_LEN];
     int type;
     int64_t t0_ms;    /* interaction received (monotonic), for the histogram */
     struct message m; /* DM: the message to post once the channel is known */
@@ -315,8 +315,7 @@ static void on_channel(void *arg, const struct rest_result *res)
     json_t *body = res->rc == 0 ? json_loadb(res->body, res->len, 0, NULL) : NULL;
     const char *id = json_string_value(json_object_get(body, "id"));
     if (id && j->c->app->guilds)
-        guilds_channel_upsert(j->c->app->guilds, j->guild_id, id, j->name, j->type,
-                              j->parent_id[0] ? j->parent_id : NULL);
+        guilds_channel_upsert(j->c->app->guilds, j->guild_id, id, j->name, j->type);
     json_decref(body);
     finish(j, res);
     job_free(j);
@@ -333,7 +332,6 @@ static int d_create_channel(void *impl, const char *guild_id, const char *name, 
         return BOT_ENOMEM;
     snprintf(j->guild_id, sizeof(j->guild_id), "%s", guild_id);
     snprintf(j->name, sizeof(j->name), "%.*s", (int)msg_utf8_prefix(name, 100), name);
-    snprintf(j->parent_id, sizeof(j->parent_id), "%s", parent_id ? parent_id : "");
     j->type = type;
     json_t *body = json_pack("{s:s, s:i}", "name", j->name, "type", type);
     if (body && parent_id)

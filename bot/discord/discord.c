@@ -147,7 +147,7 @@ static bool h_wants(void *arg, const char *t)
     return events_wants(((struct discord *)arg)->ev, t);
 }
 
-static void h_event(void *arg, const char *t, json_t *dj)
+static void h_event(void *arg, const char *t, json_t *dj, const struct gw_chans *chans)
 {
     struct discord *d = arg;
     if (strcmp(t, "READY") == 0)
@@ -156,7 +156,7 @@ static void h_event(void *arg, const char *t, json_t *dj)
         d->app->cfg->shard_count = gw_shard_count(d->gw);
     if (strcmp(t, "READY") == 0 || strcmp(t, "RESUMED") == 0)
         notify_ready(gw_state_name(GW_READY));
-    events_dispatch(d->ev, t, dj);
+    events_dispatch(d->ev, t, dj, chans ? chans->v : NULL, chans ? chans->n : 0);
 }
 
 static void h_fatal(void *arg, int code, const char *why)

@@ -173,7 +173,8 @@ static void on_interaction(struct events *e, json_t *d)
     ix_free(&ix);
 }
 
-void events_dispatch(struct events *e, const char *t, json_t *d)
+void events_dispatch(struct events *e, const char *t, json_t *d, const struct guild_chan *ch,
+                     size_t nch)
 {
     const struct config *cfg = e->app->cfg;
     if (strcmp(t, "READY") == 0) {
@@ -192,8 +193,12 @@ void events_dispatch(struct events *e, const char *t, json_t *d)
         on_interaction(e, d);
         return;
     }
-    if (e->app->guilds)
-        guilds_apply_event(e->app->guilds, t, d);
+    if (e->app->guilds) {
+        if (strcmp(t, "GUILD_CREATE") == 0 && !json_object_get(d, "channels"))
+            guilds_load(e->app->guilds, d, ch, nch); /* read selectively by the gateway */
+        else
+            guilds_apply_event(e->app->guilds, t, d);
+    }
     /* study groups: RSVPs, voice joins/leaves, and GUILD_CREATE's voice_states (after
      * the guild cache, which knows the voice channels by then) */
     sg_on_gateway(e->app, t, d, app_now(e->app));

@@ -5,6 +5,8 @@
 #ifndef COHORT_EVENTS_H
 #define COHORT_EVENTS_H
 
+#include "bot/guilds.h"
+
 #include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -20,8 +22,10 @@ void events_free(struct events *e);
 
 /* Counts t and tells whether it has a handler (only those are parsed). */
 bool events_wants(struct events *e, const char *t);
-/* Handles one event (d borrowed). */
-void events_dispatch(struct events *e, const char *t, json_t *d);
+/* Handles one event (d borrowed). ch/nch: a GUILD_CREATE's channels when the gateway
+ * read them selectively (d then has no "channels"); NULL/0 otherwise. */
+void events_dispatch(struct events *e, const char *t, json_t *d, const struct guild_chan *ch,
+                     size_t nch);
 /* Each counted type, for /metrics. */
 void events_each_count(const struct events *e, void (*fn)(void *arg, const char *t, uint64_t n),
                        void *arg);

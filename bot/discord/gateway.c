@@ -60,6 +60,7 @@ void gw_free(struct gw *g)
         free(g->pending[i]);
     buf_free(&g->frag);
     gw_inflate_free(g->zin);
+    gw_chans_free(&g->chans);
     free(g->token);
     free(g);
 }

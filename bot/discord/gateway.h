@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bot/guilds.h"
+
 enum gw_state {
     GW_DISCONNECTED = 0, /* no socket; a connect (or /gateway/bot fetch) may be scheduled */
     GW_CONNECTING,       /* socket requested or open, waiting for HELLO */
@@ -50,11 +52,28 @@ int gw_scan_envelope_fast(const char *p, size_t len, struct gw_env *out);
 
 /* The selective read of a GUILD_CREATE / GUILD_UPDATE d (gw_select.c): a pruned tree
  * with only id, name, unavailable, owner_id, member_count, voice_states and
- * guild_scheduled_events (whole), and channels[] each pruned to id, name, type,
- * parent_id, guild_id, position (voice channels, type 2, included). Members, roles,
- * emojis, presences, threads, topics and permission overwrites are dropped: a handler
- * that needs more adds the key to gw_select.c's table. NULL when d is malformed. Pure. */
-json_t *gw_select_guild(const char *p, size_t len);
+ * guild_scheduled_events (whole), and channels[] read into the flat sink `c` (id, name,
+ * type per channel, voice channels included; the tree has no "channels" key). Members,
+ * roles, emojis, presences, threads, topics, parents and permission overwrites are
+ * dropped: a handler that needs more adds the key to gw_select.c's table. NULL when d is
+ * malformed. The sink is reused from call to call (its strings live until the next
+ * call or gw_chans_free; start it zeroed). Pure. */
+struct gw_chan_off {
+    size_t id, name; /* offsets into arena */
+    int type;
+};
+struct gw_chans {
+    struct guild_chan *v; /* n channels: id and name point into arena */
+    size_t n, vcap;
+    struct gw_chan_off *off;
+    size_t cap;
+    char *arena;
+    size_t alen, acap;
+};
+json_t *gw_select_guild(const char *p, size_t len, struct gw_chans *c);
+void gw_chans_free(struct gw_chans *c);
+/* Is p[0..len) valid UTF-8 (no overlongs, surrogates or code points past U+10FFFF)? */
+bool gw_utf8_valid(const char *p, size_t len);
 
 /* Reconnect delay for the attempt-th consecutive failure (0-based): 1 s doubling to a
  * 60 s cap, plus up to 25 % jitter from rnd (any 32-bit value). Pure. */
@@ -86,7 +105,9 @@ struct gw_hooks {
     int (*connect)(void *arg, const char *url); /* open a socket; 0 = pending, <0 = failed */
     void (*fetch_gateway)(void *arg);           /* GET /gateway/bot, answer via gw_on_gateway_bot */
     bool (*wants)(void *arg, const char *t);    /* is there a handler for event t? */
-    void (*event)(void *arg, const char *t, json_t *d);  /* d borrowed for the call */
+    /* d borrowed for the call; chans: a GUILD_CREATE/UPDATE's channels (gw_select_guild),
+     * NULL for other events */
+    void (*event)(void *arg, const char *t, json_t *d, const struct gw_chans *chans);
     void (*fatal)(void *arg, int code, const char *why); /* session cannot continue */
 };
 

@@ -87,12 +87,17 @@ static void handle_ready(struct gw *g, json_t *d)
     log_info(MOD, "ready user=%s app=%s", g->user_id, g->app_id);
 }
 
-static json_t *parse_d(const char *p, const struct gw_env *e)
+static bool is_guild_event(const char *t)
+{
+    return strcmp(t, "GUILD_CREATE") == 0 || strcmp(t, "GUILD_UPDATE") == 0;
+}
+
+static json_t *parse_d(struct gw *g, const char *p, const struct gw_env *e)
 {
     if (!e->d_len)
         return NULL;
-    if (strcmp(e->t, "GUILD_CREATE") == 0 || strcmp(e->t, "GUILD_UPDATE") == 0)
-        return gw_select_guild(p + e->d_off, e->d_len); /* the big ones: only what is used */
+    if (is_guild_event(e->t)) /* the big ones: only what is used, channels flat */
+        return gw_select_guild(p + e->d_off, e->d_len, &g->chans);
     return json_loadb(p + e->d_off, e->d_len, JSON_DECODE_ANY, NULL);
 }
 
@@ -107,7 +112,7 @@ static int on_dispatch(struct gw *g, const char *p, size_t len, const struct gw_
     }
     if (!ready && !(e->t[0] && g->h.wants(g->h.arg, e->t)))
         return 0;
-    json_t *d = parse_d(p, e);
+    json_t *d = parse_d(g, p, e);
     struct gw_env strict;
     if (!d && e->d_unchecked) { /* the fast scan's guess at d's end may be wrong: rescan */
         if (gw_scan_envelope(p, len, &strict) < 0) {
@@ -115,7 +120,7 @@ static int on_dispatch(struct gw *g, const char *p, size_t len, const struct gw_
             log_warn(MOD, "malformed frame skipped len=%zu", len);
             return BOT_EPROTO;
         }
-        d = parse_d(p, &strict);
+        d = parse_d(g, p, &strict);
     }
     if (!d) {
         g->st.bad_frames++;
@@ -125,7 +130,7 @@ static int on_dispatch(struct gw *g, const char *p, size_t len, const struct gw_
     if (ready)
         handle_ready(g, d);
     if (!ready || g->h.wants(g->h.arg, e->t))
-        g->h.event(g->h.arg, e->t, d);
+        g->h.event(g->h.arg, e->t, d, is_guild_event(e->t) ? &g->chans : NULL);
     json_decref(d);
     return 0;
 }

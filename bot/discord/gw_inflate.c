@@ -19,6 +19,12 @@ struct gw_inflate {
     char *out;
     size_t out_cap;
     unsigned long long tot_in, tot_out;
+    /* The stream's 2-byte zlib header, read by us: inflate runs raw (no zlib wrapper),
+     * so it keeps no Adler-32 of the output. Discord never ends the stream, so the
+     * checksum in the trailer is never reached and computing it only costs time (a
+     * tenth of the bot's CPU per event in the loopback profile). */
+    unsigned char hdr[2];
+    int hdr_len;
 };
 
 static const unsigned char zmark[ZMARK_LEN] = {0x00, 0x00, 0xff, 0xff};
@@ -53,8 +59,9 @@ int gw_inflate_reset(struct gw_inflate *z)
         inflateEnd(&z->zs);
     z->live = false;
     z->in_len = 0;
+    z->hdr_len = 0;
     memset(&z->zs, 0, sizeof(z->zs));
-    if (inflateInit(&z->zs) != Z_OK) {
+    if (inflateInit2(&z->zs, -15) != Z_OK) {
         z->broken = true;
         return BOT_ENOMEM;
     }
@@ -113,6 +120,13 @@ static int inflate_msg(struct gw_inflate *z, const unsigned char *p, size_t len,
         free(z->out);
         z->out = NULL;
         z->out_cap = 0;
+    }
+    while (z->hdr_len < 2 && len > 0) { /* RFC 1950: CMF, FLG */
+        z->hdr[z->hdr_len++] = *p++;
+        len--;
+        if (z->hdr_len == 2 && ((z->hdr[0] & 0x0f) != 8 || (z->hdr[0] >> 4) > 7 ||
+                                (z->hdr[1] & 0x20) || ((z->hdr[0] << 8) | z->hdr[1]) % 31))
+            return BOT_EPROTO; /* not deflate, a window over 32 KiB, or a preset dictionary */
     }
     size_t used = 0;
     z->zs.next_in = (Bytef *)p;

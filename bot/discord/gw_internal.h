@@ -49,6 +49,7 @@ struct gw {
     char *pending[GW_PENDING];
     int npending;
     struct gw_stats st;
+    struct gw_chans chans; /* the last GUILD_CREATE/UPDATE's channels (gw_select_guild) */
 };
 
 uint32_t gw_rnd(struct gw *g);

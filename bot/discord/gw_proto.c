@@ -4,6 +4,7 @@
 #include "bot/err.h"
 #include "bot/discord/gateway.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,10 +69,28 @@ static size_t skip_ws(const char *p, size_t i, size_t n)
     return i;
 }
 
+/* Eight bytes at a time: does the word hold a '"', a '\\' or a control byte (< 0x20)?
+ * The usual has-zero-byte tests on x ^ '"', x ^ '\\' and the has-less-than test on x. */
+#define ONES UINT64_C(0x0101010101010101)
+#define HIGHS UINT64_C(0x8080808080808080)
+static inline bool word_special(uint64_t x)
+{
+    uint64_t q = x ^ (ONES * '"'), b = x ^ (ONES * '\\');
+    return ((((q - ONES) & ~q) | ((b - ONES) & ~b) | ((x - ONES * 0x20) & ~x)) & HIGHS) != 0;
+}
+
 static int skip_string(const char *p, size_t *i, size_t n)
 {
     size_t k = *i + 1;
     while (k < n) {
+        if (k + 8 <= n) { /* plain runs go by in words */
+            uint64_t x;
+            memcpy(&x, p + k, 8);
+            if (!word_special(x)) {
+                k += 8;
+                continue;
+            }
+        }
         unsigned char c = (unsigned char)p[k];
         if (c == '\\')
             k += 2;
@@ -84,6 +103,11 @@ static int skip_string(const char *p, size_t *i, size_t n)
             k++;
     }
     return BOT_EPROTO;
+}
+
+static inline bool ends_primitive(unsigned char c)
+{
+    return c == ',' || c == '}' || c == ']' || c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
 static int skip_value(const char *p, size_t *i, size_t n)
@@ -116,7 +140,7 @@ static int skip_value(const char *p, size_t *i, size_t n)
         return BOT_EPROTO;
     }
     size_t k = *i;
-    while (k < n && !strchr(",}] \t\r\n", p[k]))
+    while (k < n && !ends_primitive((unsigned char)p[k]))
         k++;
     if (k == *i)
         return BOT_EPROTO;

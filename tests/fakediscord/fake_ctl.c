@@ -87,6 +87,56 @@ static void ctl_big(struct fake *f, json_t *b)
     buf_free(&s);
 }
 
+/* A MESSAGE_CREATE shaped like Discord's (author, member, mentions, flags, nonce,
+ * timestamps) about `size` bytes long, whose content is varied chat text from one of
+ * 50 authors: compresses in a zlib stream about as real traffic does, unlike a padded
+ * payload (a run of one byte that inflates as a single long match). */
+static int realistic_message(char *out, size_t cap, const char *t, long long seq, long i, int size)
+{
+    static const char *const words[] = {
+        "the",      "pipeline", "spark",    "kafka",     "schema", "join",     "partition",
+        "table",    "query",    "airflow",  "dag",       "batch",  "stream",   "window",
+        "late",     "data",     "week",     "check-in",  "today",  "I",        "think",
+        "we",       "should",   "use",      "a",         "with",   "for",      "is",
+        "not",      "working",  "again",    "thanks!",   "anyone", "know",     "why",
+        "my",       "job",      "fails",    "on",        "merge",  "upsert",   "dbt",
+        "model",    "star",     "fact",     "dimension", "sql",    "index",    "parquet",
+        "s3",       "bucket",   "lake",     "warehouse", "ok",     "nice",     "lol",
+        "question", "about",    "exercise", "3",         "done",   "tomorrow", "session",
+        "notes"};
+    uint64_t r = 0x9e3779b97f4a7c15ULL * (uint64_t)(i + 1);
+    char content[4096];
+    size_t cl = 0, want = size > 1000 ? (size_t)size - 900 : 80;
+    if (want > sizeof(content) - 32)
+        want = sizeof(content) - 32;
+    while (cl < want) {
+        r ^= r << 13, r ^= r >> 7, r ^= r << 17;
+        const char *w = words[r % (sizeof(words) / sizeof(words[0]))];
+        cl += (size_t)snprintf(content + cl, sizeof(content) - cl, "%s%s", cl ? " " : "", w);
+    }
+    int author = (int)(r >> 40) % 50;
+    unsigned long long mid =
+        1500000000000000000ULL + (unsigned long long)i * 4194304ULL + (r & 0x3fffff);
+    return snprintf(
+        out, cap,
+        "{\"t\":\"%s\",\"s\":%lld,\"op\":0,\"d\":{\"type\":0,\"tts\":false,\"timestamp\":"
+        "\"2026-12-03T%02ld:%02ld:%02ld.%06ld+00:00\",\"referenced_message\":null,\"pinned\":false,"
+        "\"nonce\":\"%llu\",\"mentions\":[],\"mention_roles\":[],\"mention_everyone\":false,"
+        "\"member\":{\"roles\":[\"1200000000000000%03d\"],\"premium_since\":null,\"pending\":"
+        "false,\"nick\":null,\"mute\":false,\"joined_at\":\"2026-09-%02dT10:%02d:00.000000+00:00\","
+        "\"flags\":0,\"deaf\":false,\"communication_disabled_until\":null,\"banner\":null,"
+        "\"avatar\":null},\"id\":\"%llu\",\"flags\":0,\"embeds\":[],\"edited_timestamp\":null,"
+        "\"content\":\"%s\",\"components\":[],\"channel_id\":\"11000000000000000%02d\","
+        "\"author\":{\"username\":\"learner_%02d\",\"public_flags\":0,\"id\":"
+        "\"9000000000000000%02d\",\"global_name\":\"Learner %02d\",\"discriminator\":\"0\","
+        "\"clan\":null,\"avatar_decoration_data\":null,\"avatar\":\"%016llx%016llx\"},"
+        "\"attachments\":[],\"guild_id\":\"1000000000000000001\"}}",
+        t, seq, (i / 3600) % 24, (i / 60) % 60, i % 60, (long)(r % 1000000),
+        (unsigned long long)(mid + 7), author % 7, author % 28 + 1, author, mid, content,
+        author % 12, author, author, author, 0x1234abcdULL * (unsigned long long)(author + 1),
+        0x9876fedcULL * (unsigned long long)(author + 3));
+}
+
 /* n events of type t with a ~size byte d, straight onto the socket queue. */
 static void ctl_flood(struct fake *f, json_t *b)
 {
@@ -96,7 +146,7 @@ static void ctl_flood(struct fake *f, json_t *b)
     if (!f->conn_pss || !t || n <= 0 || size < 100 || size > 65536)
         return;
     char *pad = malloc((size_t)size);
-    char *frame = malloc((size_t)size + 512);
+    char *frame = malloc((size_t)size + 4096);
     if (!pad || !frame)
         goto out;
     memset(pad, 'x', (size_t)size - 1);
@@ -107,7 +157,7 @@ static void ctl_flood(struct fake *f, json_t *b)
         unsigned long long id = 1400000000000000000ULL + (unsigned long long)i;
         int len;
         if (guild) /* a guild with three channels; the topic carries the padding */
-            len = snprintf(frame, (size_t)size + 512,
+            len = snprintf(frame, (size_t)size + 4096,
                            "{\"t\":\"GUILD_CREATE\",\"s\":%lld,\"op\":0,\"d\":{\"id\":\"%llu\","
                            "\"name\":\"guild %d\",\"member_count\":40,\"channels\":["
                            "{\"id\":\"%llu1\",\"type\":0,\"name\":\"general\",\"topic\":\"%s\"},"
@@ -115,12 +165,7 @@ static void ctl_flood(struct fake *f, json_t *b)
                            "{\"id\":\"%llu3\",\"type\":4,\"name\":\"Cohort\"}]}}",
                            (long long)f->seq, id, i, id / 10, pad, id / 10, id / 10);
         else
-            len = snprintf(frame, (size_t)size + 512,
-                           "{\"t\":\"%s\",\"s\":%lld,\"op\":0,\"d\":{\"id\":\"%llu\","
-                           "\"channel_id\":\"1100000000000000001\",\"guild_id\":"
-                           "\"1000000000000000001\",\"author\":{\"id\":\"42\",\"username\":"
-                           "\"learner\"},\"content\":\"%s\",\"channels\":[]}}",
-                           t, (long long)f->seq, id, pad);
+            len = realistic_message(frame, (size_t)size + 4096, t, (long long)f->seq, i, size);
         if (len > 0)
             fake_ws_queue(f, f->conn_pss, frame, (size_t)len, LWS_WRITE_TEXT);
     }
