@@ -346,7 +346,7 @@ static void loopback(const char *compression)
         return;
     }
     printf("---- loopback, gateway_compression %s (CPU = user + sys of the bot process) ----\n",
-           compression);
+           *compression ? compression : "(the bot's default)");
     setenv("E2E_LOG_LEVEL", "info", 1);
     setenv("E2E_KEEP", "1", 0);
     struct e2e e;
@@ -362,6 +362,15 @@ static void loopback(const char *compression)
     json_decref(e2e_wait(&e, has_put, NULL, 10000));
     CURL *c = curl_easy_init();
     printf("bot RSS after READY: peak %.1f MB\n", proc_hwm_mb(e.bot));
+    const char *ixn = getenv("BENCH_GATEWAY_INTERACTIONS_ONLY");
+    if (ixn) { /* the interaction part alone, on a fresh bot (before/after comparisons) */
+        long n = strtol(ixn, NULL, 10);
+        sleep(1);
+        interactions(&e, n >= 100 && n <= 100000 ? (int)n : 5000);
+        curl_easy_cleanup(c);
+        e2e_finish(&e);
+        return;
+    }
     const char *only = getenv("BENCH_GATEWAY_FLOOD_ONLY");
     if (only) { /* for a profiler: just the MESSAGE_CREATE flood, or "guilds": the cold start */
         if (strcmp(only, "guilds") == 0)
@@ -398,8 +407,14 @@ int main(void)
 {
     log_set_level(LOGL_WARN);
     /* BENCH_GATEWAY_FLOOD_ONLY=1|guilds [BENCH_GATEWAY_COMPRESSION=zlib-stream|none|""]:
-     * one loopback flood (or the cold start), nothing else (to run under perf) */
+     * one loopback flood (or the cold start), nothing else (to run under perf);
+     * BENCH_GATEWAY_INTERACTIONS_ONLY=N: N interactions at 1,000/s on a fresh bot, nothing
+     * else ("" compression: the bot's default, which also suits a build from before the key) */
     const char *only = getenv("BENCH_GATEWAY_COMPRESSION");
+    if (getenv("BENCH_GATEWAY_INTERACTIONS_ONLY")) {
+        loopback(only ? only : "");
+        return 0;
+    }
     if (getenv("BENCH_GATEWAY_FLOOD_ONLY")) {
         loopback(only ? only : "zlib-stream");
         return 0;
