@@ -256,14 +256,17 @@ static void flood(struct e2e *e, CURL *c, int hport, const char *t, long n, int 
     long before = metric(c, hport, t);
     char body[128];
     snprintf(body, sizeof(body), "{\"n\":%ld,\"t\":\"%s\",\"size\":%d}", n, t, size);
+    /* the fake builds and deflates the whole flood inside this request, before it sends
+     * any of it (its loop is busy meanwhile): delivery is timed from the answer on */
     json_decref(e2e_ctl(e, "flood", body));
+    double w1 = now_s(CLOCK_MONOTONIC);
     long got = 0;
     while ((got = metric(c, hport, t) - before) < n && now_s(CLOCK_MONOTONIC) - w0 < 120)
-        usleep(20000);
-    double wall = now_s(CLOCK_MONOTONIC) - w0, cpu = proc_cpu(e->bot) - c0;
-    printf("loopback   %-14s %7ld events  wall %.2f s (%8.0f events/s, paced by the fake)  "
-           "bot cpu %.2f s (%8.0f events/s/core, %.2f us/event)\n",
-           t, got, wall, (double)got / wall, cpu, cpu > 0 ? (double)got / cpu : 0.0,
+        usleep(2000);
+    double wall = now_s(CLOCK_MONOTONIC) - w1, cpu = proc_cpu(e->bot) - c0;
+    printf("loopback   %-14s %7ld events  built by the fake in %.2f s, delivered in %.2f s "
+           "(%8.0f events/s)  bot cpu %.2f s (%8.0f events/s/core, %.2f us/event)\n",
+           t, got, w1 - w0, wall, (double)got / wall, cpu, cpu > 0 ? (double)got / cpu : 0.0,
            got > 0 ? cpu * 1e6 / (double)got : 0.0);
 }
 
