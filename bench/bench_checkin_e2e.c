@@ -12,7 +12,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "tests/e2e.h"
+#include "bench/bench_e2e.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,61 +20,11 @@
 #include <unistd.h>
 
 #define GUILD "1000000000000000001"
-#define START_ID "1500000000000000001"
-
-static double proc_cpu(pid_t pid)
-{
-    char path[64], buf[1024];
-    snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return -1;
-    size_t n = fread(buf, 1, sizeof(buf) - 1, f);
-    fclose(f);
-    buf[n] = '\0';
-    const char *p = strrchr(buf, ')');
-    unsigned long ut = 0, st = 0;
-    if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut, &st) != 2)
-        return -1;
-    return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
-}
 
 static bool has_put(json_t *log, void *arg)
 {
     (void)arg;
     return e2e_count_rest(log, "PUT", "/applications/", 200) > 0;
-}
-
-static bool started(json_t *log, void *arg)
-{
-    (void)arg;
-    return e2e_count_rest(log, "POST", "/interactions/" START_ID "/", 204) > 0;
-}
-
-static int cmp64(const void *a, const void *b)
-{
-    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-    return x < y ? -1 : x > y;
-}
-
-/* Rows in `cohortbot export checkins --db` (or -1); marks seen[i] for the flood's
- * member i (user 7000000000000000000 + i, see fake_ctl.c). */
-static long export_rows(struct e2e *e, unsigned char *seen, int n)
-{
-    char cmd[512], line[4096];
-    snprintf(cmd, sizeof(cmd), "'%s' export checkins --db '%s'", getenv("COHORTBOT_BIN"), e->db);
-    FILE *p = popen(cmd, "r");
-    if (!p)
-        return -1;
-    long rows = -1; /* the header */
-    while (fgets(line, sizeof(line), p)) {
-        rows += strchr(line, '\n') != NULL;
-        unsigned long long user = 0;
-        if (sscanf(line, "%*[^,],%*[^,],%llu,", &user) == 1 && user >= 7000000000000000000ULL &&
-            user - 7000000000000000000ULL < (unsigned long long)n)
-            seen[user - 7000000000000000000ULL] = 1;
-    }
-    return pclose(p) == 0 ? rows : -1;
 }
 
 /* Confirming ("Checked in") callbacks to the flood's interactions, each of whose members
@@ -101,56 +51,18 @@ static void check_callbacks(json_t *log, const unsigned char *seen, int n, long 
     }
 }
 
-static json_t *wait_answers(struct e2e *e, int n, int secs)
-{
-    /* no polling while it runs: dumping the fake's log would stall the fake */
-    usleep((useconds_t)secs * 1000000u + 500000u);
-    json_t *log = NULL;
-    for (int k = 0; k < 60; k++) {
-        json_decref(log);
-        log = e2e_log(e);
-        if ((int)json_array_size(json_object_get(log, "ix_lat_us")) >= n)
-            break;
-        usleep(500000);
-    }
-    return log;
-}
-
 static void report(json_t *log, int rate, int n, double cpu)
 {
-    json_t *lat = json_object_get(log, "ix_lat_us");
-    size_t m = json_array_size(lat);
-    int64_t *v = calloc(m + 1, sizeof(int64_t));
-    for (size_t i = 0; i < m; i++)
-        v[i] = json_integer_value(json_array_get(lat, i));
-    qsort(v, m, sizeof(int64_t), cmp64);
+    struct bench_lat l;
+    bench_lat(log, &l);
     double span = (double)json_integer_value(json_object_get(log, "ix_span_us")) / 1e6;
-    if (m)
+    if (l.n)
         printf("offered %5d/s: %6zu/%d answered in %.2f s = %6.0f check-ins/s  p50 %6.2f ms  "
                "p99 %6.2f ms  max %7.2f ms  bot cpu %.2f s (%.0f%% of one core)\n",
-               rate, m, n, span, span > 0 ? (double)m / span : 0.0, v[m / 2] / 1000.0,
-               v[m * 99 / 100] / 1000.0, v[m - 1] / 1000.0, cpu, span > 0 ? cpu * 100 / span : 0);
+               rate, l.n, n, span, span > 0 ? (double)l.n / span : 0.0, l.p50_ms, l.p99_ms,
+               l.max_ms, cpu, span > 0 ? cpu * 100 / span : 0);
     else
         printf("offered %5d/s: no callbacks\n", rate);
-    free(v);
-}
-
-static void start_cohort(struct e2e *e)
-{
-    json_decref(e2e_ctl(
-        e, "dispatch",
-        "{\"t\":\"INTERACTION_CREATE\",\"d\":{\"id\":\"" START_ID "\",\"application_id\":"
-        "\"800000000000000001\",\"type\":2,\"token\":\"itok-start\",\"guild_id\":\"" GUILD "\","
-        "\"channel_id\":\"1100000000000000001\",\"member\":{\"user\":{\"id\":\"42\",\"username\":"
-        "\"admin\"},\"permissions\":\"32\"},\"data\":{\"id\":\"1\",\"name\":\"cohort\",\"type\":1,"
-        "\"options\":[{\"name\":\"start\",\"type\":1,\"options\":[{\"name\":\"date\",\"type\":3,"
-        "\"value\":\"2027-01-04\"},{\"name\":\"timezone\",\"type\":3,\"value\":\"UTC\"}]}]}}}"));
-    json_t *log = e2e_wait(e, started, NULL, 5000);
-    if (!log) {
-        fprintf(stderr, "bench: /cohort start was not answered\n");
-        exit(1);
-    }
-    json_decref(log);
 }
 
 /* One offered rate against a fresh bot and database. Returns 0 when the export matches. */
@@ -166,19 +78,19 @@ static int run_rate(int rate, int secs)
              qm && *qm ? ",\"rest_queue_max\":" : "", qm && *qm ? qm : "");
     e2e_start_bot(&e, cfg);
     json_decref(e2e_wait(&e, has_put, NULL, 10000));
-    start_cohort(&e);
+    bench_start_cohort(&e, "2027-01-04", "UTC");
     sleep(1);
     int n = rate * secs;
     char body[96];
     snprintf(body, sizeof(body), "{\"n\":%d,\"tick_us\":%d,\"checkin\":true}", n, 1000000 / rate);
-    double c0 = proc_cpu(e.bot);
+    double c0 = bench_proc_cpu(e.bot);
     json_decref(e2e_ctl(&e, "ix_flood", body));
-    json_t *log = wait_answers(&e, n, secs);
-    double cpu = proc_cpu(e.bot) - c0;
+    json_t *log = bench_wait_answers(&e, n, secs);
+    double cpu = bench_proc_cpu(e.bot) - c0;
     report(log, rate, n, cpu);
     e2e_stop_bot(&e);
     unsigned char *seen = calloc((size_t)n, 1);
-    long rows = export_rows(&e, seen, n), confirmed, other, missing;
+    long rows = bench_export_rows(e.db, seen, n, NULL), confirmed, other, missing;
     check_callbacks(log, seen, n, &confirmed, &other, &missing);
     json_decref(log);
     free(seen);
@@ -193,16 +105,6 @@ static int run_rate(int rate, int secs)
     fflush(stdout);
     e2e_finish(&e);
     return ok ? 0 : 1;
-}
-
-static void load(const char *when)
-{
-    char buf[128] = "";
-    FILE *f = fopen("/proc/loadavg", "r");
-    if (f && fgets(buf, sizeof(buf), f))
-        printf("load average %s: %s", when, buf);
-    if (f)
-        fclose(f);
 }
 
 int main(int argc, char **argv)
@@ -222,11 +124,11 @@ int main(int argc, char **argv)
     printf("end-to-end /checkin through the fake Discord server, %d s per rate, durable (WAL, "
            "synchronous=FULL, group commit), %ld CPUs\n",
            secs, sysconf(_SC_NPROCESSORS_ONLN));
-    load("before");
+    bench_load("before");
     int bad = 0;
     for (int i = 0; i < nrates; i++)
         if (rates[i] > 0 && rates[i] <= 100000)
             bad |= run_rate(rates[i], secs);
-    load("after");
+    bench_load("after");
     return bad;
 }

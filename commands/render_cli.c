@@ -32,7 +32,7 @@ static int parse(int argc, char **argv, struct rargs *r)
     if (argc < 2 || (strcmp(argv[1], "progress") != 0 && strcmp(argv[1], "report") != 0))
         return -1;
     r->report = !strcmp(argv[1], "report");
-    for (int i = 2; i < argc; i++) {
+    for (int i = 2; i < argc; i += 2) { /* --key value pairs */
         const char *k = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!v)
             return -1;
@@ -53,7 +53,6 @@ static int parse(int argc, char **argv, struct rargs *r)
                 return -1;
         } else
             return -1;
-        i++;
     }
     if (r->report && !r->user)
         r->user = "1"; /* the organiser's view: no member needed */

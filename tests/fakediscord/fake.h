@@ -61,7 +61,7 @@ struct fake_pss {
     struct fake_frame *q_head, *q_tail;
     bool closing;
     int close_code;
-    void *zs; /* z_stream when the socket asked for compress=zlib-stream (fake_zlib.c) */
+    void *zs;        /* z_stream when the socket asked for compress=zlib-stream (fake_zlib.c) */
     int shard;       /* sharded mode: the shard this socket identified as */
     bool identified; /* sharded mode: READY sent on this socket */
 };
@@ -95,25 +95,30 @@ struct fake {
     struct fake_fault faults[FAKE_MAX_FAULTS];
     int nfaults;
     uint64_t next_id;
-    json_t *log_rest;   /* [{method, path, body, t, status, problems}] */
-    json_t *log_gw;     /* [{op, t, d}] */
-    json_t *log_closes; /* [{code, t}] close frames the bot sent */
-    json_t *nonces;     /* nonce -> message id */
-    json_t *answered;   /* interaction token -> true once its callback was taken */
-    json_t *sched_events; /* guild id -> [scheduled event objects] (fake_events.c) */
+    json_t *log_rest;      /* [{method, path, body, t, status, problems}] */
+    json_t *log_gw;        /* [{op, t, d}] */
+    json_t *log_closes;    /* [{code, t}] close frames the bot sent */
+    json_t *nonces;        /* nonce -> message id */
+    json_t *answered;      /* interaction token -> true once its callback was taken */
+    json_t *sched_events;  /* guild id -> [scheduled event objects] (fake_events.c) */
     json_t *made_channels; /* guild id -> [channels created through REST] */
     json_t *voice_states;  /* guild id -> {user id: channel id} (/_ctl/voice) */
     int bucket_remaining;
     struct fake_rule rules[FAKE_MAX_RULES];
     int nrules;
     /* interaction flood (benchmark): one INTERACTION_CREATE every tick, open loop (a late
-     * timer sends everything that fell due); /help, or /checkin from a distinct user each */
+     * timer sends everything that fell due); /help, or /checkin from a distinct user each,
+     * or copies of a template d (e.g. a button click) from a distinct user each */
     lws_sorted_usec_list_t ix_sul;
     int ix_total, ix_sent, ix_tick_us;
     bool ix_checkin;
+    json_t *ix_template; /* NULL = /help or /checkin */
+    int ix_token_len;    /* 0 = "itok-bench"; else a distinct token of this length each */
     int64_t ix_start_us, ix_last_answer_us;
-    int64_t *ix_sent_us; /* per interaction, when it fell due (latency counts from there) */
-    json_t *ix_lat_us;   /* callback latencies in microseconds */
+    int64_t *ix_sent_us;      /* per interaction, when it fell due (latency counts from there) */
+    int64_t *ix_answer_us;    /* per interaction: its first callback's time, 0 = none */
+    int ix_dup, ix_bad_token; /* second callbacks; callbacks whose token is not the one sent */
+    json_t *ix_lat_us;        /* first-callback latencies in microseconds */
     int64_t t0;
     /* sharding (fake_shards.c); shard_count 0 = one socket, as before */
     int shard_count, max_concurrency;
@@ -134,9 +139,12 @@ void fake_ws_queue(struct fake *f, struct fake_pss *p, const char *text, size_t 
 void fake_ws_queue_raw(struct fake_pss *p, const void *data, size_t len, int flags);
 int fake_dispatch(struct fake *f, const char *t, json_t *d); /* steals d */
 void fake_ws_close(struct fake *f, int code);
-/* Start an interaction flood: n interactions, one every tick_us; /checkin (hours, note)
- * from user 7000000000000000000+i when checkin, else /help (fake_ctl.c). */
-void fake_ix_flood(struct fake *f, int n, int tick_us, bool checkin);
+/* Start an interaction flood from the control body {n, tick_us, checkin, template,
+ * token_len}: n interactions (ids 1600000000000000000+i), one every tick_us; /checkin
+ * (hours, note) from user 7000000000000000000+i when checkin, copies of the object
+ * template (its id, token and member.user.id replaced, the user being 7000000000000000000+i)
+ * when given, else /help (fake_ctl.c). */
+void fake_ix_flood(struct fake *f, json_t *b);
 /* A callback for interaction `id` arrived (fake_ctl.c). */
 void fake_ix_answered(struct fake *f, const char *path);
 /* Network faults (fake_net.c): the rule for key ("METHOD /path") or NULL; the control

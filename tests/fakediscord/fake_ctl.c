@@ -14,6 +14,19 @@ static void ok(struct fake_pss *p)
     buf_puts(&p->resp, "{\"ok\":true}");
 }
 
+/* Per interaction sent: [due, answered] in microseconds since the flood began
+ * (answered -1 = not yet), for a latency timeline. */
+static json_t *ix_clicks(struct fake *f)
+{
+    json_t *a = json_array();
+    for (int i = 0; f->ix_sent_us && i < f->ix_sent; i++)
+        json_array_append_new(
+            a,
+            json_pack("[I, I]", (json_int_t)(f->ix_sent_us[i] - f->ix_start_us),
+                      (json_int_t)(f->ix_answer_us[i] ? f->ix_answer_us[i] - f->ix_start_us : -1)));
+    return a;
+}
+
 static void ctl_log(struct fake *f, struct fake_pss *p)
 {
     json_t *j = json_pack(
@@ -28,8 +41,13 @@ static void ctl_log(struct fake *f, struct fake_pss *p)
         "invalid_frames", f->invalid_frames, "connected", f->conn != NULL, "now",
         (json_int_t)fake_ms(f), "zlib_connections", f->zlib_connections, "z_in",
         (json_int_t)f->z_in, "z_out", (json_int_t)f->z_out);
-    if (j)
+    if (j) {
         json_object_set_new(j, "identify_too_soon", json_integer(f->identify_too_soon));
+        json_object_set_new(j, "ix_dup", json_integer(f->ix_dup));
+        json_object_set_new(j, "ix_bad_token", json_integer(f->ix_bad_token));
+        json_object_set_new(j, "ix_clicks", ix_clicks(f));
+        json_object_set_new(j, "ix_start_us", json_integer(f->ix_start_us)); /* monotonic */
+    }
     char *s = j ? json_dumps(j, JSON_COMPACT) : NULL;
     json_decref(j);
     p->status = s ? 200 : 500;
@@ -207,17 +225,57 @@ static json_t *ix_data(bool checkin)
                      "name", "note", "type", 3, "value", "bench check-in");
 }
 
+/* Interaction i's token: "itok-bench", or token_len characters like Discord's (a base64
+ * head naming the interaction, then letters and digits), distinct per interaction. */
+static void ix_token(const struct fake *f, int i, char *out, size_t n)
+{
+    if (f->ix_token_len <= 0 || (size_t)f->ix_token_len >= n) {
+        snprintf(out, n, "itok-bench");
+        return;
+    }
+    static const char abc[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-";
+    int len = snprintf(out, n, "aW50ZXJhY3Rpb246%llu:", IX_FLOOD_BASE + (unsigned long long)i);
+    uint32_t x = 2463534242u ^ (uint32_t)i * 2654435761u;
+    for (; len < f->ix_token_len; len++) {
+        x ^= x << 13, x ^= x >> 17, x ^= x << 5;
+        out[len] = abc[x % 64];
+    }
+    out[len] = '\0';
+}
+
+/* A copy of the template with this interaction's id, token and member. */
+static json_t *ix_from_template(struct fake *f, const char *id, const char *token, const char *user)
+{
+    json_t *d = json_deep_copy(f->ix_template);
+    json_t *member = json_object_get(d, "member");
+    if (!json_is_object(member))
+        json_object_set_new(d, "member", member = json_pack("{s:s}", "permissions", "0"));
+    json_t *u = json_object_get(member, "user");
+    if (!json_is_object(u))
+        json_object_set_new(member, "user", u = json_pack("{s:s}", "username", "learner"));
+    json_object_set_new(u, "id", json_string(user));
+    json_object_set_new(d, "id", json_string(id));
+    json_object_set_new(d, "token", json_string(token));
+    return d;
+}
+
 static void ix_send(struct fake *f, int i, int64_t due)
 {
-    char id[24], user[24];
+    char id[24], user[24], token[1024];
+    bool distinct = f->ix_checkin || f->ix_template;
     snprintf(id, sizeof(id), "%llu", IX_FLOOD_BASE + (unsigned long long)i);
     snprintf(user, sizeof(user), "%llu",
-             f->ix_checkin ? 7000000000000000000ULL + (unsigned long long)i : 42ULL);
-    json_t *d = json_pack("{s:s, s:s, s:i, s:s, s:s, s:s, s:{s:{s:s, s:s}, s:s}, s:o}", "id", id,
-                          "application_id", "800000000000000001", "type", 2, "token", "itok-bench",
-                          "guild_id", "1000000000000000001", "channel_id", "1100000000000000001",
-                          "member", "user", "id", user, "username", "learner", "permissions", "0",
-                          "data", ix_data(f->ix_checkin));
+             distinct ? 7000000000000000000ULL + (unsigned long long)i : 42ULL);
+    ix_token(f, i, token, sizeof(token));
+    json_t *d;
+    if (f->ix_template)
+        d = ix_from_template(f, id, token, user);
+    else
+        d = json_pack("{s:s, s:s, s:i, s:s, s:s, s:s, s:{s:{s:s, s:s}, s:s}, s:o}", "id", id,
+                      "application_id", "800000000000000001", "type", 2, "token", token, "guild_id",
+                      "1000000000000000001", "channel_id", "1100000000000000001", "member", "user",
+                      "id", user, "username", "learner", "permissions", "0", "data",
+                      ix_data(f->ix_checkin));
     f->ix_sent_us[i] = due;
     fake_dispatch(f, "INTERACTION_CREATE", d);
 }
@@ -240,29 +298,55 @@ static void ix_tick(lws_sorted_usec_list_t *sul)
     lws_sul_schedule(f->ctx, 0, &f->ix_sul, ix_tick, next - now > 0 ? next - now : 1);
 }
 
-void fake_ix_flood(struct fake *f, int n, int tick_us, bool checkin)
+void fake_ix_flood(struct fake *f, json_t *b)
 {
-    if (n <= 0 || n > 1000000 || f->ix_sent_us)
+    int n = (int)json_integer_value(json_object_get(b, "n"));
+    int tick_us = (int)json_integer_value(json_object_get(b, "tick_us"));
+    json_t *tpl = json_object_get(b, "template");
+    int token_len = (int)json_integer_value(json_object_get(b, "token_len"));
+    if (n <= 0 || n > 1000000 || f->ix_sent_us || (tpl && !json_is_object(tpl)) || token_len < 0 ||
+        token_len > 1000)
         return;
     f->ix_sent_us = calloc((size_t)n, sizeof(int64_t));
-    if (!f->ix_sent_us)
+    f->ix_answer_us = calloc((size_t)n, sizeof(int64_t));
+    if (!f->ix_sent_us || !f->ix_answer_us) {
+        free(f->ix_sent_us);
+        free(f->ix_answer_us);
+        f->ix_sent_us = NULL;
+        f->ix_answer_us = NULL;
         return;
+    }
     f->ix_total = n;
     f->ix_sent = 0;
     f->ix_tick_us = tick_us > 0 ? tick_us : 1000;
-    f->ix_checkin = checkin;
+    f->ix_checkin = json_is_true(json_object_get(b, "checkin"));
+    f->ix_template = tpl ? json_incref(tpl) : NULL;
+    f->ix_token_len = token_len;
     f->ix_start_us = lws_now_usecs() + 1000;
     lws_sul_schedule(f->ctx, 0, &f->ix_sul, ix_tick, 1000);
 }
 
+/* path: /interactions/<id>/<token>/callback. The first callback of a flood interaction
+ * counts its latency; a second one is a duplicate; a wrong token is counted too. */
 void fake_ix_answered(struct fake *f, const char *path)
 {
     unsigned long long id = 0;
-    if (!f->ix_sent_us || sscanf(path, "/interactions/%llu/", &id) != 1 || id < IX_FLOOD_BASE ||
-        id - IX_FLOOD_BASE >= (unsigned long long)f->ix_sent)
+    int off = 0;
+    if (!f->ix_sent_us || sscanf(path, "/interactions/%llu/%n", &id, &off) != 1 || off <= 0 ||
+        id < IX_FLOOD_BASE || id - IX_FLOOD_BASE >= (unsigned long long)f->ix_sent)
         return;
-    f->ix_last_answer_us = lws_now_usecs();
-    int64_t lat = f->ix_last_answer_us - f->ix_sent_us[id - IX_FLOOD_BASE];
+    int i = (int)(id - IX_FLOOD_BASE);
+    char want[1024];
+    ix_token(f, i, want, sizeof(want));
+    size_t wl = strlen(want);
+    if (strncmp(path + off, want, wl) != 0 || strcmp(path + off + wl, "/callback") != 0)
+        f->ix_bad_token++;
+    if (f->ix_answer_us[i]) {
+        f->ix_dup++;
+        return;
+    }
+    f->ix_last_answer_us = f->ix_answer_us[i] = lws_now_usecs();
+    int64_t lat = f->ix_last_answer_us - f->ix_sent_us[i];
     json_array_append_new(f->ix_lat_us, json_integer(lat));
 }
 
@@ -348,9 +432,7 @@ void fake_ctl(struct fake *f, struct fake_pss *p)
     else if (!strcmp(verb, "fault") && b)
         ctl_fault(f, b);
     else if (!strcmp(verb, "ix_flood") && b)
-        fake_ix_flood(f, (int)json_integer_value(json_object_get(b, "n")),
-                      (int)json_integer_value(json_object_get(b, "tick_us")),
-                      json_is_true(json_object_get(b, "checkin")));
+        fake_ix_flood(f, b);
     else if (!strcmp(verb, "zcorrupt") && f->conn_pss && f->conn_pss->zs) {
         /* bytes that are no deflate data, ending like a complete message */
         static const unsigned char junk[] = {0xff, 0xfe, 0x12, 0x34, 0x56, 0x00, 0x00, 0xff, 0xff};

@@ -512,6 +512,8 @@ int main(int argc, char **argv)
     json_decref(f.shard_guilds);
     json_decref(f.ix_lat_us);
     free(f.ix_sent_us);
+    free(f.ix_answer_us);
+    json_decref(f.ix_template);
     json_decref(f.nonces);
     json_decref(f.answered);
     json_decref(f.sched_events);
