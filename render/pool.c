@@ -38,6 +38,8 @@ struct render_pool {
     pthread_mutex_t mu;
     pthread_cond_t cv, idle_cv;
     bool quit, busy, warmed;
+    bool warming;         /* the worker is loading the fonts */
+    bool want_warm;       /* render_pool_warm_status asked for the warm-up before any job */
     int queue_max, count; /* count = queued + drawing + done */
     struct render_job *q_head, *q_tail, *d_head, *d_tail;
     void (*wake)(void *arg);
@@ -250,14 +252,24 @@ static int warm_up(char *err, size_t errlen)
 static void *worker(void *arg)
 {
     struct render_pool *p = arg;
-    char err[BOT_ERR_LEN] = "";
-    int rc = warm_up(err, sizeof(err));
     pthread_mutex_lock(&p->mu);
-    p->warm_rc = rc;
-    snprintf(p->warm_err, sizeof(p->warm_err), "%s", err);
-    p->warmed = true;
-    pthread_cond_broadcast(&p->idle_cv);
     while (!p->quit) {
+        if (!p->warmed && (p->q_head || p->want_warm)) {
+            /* the fonts load before the first picture, not at start: a bot that
+             * draws nothing never pays their memory (fontconfig's caches, pango's font
+             * map and glyph caches: ~20 MB of RSS, measured) */
+            p->warming = true;
+            pthread_mutex_unlock(&p->mu);
+            char err[BOT_ERR_LEN] = "";
+            int rc = warm_up(err, sizeof(err));
+            pthread_mutex_lock(&p->mu);
+            p->warm_rc = rc;
+            snprintf(p->warm_err, sizeof(p->warm_err), "%s", err);
+            p->warmed = true;
+            p->warming = false;
+            pthread_cond_broadcast(&p->idle_cv);
+            continue;
+        }
         struct render_job *j = p->q_head;
         if (!j) {
             pthread_cond_wait(&p->cv, &p->mu);
@@ -430,10 +442,10 @@ bool render_pool_wait_idle(struct render_pool *p, int timeout_ms)
         until.tv_nsec -= 1000000000L;
     }
     pthread_mutex_lock(&p->mu);
-    while ((p->q_head || p->busy || !p->warmed) &&
+    while ((p->q_head || p->busy || p->warming) &&
            pthread_cond_timedwait(&p->idle_cv, &p->mu, &until) == 0)
         ;
-    bool idle = !p->q_head && !p->busy && p->warmed;
+    bool idle = !p->q_head && !p->busy && !p->warming;
     pthread_mutex_unlock(&p->mu);
     return idle;
 }
@@ -441,6 +453,10 @@ bool render_pool_wait_idle(struct render_pool *p, int timeout_ms)
 int render_pool_warm_status(struct render_pool *p, char *err, size_t errlen)
 {
     pthread_mutex_lock(&p->mu);
+    if (!p->warmed) {
+        p->want_warm = true;
+        pthread_cond_signal(&p->cv);
+    }
     while (!p->warmed)
         pthread_cond_wait(&p->idle_cv, &p->mu);
     int rc = p->warm_rc;

@@ -4,8 +4,9 @@
  * completions of finished jobs in render_pool_drain after the worker's wake hook told
  * it results are ready (lws_cancel_service in Discord mode, an eventfd in the console,
  * as the REST worker does). The two queues, guarded by one mutex, are the only shared
- * state; completions never run on the worker. The worker loads the fonts once when it
- * starts (render_warmup), so the first picture is not slow; without fonts every job
+ * state; completions never run on the worker. The worker loads the fonts once, before
+ * its first picture (render_warmup, ~0.1 s on the worker; not at start, so a bot that
+ * draws nothing does not hold their memory); without fonts every job
  * fails with that reason. A submitted job belongs to the pool; a finished job's PNG may
  * be taken by its completion (the pool frees whatever is left). */
 #ifndef COHORT_RENDER_POOL_H
@@ -48,7 +49,7 @@ struct render_pool_opts {
     void *wake_arg;
 };
 
-/* Starts the worker (which warms the fonts up first). NULL on failure. */
+/* Starts the worker (it warms the fonts up before its first job). NULL on failure. */
 struct render_pool *render_pool_new(const struct render_pool_opts *o);
 /* Stops the worker after the job it is drawing, then runs every completion not yet
  * run (jobs never drawn get BOT_EIO "shutting down") and frees. NULL is a no-op. */
@@ -71,8 +72,8 @@ void render_pool_get_stats(struct render_pool *p, struct render_pool_stats *out)
 /* Blocks until the worker is idle (nothing queued or drawing) or timeout_ms passed;
  * true when idle. For shutdown and benchmarks, never on a live loop. */
 bool render_pool_wait_idle(struct render_pool *p, int timeout_ms);
-/* The warm-up's result once the worker ran it: 0, or BOT_EIO with the reason in err
- * (no fonts). Blocks until the warm-up is done. */
+/* The warm-up's result: 0, or BOT_EIO with the reason in err (no fonts). Asks the
+ * worker for the warm-up if no job has caused it yet, and blocks until it is done. */
 int render_pool_warm_status(struct render_pool *p, char *err, size_t errlen);
 
 #endif
