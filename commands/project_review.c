@@ -15,6 +15,7 @@
 #include "schedules/project.h"
 #include "schedules/review_flow.h"
 #include "schedules/review_round.h"
+#include "schedules/scheduler.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -102,6 +103,42 @@ int proj_status_run(struct cmd_ctx *c, const struct proj_ctx *x)
     return 0;
 }
 
+/* /project assign waiting for its round (review_start solves it off the loop). */
+struct assign_wait {
+    struct app *app;
+    struct interaction ix; /* our copy, answered by cmd_finish */
+    int kind;
+};
+
+static void assigned(void *arg, int rc, const struct review_run *run, const char *err,
+                     bool stopping)
+{
+    struct assign_wait *w = arg;
+    if (!stopping) {
+        struct message m;
+        msg_init(&m);
+        if (rc == 0)
+            msg_set_content(&m,
+                            "%s: submissions closed, %d reviews assigned for %d submissions (%d "
+                            "to mentors, %d slots left empty, %d repeats). Reviewers get a DM "
+                            "now.",
+                            proj_kind_title(w->kind), run->reviews, run->subs, run->mentor_slots,
+                            run->empty, run->repeats);
+        else if (rc == BOT_EBUSY)
+            msg_set_content(&m, "Reviewers of the %s were assigned already.",
+                            proj_kind_title(w->kind));
+        else
+            msg_set_content(&m,
+                            "Sorry, the reviewers could not be assigned (%s); the log has "
+                            "the details.",
+                            err ? "the assignment failed" : bot_strerror(rc));
+        cmd_finish(w->app, &w->ix, &m);
+        msg_free(&m);
+    }
+    ix_free(&w->ix);
+    free(w);
+}
+
 int proj_assign_run(struct cmd_ctx *c, const struct cmd_args *a, const struct proj_ctx *x)
 {
     if (!ix_is_admin(c->ix))
@@ -109,22 +146,25 @@ int proj_assign_run(struct cmd_ctx *c, const struct cmd_args *a, const struct pr
     int kind = proj_kind_of(args_str(a, "kind"));
     if (kind < 0 || !proj_kind_week(x->cur, kind))
         return ck_say(c, "This curriculum has no such project.");
-    struct review_run run;
-    char err[BOT_ERR_LEN] = "";
-    int rc = review_start(c->app, &x->cohort, kind, c->now, true, &run, err);
+    struct assign_wait *w = calloc(1, sizeof(*w));
+    if (!w || ix_copy(&w->ix, c->ix)) {
+        free(w);
+        return BOT_ENOMEM;
+    }
+    w->app = c->app;
+    w->kind = kind;
+    int rc = review_start(c->app, sched_review(c->app->sched), &x->cohort, kind, c->now, true,
+                          assigned, w);
+    if (rc == 0)
+        return CMD_DEFER; /* answered by assigned(), perhaps already */
+    ix_free(&w->ix);
+    free(w);
     if (rc == BOT_EBUSY)
         return ck_say(c, "Reviewers of the %s were assigned already.", proj_kind_title(kind));
     if (rc == BOT_ENOTFOUND)
         return ck_say(c, "Nobody has submitted a %s yet.", proj_kind_title(kind));
-    if (rc) {
-        log_error("review", "assign failed guild=%s: %s", x->cohort.guild_id, err);
-        return rc;
-    }
-    return ck_say(c,
-                  "%s: submissions closed, %d reviews assigned for %d submissions (%d to "
-                  "mentors, %d slots left empty, %d repeats). Reviewers get a DM now.",
-                  proj_kind_title(kind), run.reviews, run.subs, run.mentor_slots, run.empty,
-                  run.repeats);
+    log_error("review", "assign failed guild=%s: %s", x->cohort.guild_id, bot_strerror(rc));
+    return rc;
 }
 
 int proj_decide_run(struct cmd_ctx *c, const struct cmd_args *a, const struct proj_ctx *x)

@@ -14,6 +14,8 @@
 #include "schedules/project.h"
 #include "schedules/review_round.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,7 +33,28 @@ struct fly {
 
 #define MAX_DONE 64
 
+/* A round's assignment being solved on a thread of its own (review_start): the loop
+ * thread collected the inputs and will store the result from a later review_tick. The
+ * thread owns inputs and result until done is set. */
+struct solving {
+    struct solving *next;
+    struct cohort co;
+    int kind;
+    int64_t now, deadline;
+    bool manual, threaded;
+    review_done_fn done_fn;
+    void *done_arg;
+    json_t *inputs, *result;
+    int rc;
+    char err[BOT_ERR_LEN];
+    pthread_t th;
+    atomic_bool done;
+};
+
+static void solving_free(struct solving *s);
+
 struct review_sched {
+    struct solving *solving;
     struct fly fly[MAX_FLY];
     int64_t done[MAX_DONE]; /* rounds whose every result is final: skipped */
     int ndone;
@@ -51,6 +74,14 @@ void review_free(struct review_sched *rs)
 {
     if (!rs)
         return;
+    while (rs->solving) { /* stopping: the round is not stored (it runs again later) */
+        struct solving *s = rs->solving;
+        rs->solving = s->next;
+        pthread_join(s->th, NULL);
+        if (s->done_fn)
+            s->done_fn(s->done_arg, BOT_EIO, NULL, "the bot is stopping", true);
+        solving_free(s);
+    }
     for (int i = 0; i < MAX_FLY; i++)
         msg_free(&rs->fly[i].copy);
     free(rs);
@@ -194,18 +225,105 @@ static int review_days(const struct app *app)
     return app->cfg && app->cfg->review_days > 0 ? app->cfg->review_days : 7;
 }
 
-int review_start(struct app *app, const struct cohort *co, int kind, int64_t now, bool manual,
-                 struct review_run *run, char err[BOT_ERR_LEN])
+static void *solve_main(void *arg)
 {
-    int64_t deadline = now + (int64_t)review_days(app) * 86400;
-    int rc = review_run_round(app->store, co, kind, now, deadline, manual, run, err);
+    struct solving *s = arg;
+    s->rc = review_solve(s->inputs, &s->result, s->err);
+    atomic_store(&s->done, true);
+    return NULL;
+}
+
+static void solving_free(struct solving *s)
+{
+    json_decref(s->inputs);
+    json_decref(s->result);
+    free(s);
+}
+
+/* Stores a solved round and tells whoever started it (loop thread). */
+static void finish(struct app *app, struct solving *s)
+{
+    struct review_run run;
+    memset(&run, 0, sizeof(run));
+    int rc = s->rc;
+    if (rc)
+        log_error("review", "assignment failed guild=%s kind=%s: %s", s->co.guild_id,
+                  proj_kind_slug(s->kind), s->err);
+    else
+        rc = review_commit(app->store, &s->co, s->kind, s->now, s->deadline, s->manual, s->inputs,
+                           s->result, &run);
     if (rc == 0)
         log_info("review",
                  "round guild=%s kind=%s subs=%d reviews=%d mentors=%d empty=%d "
                  "repeats=%d",
-                 co->guild_id, proj_kind_slug(kind), run->subs, run->reviews, run->mentor_slots,
-                 run->empty, run->repeats);
-    return rc;
+                 s->co.guild_id, proj_kind_slug(s->kind), run.subs, run.reviews, run.mentor_slots,
+                 run.empty, run.repeats);
+    else if (!s->rc)
+        log_warn("review", "round guild=%s kind=%s not stored: %s", s->co.guild_id,
+                 proj_kind_slug(s->kind), bot_strerror(rc));
+    if (s->done_fn)
+        s->done_fn(s->done_arg, rc, rc ? NULL : &run, s->rc ? s->err : NULL, false);
+    solving_free(s);
+}
+
+/* Rounds whose thread finished: joined, stored, told. */
+static void reap(struct app *app, struct review_sched *rs)
+{
+    struct solving **pp = &rs->solving;
+    while (*pp) {
+        struct solving *s = *pp;
+        if (!atomic_load(&s->done)) {
+            pp = &s->next;
+            continue;
+        }
+        *pp = s->next;
+        pthread_join(s->th, NULL);
+        finish(app, s);
+    }
+}
+
+static bool solving_now(const struct review_sched *rs, int64_t cohort_id, int kind)
+{
+    for (const struct solving *s = rs ? rs->solving : NULL; s; s = s->next)
+        if (s->co.id == cohort_id && s->kind == kind)
+            return true;
+    return false;
+}
+
+int review_start(struct app *app, struct review_sched *rs, const struct cohort *co, int kind,
+                 int64_t now, bool manual, review_done_fn done, void *arg)
+{
+    if (solving_now(rs, co->id, kind))
+        return BOT_EBUSY;
+    json_t *inputs = NULL;
+    int rc = review_prepare(app->store, co, kind, now, &inputs);
+    if (rc)
+        return rc;
+    struct solving *s = calloc(1, sizeof(*s));
+    if (!s) {
+        json_decref(inputs);
+        return BOT_ENOMEM;
+    }
+    s->co = *co;
+    s->kind = kind;
+    s->now = now;
+    s->deadline = now + (int64_t)review_days(app) * 86400;
+    s->manual = manual;
+    s->done_fn = done;
+    s->done_arg = arg;
+    s->inputs = inputs;
+    atomic_init(&s->done, false);
+    /* a large round (1,000 submissions: ~130 ms) must not hold the loop; the console
+     * and tools, with nothing else to serve, solve in place */
+    if (rs && !app->console && pthread_create(&s->th, NULL, solve_main, s) == 0) {
+        s->threaded = true;
+        s->next = rs->solving;
+        rs->solving = s;
+        return 0;
+    }
+    solve_main(s);
+    finish(app, s);
+    return 0;
 }
 
 /* The active mentor (not the author, not on the submission yet) with the fewest open
@@ -427,10 +545,8 @@ static int tick_cohort(void *arg, const struct cohort *co)
         int rc = store_rev_round_get(t->app->store, co->id, kind, &rd);
         if (rc == BOT_ENOTFOUND && proj_kind_week(t->cur, kind) &&
             proj_window(co, t->cur, kind, close_days, &opens, &closes) == 0 && t->now >= closes) {
-            struct review_run run;
-            char err[BOT_ERR_LEN];
-            if (review_start(t->app, co, kind, t->now, false, &run, err) == 0)
-                rc = store_rev_round_get(t->app->store, co->id, kind, &rd);
+            if (review_start(t->app, t->rs, co, kind, t->now, false, NULL, NULL) == 0)
+                rc = store_rev_round_get(t->app->store, co->id, kind, &rd); /* when in place */
         }
         if (rc == 0 && !round_done(t->rs, rd.id))
             round_step(t, &rd);
@@ -440,7 +556,10 @@ static int tick_cohort(void *arg, const struct cohort *co)
 
 void review_tick(struct app *app, struct review_sched *rs, int64_t now)
 {
-    if (!app->curricula || !app->chat.ops || !rs)
+    if (!rs)
+        return;
+    reap(app, rs);
+    if (!app->curricula || !app->chat.ops)
         return;
     struct tick t = {app, rs, NULL, NULL, now};
     store_cohort_each(app->store, tick_cohort, &t);

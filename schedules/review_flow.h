@@ -51,10 +51,20 @@ void review_tick(struct app *app, struct review_sched *rs, int64_t now);
 /* The cohort's review channel: a channel named "reviews", else the mentors channel
  * logic (pairing_mentors_channel). NULL when none. */
 const char *review_channel(struct app *app, const struct cohort *co, char *buf, size_t buflen);
-/* Runs the round of `kind` now (an admin's /project assign, or the close). 0,
- * BOT_EBUSY (already ran), BOT_ENOTFOUND (no submissions), BOT_E*; figures in *run. */
+/* Starts the round of `kind` now (an admin's /project assign, or the close). The inputs
+ * are collected here; the assignment is solved on a thread of its own (a round of
+ * 1,000 submissions takes ~130 ms, too long for the loop) and stored from a later
+ * review_tick on the loop thread, which then calls done (may be NULL) once: rc 0 with
+ * the figures, or BOT_EBUSY (a round was stored meanwhile) / BOT_E* with err. With rs
+ * NULL or in the console (nothing else to serve) it is solved in place and done runs
+ * before this returns. When the bot stops first, review_free calls done with stopping
+ * true: release arg and answer nobody (the chat may be gone). Returns 0 (started),
+ * BOT_EBUSY (ran already or solving), BOT_ENOTFOUND (no submissions) or BOT_E*; done
+ * is not called unless 0. */
 struct review_run;
-int review_start(struct app *app, const struct cohort *co, int kind, int64_t now, bool manual,
-                 struct review_run *run, char err[BOT_ERR_LEN]);
+typedef void (*review_done_fn)(void *arg, int rc, const struct review_run *run, const char *err,
+                               bool stopping);
+int review_start(struct app *app, struct review_sched *rs, const struct cohort *co, int kind,
+                 int64_t now, bool manual, review_done_fn done, void *arg);
 
 #endif

@@ -37,11 +37,17 @@ struct review_run {
     int64_t round_id;
     int subs, reviews, empty, mentor_slots, repeats, pair_repeats;
 };
-/* Collects, solves and stores the cohort's round of `kind`, reviews due at deadline.
- * BOT_EBUSY when it ran already; BOT_ENOTFOUND when nobody submitted (nothing
- * stored). */
-int review_run_round(struct store *st, const struct cohort *co, int kind, int64_t now,
-                     int64_t deadline, bool manual, struct review_run *out, char err[BOT_ERR_LEN]);
+/* A round in two steps around review_solve, which may run on another thread (it is
+ * pure: the inputs are its own). review_prepare collects the inputs of the cohort's
+ * round of `kind` (new reference in *inputs): BOT_EBUSY when it ran already,
+ * BOT_ENOTFOUND when nobody submitted. review_commit stores inputs, seed and result
+ * with the reviews (due at deadline) in one transaction and fills *out: BOT_EBUSY
+ * when a round of that kind was stored meanwhile. Loop thread (store). */
+int review_prepare(struct store *st, const struct cohort *co, int kind, int64_t now,
+                   json_t **inputs);
+int review_commit(struct store *st, const struct cohort *co, int kind, int64_t now,
+                  int64_t deadline, bool manual, json_t *inputs, json_t *result,
+                  struct review_run *out);
 /* Re-runs stored round `round_id`; *same = the result JSON equals the stored one.
  * text (may be NULL) gets "author,reviewer,mentor,repeat" CSV lines of the re-run. */
 int review_rerun(struct store *st, int64_t round_id, bool *same, struct buf *text,

@@ -76,6 +76,11 @@ struct sg_state *sched_sg(struct sched *s)
     return s ? s->sg : NULL;
 }
 
+struct review_sched *sched_review(struct sched *s)
+{
+    return s ? s->review : NULL;
+}
+
 int sched_tick(struct sched *s, int64_t now)
 {
     daily_tick(s->app, s->daily, now);

@@ -22,5 +22,7 @@ struct daily_state *sched_daily(struct sched *s);
 struct rem_state *sched_rem(struct sched *s);
 /* The study-group state (sessions_sync.h). Borrowed; NULL when s is NULL. */
 struct sg_state *sched_sg(struct sched *s);
+/* The review rounds' state (review_flow.h). Borrowed; NULL when s is NULL. */
+struct review_sched *sched_review(struct sched *s);
 
 #endif

@@ -2,7 +2,8 @@
  * score, capstone points of 20, pass at 12 and excellence at 18 at their edges, the
  * 2-point spread flag) and reviewer assignment (constraints on random cohorts,
  * brute force agreeing on small ones, mentors as third reviewers, repeats across
- * kinds, determinism, malformed input). */
+ * kinds, determinism, malformed input); a round started off the loop (review_start
+ * solving on its own thread, stored from review_tick) on a real SQLite file. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,9 +13,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bot/app.h"
 #include "bot/err.h"
+#include "bot/store.h"
+#include "bot/store_project.h"
 #include "schedules/review_assign.h"
+#include "schedules/review_flow.h"
+#include "schedules/review_round.h"
 #include "schedules/review_score.h"
+#include "tests/testutil.h"
+
+#include <time.h>
 
 /* ---- scoring ------------------------------------------------------------- */
 
@@ -447,14 +456,106 @@ static void test_assign_malformed(void **st)
     ra_result_free(&r);
 }
 
+/* ---- a round solved off the loop thread --------------------------------- */
+
+struct told {
+    int calls, rc, reviews, subs;
+    bool stopping;
+};
+
+static void on_done(void *arg, int rc, const struct review_run *run, const char *err, bool stop)
+{
+    struct told *t = arg;
+    (void)err;
+    t->calls++;
+    t->rc = rc;
+    t->stopping = stop;
+    if (run) {
+        t->reviews = run->reviews;
+        t->subs = run->subs;
+    }
+}
+
+static void submit_n(struct store *st, int64_t cohort, int n)
+{
+    for (int i = 0; i < n; i++) {
+        struct store_proj_sub s = {.cohort_id = cohort, .kind = REV_MIDTERM, .submitted_at = 1};
+        snprintf(s.user_id, sizeof(s.user_id), "%d", 700000000 + i);
+        snprintf(s.link, sizeof(s.link), "https://example.org/p/%d", i);
+        bool replaced;
+        assert_int_equal(store_proj_submit(st, &s, &replaced), 0);
+    }
+}
+
+static void test_round_off_the_loop(void **st_)
+{
+    (void)st_;
+    char path[512], err[BOT_ERR_LEN];
+    tu_path(path, sizeof(path), "review-thread.db");
+    struct store *st;
+    assert_int_equal(store_open(path, &st, err, sizeof(err)), 0);
+    struct cohort co = {0};
+    snprintf(co.guild_id, sizeof(co.guild_id), "1000000000000000001");
+    snprintf(co.curriculum, sizeof(co.curriculum), "data-engineer");
+    snprintf(co.start_date, sizeof(co.start_date), "2027-01-04");
+    snprintf(co.timezone, sizeof(co.timezone), "UTC");
+    snprintf(co.post_time, sizeof(co.post_time), "09:00");
+    assert_int_equal(store_cohort_put(st, &co, 1), 0);
+    submit_n(st, co.id, 300);
+    struct app app = {.store = st};
+    struct review_sched *rs = review_new();
+    struct told t = {0};
+    assert_int_equal(review_start(&app, rs, &co, REV_MIDTERM, 100, true, on_done, &t), 0);
+    /* solving: a second start is refused, nothing is stored yet or told before a tick */
+    assert_int_equal(review_start(&app, rs, &co, REV_MIDTERM, 100, true, on_done, &t), BOT_EBUSY);
+    assert_int_equal(t.calls, 0);
+    for (int i = 0; i < 2000 && !t.calls; i++) {
+        review_tick(&app, rs, 101); /* no curricula: only reaps */
+        struct timespec ts = {0, 5000000L};
+        nanosleep(&ts, NULL);
+    }
+    assert_int_equal(t.calls, 1);
+    assert_int_equal(t.rc, 0);
+    assert_false(t.stopping);
+    assert_int_equal(t.subs, 300);
+    assert_int_equal(t.reviews, 600);
+    struct store_rev_round rd;
+    assert_int_equal(store_rev_round_get(st, co.id, REV_MIDTERM, &rd), 0);
+    assert_int_equal(review_start(&app, rs, &co, REV_MIDTERM, 102, true, on_done, &t), BOT_EBUSY);
+    /* stopping while one solves: done says so, nothing stored, nothing leaks */
+    struct told t2 = {0};
+    int kind2 = REV_CAPSTONE;
+    for (int i = 0; i < 50; i++) {
+        struct store_proj_sub s = {.cohort_id = co.id, .kind = kind2, .submitted_at = 1};
+        snprintf(s.user_id, sizeof(s.user_id), "%d", 800000000 + i);
+        snprintf(s.link, sizeof(s.link), "https://example.org/c/%d", i);
+        bool replaced;
+        assert_int_equal(store_proj_submit(st, &s, &replaced), 0);
+    }
+    assert_int_equal(review_start(&app, rs, &co, kind2, 200, true, on_done, &t2), 0);
+    review_free(rs);
+    assert_int_equal(t2.calls, 1);
+    assert_true(t2.stopping);
+    assert_int_equal(store_rev_round_get(st, co.id, kind2, &rd), BOT_ENOTFOUND);
+    /* no scheduler state (tools): solved in place, told before review_start returns */
+    struct told t3 = {0};
+    assert_int_equal(review_start(&app, NULL, &co, kind2, 300, false, on_done, &t3), 0);
+    assert_int_equal(t3.calls, 1);
+    assert_int_equal(t3.rc, 0);
+    assert_int_equal(t3.subs, 50);
+    store_close(st);
+    tu_cleanup();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_weighted),      cmocka_unit_test(test_capstone_edges),
-        cmocka_unit_test(test_spread_flag),   cmocka_unit_test(test_score_malformed),
-        cmocka_unit_test(test_brute_force),   cmocka_unit_test(test_random_cohorts),
-        cmocka_unit_test(test_mentors_third), cmocka_unit_test(test_no_repeats_across_kinds),
-        cmocka_unit_test(test_determinism),   cmocka_unit_test(test_assign_malformed),
+        cmocka_unit_test(test_weighted),           cmocka_unit_test(test_capstone_edges),
+        cmocka_unit_test(test_spread_flag),        cmocka_unit_test(test_score_malformed),
+        cmocka_unit_test(test_brute_force),        cmocka_unit_test(test_random_cohorts),
+        cmocka_unit_test(test_mentors_third),      cmocka_unit_test(test_no_repeats_across_kinds),
+        cmocka_unit_test(test_determinism),        cmocka_unit_test(test_assign_malformed),
+        cmocka_unit_test(test_round_off_the_loop),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
