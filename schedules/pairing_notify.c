@@ -3,15 +3,15 @@
  * send, marked after; a retry reuses the key's nonce). Keys:
  *   pair/<guild>/<round>/mentor/<user>, …/mentee/<user>, …/unmatched/<user>,
  *   …/summary, …/met/mentor/<user>, …/met/mentee/<user>.
- * A DM refused with Discord code 50007 (DMs closed) becomes a mention in the mentors
- * channel, recorded with detail "fallback: …". Transient failures back off
- * (30 s doubling, capped at 30 min). Loop thread. */
+ * The sending itself (slots in flight, the 50007 fallback to a mention in the mentors
+ * channel, backoff) is ledger_dm.h's. Loop thread. */
 #include "bot/app.h"
 #include "bot/guilds.h"
 #include "bot/log.h"
 #include "bot/store.h"
 #include "config/config.h"
 #include "config/curriculum.h"
+#include "schedules/ledger_dm.h"
 #include "schedules/pairing_round.h"
 
 #include <stdio.h>
@@ -20,36 +20,26 @@
 
 #define MAX_INFLIGHT 64
 #define MAX_DONE 32
-#define DISCORD_CANNOT_DM 50007
-
-struct flight {
-    struct pairing_state *ps;
-    struct app *app;
-    char key[192];
-    char guild[24];
-    char user[24];       /* DM recipient; "" for a channel post */
-    char channel[24];    /* the fallback channel once used */
-    struct message copy; /* the DM, kept for the fallback mention */
-    int64_t sent_at;
-    bool fallback, used;
-};
 
 struct pairing_state {
-    struct flight fly[MAX_INFLIGHT];
+    struct ldm *send;
     struct {
         int64_t round_id;
         int phase; /* 1 = announcements final, 2 = follow-ups final */
     } done[MAX_DONE];
     int ndone;
-    int64_t retry_at, run_retry_at;
-    int fails;
+    int64_t run_retry_at;
 };
 
 struct pairing_state *pairing_new(void)
 {
     struct pairing_state *ps = calloc(1, sizeof(*ps));
-    for (int i = 0; ps && i < MAX_INFLIGHT; i++)
-        msg_init(&ps->fly[i].copy);
+    const struct ldm_opts o = {"pairing", "pair", "mentors channel", pairing_mentors_channel,
+                               MAX_INFLIGHT};
+    if (ps && !(ps->send = ldm_new(&o))) {
+        free(ps);
+        ps = NULL;
+    }
     return ps;
 }
 
@@ -57,8 +47,7 @@ void pairing_free(struct pairing_state *ps)
 {
     if (!ps)
         return;
-    for (int i = 0; i < MAX_INFLIGHT; i++)
-        msg_free(&ps->fly[i].copy);
+    ldm_free(ps->send);
     free(ps);
 }
 
@@ -80,28 +69,6 @@ static void set_done(struct pairing_state *ps, int64_t round_id, int phase)
     ps->done[ps->ndone++].phase = phase;
 }
 
-static struct flight *find_flight(struct pairing_state *ps, const char *key)
-{
-    for (int i = 0; i < MAX_INFLIGHT; i++)
-        if (ps->fly[i].used && (!key || strcmp(ps->fly[i].key, key) == 0))
-            return &ps->fly[i];
-    return NULL;
-}
-
-static struct flight *free_flight(struct pairing_state *ps)
-{
-    for (int i = 0; i < MAX_INFLIGHT; i++)
-        if (!ps->fly[i].used)
-            return &ps->fly[i];
-    return NULL;
-}
-
-static void release(struct flight *f)
-{
-    msg_free(&f->copy);
-    f->used = false;
-}
-
 const char *pairing_mentors_channel(struct app *app, const struct cohort *co, char *buf,
                                     size_t buflen)
 {
@@ -120,77 +87,6 @@ const char *pairing_mentors_channel(struct app *app, const struct cohort *co, ch
     return buf;
 }
 
-static void on_sent(void *arg, const struct chat_result *r);
-
-/* DMs closed: mention the member in the mentors channel instead. 1 = posted (the
- * flight continues), 0 = no channel, <0 = could not queue. */
-static int post_fallback(struct flight *f)
-{
-    struct cohort co;
-    char chan[24], nonce_key[220], nonce[26];
-    if (store_cohort_get(f->app->store, f->guild, &co) ||
-        !pairing_mentors_channel(f->app, &co, chan, sizeof(chan)))
-        return 0;
-    struct message m;
-    int rc = msg_copy(&m, &f->copy);
-    if (!rc)
-        rc = msg_set_content(&m, "<@%s>, your DMs are closed, so here is your message:\n%s",
-                             f->user, f->copy.content ? f->copy.content : "");
-    m.mention_users = true;
-    snprintf(nonce_key, sizeof(nonce_key), "%s/fallback", f->key);
-    store_delivery_nonce(nonce_key, nonce);
-    snprintf(f->channel, sizeof(f->channel), "%s", chan);
-    f->fallback = true;
-    if (!rc)
-        rc = f->app->chat.ops->post(f->app->chat.impl, chan, &m, nonce, on_sent, f);
-    msg_free(&m); /* f may be released by now (synchronous transports) */
-    return rc ? rc : 1;
-}
-
-static void backoff(struct flight *f)
-{
-    struct pairing_state *ps = f->ps;
-    int shift = ps->fails < 6 ? ps->fails : 6;
-    int64_t wait = (int64_t)30 << shift;
-    ps->fails++;
-    ps->retry_at = f->sent_at + (wait > 1800 ? 1800 : wait);
-}
-
-static void on_sent(void *arg, const struct chat_result *r)
-{
-    struct flight *f = arg;
-    struct store *st = f->app->store;
-    int64_t now = app_now(f->app);
-    char detail[96];
-    if (r->rc == 0) {
-        snprintf(detail, sizeof(detail), "fallback: DMs closed, mentioned in <#%s>", f->channel);
-        store_delivery_mark(st, f->key, DLV_SENT, r->id, f->fallback ? detail : NULL, now);
-        f->ps->fails = 0;
-        log_info("pairing", "sent key=%s%s", f->key, f->fallback ? " (mentors channel)" : "");
-    } else if (!f->fallback && f->user[0] && r->discord_code == DISCORD_CANNOT_DM) {
-        int fb = post_fallback(f);
-        if (fb == 1)
-            return;
-        if (fb == 0) {
-            store_delivery_mark(st, f->key, DLV_FAILED, NULL, "DMs closed, no mentors channel",
-                                now);
-            log_warn("pairing", "DMs closed and no mentors channel key=%s", f->key);
-        } else {
-            store_delivery_mark(st, f->key, DLV_PENDING, NULL, "fallback not queued", now);
-            backoff(f);
-        }
-    } else if (r->http_status == 400 || r->http_status == 403 || r->http_status == 404) {
-        store_delivery_mark(st, f->key, DLV_FAILED, NULL, r->detail, now);
-        log_error("pairing", "send refused key=%s status=%d code=%d", f->key, r->http_status,
-                  r->discord_code);
-    } else {
-        store_delivery_mark(st, f->key, DLV_PENDING, NULL, r->detail, now);
-        backoff(f);
-        log_warn("pairing", "send failed, will retry key=%s rc=%d", f->key, r->rc);
-    }
-    release(f);
-}
-
 /* One tick over one round's messages. */
 struct nctx {
     struct app *app;
@@ -204,52 +100,18 @@ struct nctx {
 /* 1 = send it now, 0 = final already, -1 = wait (in flight, backing off, full). */
 static int prepare(struct nctx *x, const char *key, const char *target, struct delivery *dl)
 {
-    bool created;
-    if (find_flight(x->ps, key)) {
+    int rc =
+        ldm_prepare(x->ps->send, x->app, key, target, x->now, x->skip, "round window passed", dl);
+    if (rc != 0)
         x->complete = false;
-        return -1;
-    }
-    int rc = store_delivery_get(x->app->store, key, dl);
-    if (rc == BOT_ENOTFOUND)
-        rc = store_delivery_begin(x->app->store, key, "pair", target, x->now, x->now, dl, &created);
-    if (rc) {
-        x->complete = false;
-        return -1;
-    }
-    if (dl->state != DLV_PENDING)
-        return 0;
-    if (x->skip) {
-        store_delivery_mark(x->app->store, key, DLV_SKIPPED, NULL, "round window passed", x->now);
-        log_warn("pairing", "skipped key=%s: its window passed while the bot was away", key);
-        return 0;
-    }
-    x->complete = false;
-    return x->now < x->ps->retry_at || !free_flight(x->ps) ? -1 : 1;
+    return rc;
 }
 
 /* Sends m as a DM to user, or into channel when user is NULL. */
 static void launch(struct nctx *x, const char *key, const char *user, const char *channel,
                    const struct message *m, const char *nonce)
 {
-    struct flight *f = free_flight(x->ps);
-    const struct chat_ops *ops = x->app->chat.ops;
-    f->ps = x->ps;
-    f->app = x->app;
-    f->sent_at = x->now;
-    f->fallback = false;
-    f->used = true;
-    f->channel[0] = '\0';
-    snprintf(f->key, sizeof(f->key), "%s", key);
-    snprintf(f->guild, sizeof(f->guild), "%s", x->co->guild_id);
-    snprintf(f->user, sizeof(f->user), "%s", user ? user : "");
-    int rc = user ? msg_copy(&f->copy, m) : 0;
-    if (!rc)
-        rc = user ? ops->dm(x->app->chat.impl, user, m, nonce, on_sent, f)
-                  : ops->post(x->app->chat.impl, channel, m, nonce, on_sent, f);
-    if (rc) {
-        log_warn("pairing", "could not queue key=%s: %s", key, bot_strerror(rc));
-        release(f);
-    }
+    ldm_launch(x->ps->send, x->app, x->co->guild_id, key, user, channel, m, nonce, x->now);
 }
 
 enum what { W_MENTOR, W_MENTEE, W_UNMATCHED, W_MET_MENTOR, W_MET_MENTEE };
@@ -406,7 +268,7 @@ static int tick_cohort(void *arg, const struct cohort *co)
         maybe_run(x, cur);
     /* nothing can be sent while backing off or with every slot in flight: skip the
      * scan (it reads every pair of the round) */
-    if (x->now < x->ps->retry_at || !free_flight(x->ps))
+    if (!ldm_can_send(x->ps->send, x->now))
         return 0;
     if (store_round_latest(x->app->store, co->id, &r) != 0)
         return 0;

@@ -1,8 +1,7 @@
-/* review_flow.c - the review scheduler step (see review_flow.h). A small ledger
- * sender (slots in flight, a delivery row before each send, marked after, the key's
- * nonce on retry, 50007 -> a mention in the review channel, backoff on transient
- * failures) and, per cohort and kind, what is due: the round at the close, task DMs,
- * reminders, reassignments, deciding reviews and results. */
+/* review_flow.c - the review scheduler step (see review_flow.h): per cohort and kind,
+ * what is due (the round at the close, task DMs, reminders, reassignments, deciding
+ * reviews and results), sent through ledger_dm.h (50007 -> a mention in the review
+ * channel). */
 #include "schedules/review_flow.h"
 #include "bot/app.h"
 #include "bot/guilds.h"
@@ -11,6 +10,7 @@
 #include "config/config.h"
 #include "config/curriculum.h"
 #include "schedules/pairing_round.h"
+#include "schedules/ledger_dm.h"
 #include "schedules/project.h"
 #include "schedules/review_round.h"
 
@@ -21,15 +21,6 @@
 #include <string.h>
 
 #define MAX_FLY 32
-#define CANNOT_DM 50007
-
-struct fly {
-    struct review_sched *rs;
-    struct app *app;
-    char key[160], guild[24], user[24], channel[24];
-    struct message copy;
-    bool used, fallback;
-};
 
 #define MAX_DONE 64
 
@@ -55,18 +46,19 @@ static void solving_free(struct solving *s);
 
 struct review_sched {
     struct solving *solving;
-    struct fly fly[MAX_FLY];
+    struct ldm *send;
     int64_t done[MAX_DONE]; /* rounds whose every result is final: skipped */
     int ndone;
-    int64_t retry_at;
-    int fails;
 };
 
 struct review_sched *review_new(void)
 {
     struct review_sched *rs = calloc(1, sizeof(*rs));
-    for (int i = 0; rs && i < MAX_FLY; i++)
-        msg_init(&rs->fly[i].copy);
+    const struct ldm_opts o = {"review", "review", "review channel", review_channel, MAX_FLY};
+    if (rs && !(rs->send = ldm_new(&o))) {
+        free(rs);
+        rs = NULL;
+    }
     return rs;
 }
 
@@ -82,8 +74,7 @@ void review_free(struct review_sched *rs)
             s->done_fn(s->done_arg, BOT_EIO, NULL, "the bot is stopping", true);
         solving_free(s);
     }
-    for (int i = 0; i < MAX_FLY; i++)
-        msg_free(&rs->fly[i].copy);
+    ldm_free(rs->send);
     free(rs);
 }
 
@@ -97,88 +88,11 @@ const char *review_channel(struct app *app, const struct cohort *co, char *buf, 
     return pairing_mentors_channel(app, co, buf, buflen);
 }
 
-static void on_sent(void *arg, const struct chat_result *r);
-
-static void release(struct fly *f)
-{
-    msg_free(&f->copy);
-    f->used = false;
-}
-
-static int post_fallback(struct fly *f)
-{
-    struct cohort co;
-    char chan[24], nk[200], nonce[26];
-    if (store_cohort_get(f->app->store, f->guild, &co) ||
-        !review_channel(f->app, &co, chan, sizeof(chan)))
-        return 0;
-    struct message m;
-    int rc = msg_copy(&m, &f->copy);
-    if (!rc)
-        rc = msg_set_content(&m, "<@%s>, your DMs are closed, so here is your message:\n%s",
-                             f->user, f->copy.content ? f->copy.content : "");
-    m.mention_users = true;
-    snprintf(nk, sizeof(nk), "%s/fallback", f->key);
-    store_delivery_nonce(nk, nonce);
-    snprintf(f->channel, sizeof(f->channel), "%s", chan);
-    f->fallback = true;
-    if (!rc)
-        rc = f->app->chat.ops->post(f->app->chat.impl, chan, &m, nonce, on_sent, f);
-    msg_free(&m);
-    return rc ? rc : 1;
-}
-
-static void on_sent(void *arg, const struct chat_result *r)
-{
-    struct fly *f = arg;
-    struct store *st = f->app->store;
-    int64_t now = app_now(f->app);
-    char detail[96];
-    if (r->rc == 0) {
-        snprintf(detail, sizeof(detail), "fallback: DMs closed, mentioned in <#%s>", f->channel);
-        store_delivery_mark(st, f->key, DLV_SENT, r->id, f->fallback ? detail : NULL, now);
-        f->rs->fails = 0;
-        log_info("review", "sent key=%s%s", f->key, f->fallback ? " (review channel)" : "");
-    } else if (!f->fallback && r->discord_code == CANNOT_DM) {
-        int fb = post_fallback(f);
-        if (fb == 1)
-            return;
-        store_delivery_mark(st, f->key, fb == 0 ? DLV_FAILED : DLV_PENDING, NULL,
-                            fb == 0 ? "DMs closed, no review channel" : "fallback not queued", now);
-    } else if (r->http_status == 400 || r->http_status == 403 || r->http_status == 404) {
-        store_delivery_mark(st, f->key, DLV_FAILED, NULL, r->detail, now);
-        log_error("review", "send refused key=%s status=%d code=%d", f->key, r->http_status,
-                  r->discord_code);
-    } else {
-        store_delivery_mark(st, f->key, DLV_PENDING, NULL, r->detail, now);
-        int shift = f->rs->fails < 6 ? f->rs->fails++ : 6;
-        int64_t wait = (int64_t)30 << shift;
-        f->rs->retry_at = now + (wait > 1800 ? 1800 : wait);
-        log_warn("review", "send failed, will retry key=%s rc=%d", f->key, r->rc);
-    }
-    release(f);
-}
-
 /* 1 = send now (dl filled), 0 = final already, -1 = wait. */
 static int prepare(struct review_sched *rs, struct app *app, const char *key, const char *target,
                    int64_t now, struct delivery *dl)
 {
-    struct fly *free_slot = NULL;
-    for (int i = 0; i < MAX_FLY; i++) {
-        if (rs->fly[i].used && strcmp(rs->fly[i].key, key) == 0)
-            return -1;
-        if (!rs->fly[i].used && !free_slot)
-            free_slot = &rs->fly[i];
-    }
-    bool created;
-    int rc = store_delivery_get(app->store, key, dl);
-    if (rc == BOT_ENOTFOUND)
-        rc = store_delivery_begin(app->store, key, "review", target, now, now, dl, &created);
-    if (rc)
-        return -1;
-    if (dl->state != DLV_PENDING)
-        return 0;
-    return now < rs->retry_at || !free_slot ? -1 : 1;
+    return ldm_prepare(rs->send, app, key, target, now, false, NULL, dl);
 }
 
 /* DM user, or post into channel when user is NULL. */
@@ -186,28 +100,7 @@ static void launch(struct review_sched *rs, struct app *app, const char *guild, 
                    const char *user, const char *channel, const struct message *m,
                    const char *nonce)
 {
-    struct fly *f = NULL;
-    for (int i = 0; i < MAX_FLY && !f; i++)
-        if (!rs->fly[i].used)
-            f = &rs->fly[i];
-    if (!f)
-        return;
-    f->rs = rs;
-    f->app = app;
-    f->used = true;
-    f->fallback = false;
-    f->channel[0] = '\0';
-    snprintf(f->key, sizeof(f->key), "%s", key);
-    snprintf(f->guild, sizeof(f->guild), "%s", guild);
-    snprintf(f->user, sizeof(f->user), "%s", user ? user : "");
-    int rc = user ? msg_copy(&f->copy, m) : 0;
-    if (!rc)
-        rc = user ? app->chat.ops->dm(app->chat.impl, user, m, nonce, on_sent, f)
-                  : app->chat.ops->post(app->chat.impl, channel, m, nonce, on_sent, f);
-    if (rc) {
-        log_warn("review", "could not queue key=%s: %s", key, bot_strerror(rc));
-        release(f);
-    }
+    ldm_launch(rs->send, app, guild, key, user, channel, m, nonce, app_now(app));
 }
 
 /* ---- what is due ---------------------------------------------------------------- */
