@@ -16,6 +16,7 @@
 #include "bot/guilds.h"
 #include "bot/log.h"
 #include "config/config.h"
+#include "bench/bench_e2e.h"
 #include "tests/e2e.h"
 
 #include <curl/curl.h>
@@ -148,23 +149,6 @@ static void in_process(void)
 
 /* ---- part 2: the real bot over loopback ---- */
 
-static double proc_cpu(pid_t pid)
-{
-    char path[64], buf[1024];
-    snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return -1;
-    size_t n = fread(buf, 1, sizeof(buf) - 1, f);
-    fclose(f);
-    buf[n] = '\0';
-    const char *p = strrchr(buf, ')');
-    unsigned long ut = 0, st = 0;
-    if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut, &st) != 2)
-        return -1;
-    return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
-}
-
 static double proc_hwm_mb(pid_t pid)
 {
     char path[64], line[256];
@@ -252,7 +236,7 @@ static bool has_put(json_t *log, void *arg)
 
 static void flood(struct e2e *e, CURL *c, int hport, const char *t, long n, int size)
 {
-    double c0 = proc_cpu(e->bot), w0 = now_s(CLOCK_MONOTONIC);
+    double c0 = bench_proc_cpu(e->bot), w0 = now_s(CLOCK_MONOTONIC);
     long before = metric(c, hport, t);
     char body[128];
     snprintf(body, sizeof(body), "{\"n\":%ld,\"t\":\"%s\",\"size\":%d}", n, t, size);
@@ -263,7 +247,7 @@ static void flood(struct e2e *e, CURL *c, int hport, const char *t, long n, int 
     long got = 0;
     while ((got = metric(c, hport, t) - before) < n && now_s(CLOCK_MONOTONIC) - w0 < 120)
         usleep(2000);
-    double wall = now_s(CLOCK_MONOTONIC) - w1, cpu = proc_cpu(e->bot) - c0;
+    double wall = now_s(CLOCK_MONOTONIC) - w1, cpu = bench_proc_cpu(e->bot) - c0;
     printf("loopback   %-14s %7ld events  built by the fake in %.2f s, delivered in %.2f s "
            "(%8.0f events/s)  bot cpu %.2f s (%8.0f events/s/core, %.2f us/event)\n",
            t, got, w1 - w0, wall, (double)got / wall, cpu, cpu > 0 ? (double)got / cpu : 0.0,
@@ -276,7 +260,7 @@ static void cold_start(struct e2e *e, CURL *c, int hport, long n)
 {
     double a0, f0;
     proc_rss_split(e->bot, &a0, &f0);
-    double c0 = proc_cpu(e->bot), w0 = now_s(CLOCK_MONOTONIC);
+    double c0 = bench_proc_cpu(e->bot), w0 = now_s(CLOCK_MONOTONIC);
     long before = metric(c, hport, "GUILD_CREATE");
     char body[96];
     snprintf(body, sizeof(body), "{\"n\":%ld,\"channels\":40}", n);
@@ -285,7 +269,7 @@ static void cold_start(struct e2e *e, CURL *c, int hport, long n)
     while ((got = metric(c, hport, "GUILD_CREATE") - before) < n &&
            now_s(CLOCK_MONOTONIC) - w0 < 120)
         usleep(20000);
-    double cpu = proc_cpu(e->bot) - c0, a1, f1;
+    double cpu = bench_proc_cpu(e->bot) - c0, a1, f1;
     proc_rss_split(e->bot, &a1, &f1);
     printf("cold start %ld x ~10 KB GUILD_CREATE (40 channels): %ld handled, bot cpu %.2f s = %.1f "
            "us/guild; anonymous RSS %.1f -> %.1f MB = %.2f KB per cached guild\n",
@@ -303,7 +287,7 @@ static void interactions(struct e2e *e, int n)
 {
     char body[64];
     snprintf(body, sizeof(body), "{\"n\":%d,\"tick_us\":1000}", n);
-    double c0 = proc_cpu(e->bot);
+    double c0 = bench_proc_cpu(e->bot);
     json_decref(e2e_ctl(e, "ix_flood", body));
     /* no polling while it runs: dumping the fake's log would stall the fake */
     usleep((useconds_t)n * 1000 + 1000000);
@@ -325,7 +309,7 @@ static void interactions(struct e2e *e, int n)
         printf("interactions %zu/%d at 1000/s: callback latency p50 %.2f ms  p99 %.2f ms  max "
                "%.2f ms  bot cpu %.2f s\n",
                m, n, v[m / 2] / 1000.0, v[m * 99 / 100] / 1000.0, v[m - 1] / 1000.0,
-               proc_cpu(e->bot) - c0);
+               bench_proc_cpu(e->bot) - c0);
     free(v);
     json_decref(log);
 }
