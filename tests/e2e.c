@@ -373,6 +373,44 @@ int e2e_count_rest(json_t *log, const char *method, const char *prefix, int stat
     return n;
 }
 
+int e2e_count_posts(json_t *log, const char *channel, const char *needle)
+{
+    int n = 0;
+    size_t i;
+    json_t *r;
+    char path[64];
+    snprintf(path, sizeof(path), "/channels/%s/messages", channel);
+    json_array_foreach(json_object_get(log, "rest"), i, r)
+    {
+        const char *p = json_string_value(json_object_get(r, "path"));
+        const char *c = json_string_value(json_object_get(json_object_get(r, "body"), "content"));
+        if (p && strcmp(p, path) == 0 && c && strstr(c, needle))
+            n++;
+    }
+    return n;
+}
+
+int e2e_count_dm_posts(json_t *log, int status)
+{
+    return e2e_count_rest(log, "POST", "/channels/12", status);
+}
+
+void e2e_console_script(const struct e2e *e, const char *now, const char *script)
+{
+    char in[160], cmd[1024];
+    snprintf(in, sizeof(in), "%s/script.txt", e->dir);
+    FILE *fp = fopen(in, "w");
+    assert_non_null(fp);
+    fputs(script, fp);
+    fclose(fp);
+    snprintf(cmd, sizeof(cmd),
+             "env -u DISCORD_TOKEN COHORTBOT_FAKE_NOW=%s '%s' --console --db '%s' < '%s' > "
+             "/dev/null 2>&1",
+             now, getenv("COHORTBOT_BIN"), e->db, in);
+    int rc = system(cmd);
+    assert_true(WIFEXITED(rc) && WEXITSTATUS(rc) == 0);
+}
+
 json_t *e2e_nth_rest(json_t *log, const char *method, const char *prefix, int nth)
 {
     size_t i;

@@ -57,6 +57,16 @@ void e2e_wait_ready(struct e2e *e, int nth, int ms);
 int e2e_count_rest(json_t *log, const char *method, const char *path_prefix, int status);
 int e2e_count_op(json_t *log, int op);
 json_t *e2e_nth_rest(json_t *log, const char *method, const char *path_prefix, int n);
+/* Messages posted into channel (POST /channels/<id>/messages) whose content holds
+ * needle. */
+int e2e_count_posts(json_t *log, const char *channel, const char *needle);
+/* Messages posted into DM channels (the fake's DM channel ids start with 12), by
+ * status (0 = any). */
+int e2e_count_dm_posts(json_t *log, int status);
+/* Runs `script` (console commands, one per line) through `cohortbot --console` on the
+ * test's database at fake time `now`, without a token: how a test fills the database
+ * before the bot starts. Asserts it exits 0. */
+void e2e_console_script(const struct e2e *e, const char *now, const char *script);
 /* Injects an INTERACTION_CREATE for /name with interaction id `id`. */
 void e2e_interaction(struct e2e *e, const char *id, const char *name);
 

@@ -291,24 +291,17 @@ static void test_deferred_long_token(void **state)
 /* 10 mentors and 10 mentees signed up in console mode on the same database. */
 static void seed_twenty(const struct e2e *e)
 {
-    char in[160], cmd[1024];
-    snprintf(in, sizeof(in), "%s/signups.txt", e->dir);
-    FILE *fp = fopen(in, "w");
-    assert_non_null(fp);
-    fputs("/cohort start date:2027-03-08 timezone:America/New_York\n", fp);
-    for (int i = 0; i < 10; i++)
-        fprintf(fp,
-                "/as mentor%d\n/mentor join tracks:streaming capacity:1\n"
-                "/as mentee%d\n/mentee join interest:streaming\n",
-                i, i);
-    fputs("/quit\n", fp);
-    fclose(fp);
-    snprintf(cmd, sizeof(cmd),
-             "env -u DISCORD_TOKEN COHORTBOT_FAKE_NOW=2027-03-08T14:00:00Z '%s' --console "
-             "--db '%s' < '%s' > /dev/null 2>&1",
-             getenv("COHORTBOT_BIN"), e->db, in);
-    int rc = system(cmd);
-    assert_true(WIFEXITED(rc) && WEXITSTATUS(rc) == 0);
+    char script[4096];
+    size_t n = (size_t)snprintf(script, sizeof(script),
+                                "/cohort start date:2027-03-08 timezone:America/New_York\n");
+    for (int i = 0; i < 10 && n < sizeof(script); i++)
+        n += (size_t)snprintf(script + n, sizeof(script) - n,
+                              "/as mentor%d\n/mentor join tracks:streaming capacity:1\n"
+                              "/as mentee%d\n/mentee join interest:streaming\n",
+                              i, i);
+    if (n < sizeof(script))
+        snprintf(script + n, sizeof(script) - n, "/quit\n");
+    e2e_console_script(e, "2027-03-08T14:00:00Z", script);
 }
 
 /* A pairing round opens 20 DM channels against a 5-per-5 s bucket whose answers arrive up

@@ -21,84 +21,19 @@
 #include "bot/err.h"
 #include "bot/log.h"
 #include "bot/store.h"
+#include "tests/testutil.h"
 
 static char g_db[64], g_out[64], g_in[64];
 
-static const char *bin(void)
-{
-    const char *b = getenv("COHORTBOT_BIN");
-    return b ? b : "build/cohortbot";
-}
-
-static char *slurp(const char *path)
-{
-    FILE *fp = fopen(path, "rb");
-    assert_non_null(fp);
-    static char buf[1 << 18];
-    size_t n = fread(buf, 1, sizeof(buf) - 1, fp);
-    buf[n] = '\0';
-    fclose(fp);
-    return buf;
-}
-
-static int count(const char *hay, const char *needle)
-{
-    int n = 0;
-    for (const char *p = hay; (p = strstr(p, needle)); p += strlen(needle))
-        n++;
-    return n;
-}
-
-/* Runs the console on `input` at fake time `now` (or `tool` args instead) and returns
- * its stdout (static buffer). */
+/* The console scripts (testutil.h) on this test's files. */
 static char *run(const char *now, const char *input, const char *tool)
 {
-    FILE *fp = fopen(g_in, "w");
-    assert_non_null(fp);
-    fputs(input ? input : "", fp);
-    fclose(fp);
-    char cmd[1024];
-    snprintf(cmd, sizeof(cmd), "COHORTBOT_FAKE_NOW=%s '%s' %s --db '%s' < '%s' > '%s' 2>/dev/null",
-             now, bin(), tool ? tool : "--console", g_db, g_in, g_out);
-    int rc = system(cmd);
-    assert_true(WIFEXITED(rc));
-    return slurp(g_out);
+    return tu_console_run(now, input, tool, g_db, g_in, g_out);
 }
 
-/* Starts the console at `now` with stdin left open, waits until `until` is printed,
- * then kills it with SIGKILL (a crash mid-round). Returns its stdout. */
 static char *run_and_kill(const char *now, const char *until)
 {
-    int in[2];
-    assert_int_equal(pipe(in), 0);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        FILE *o = freopen(g_out, "w", stdout);
-        FILE *e = freopen("/dev/null", "w", stderr);
-        (void)o;
-        (void)e;
-        dup2(in[0], 0);
-        close(in[1]);
-        setenv("COHORTBOT_FAKE_NOW", now, 1);
-        execl(bin(), bin(), "--console", "--db", g_db, (char *)NULL);
-        _exit(127);
-    }
-    close(in[0]);
-    char *out = NULL;
-    for (int i = 0; i < 200; i++) { /* up to 20 s under sanitizers */
-        struct timespec ts = {0, 100 * 1000 * 1000};
-        nanosleep(&ts, NULL);
-        out = slurp(g_out);
-        if (strstr(out, until))
-            break;
-    }
-    kill(pid, SIGKILL);
-    int st;
-    waitpid(pid, &st, 0);
-    close(in[1]);
-    assert_true(WIFSIGNALED(st));
-    return slurp(g_out);
+    return tu_console_kill(now, until, 1, g_db, g_out);
 }
 
 static void dm_header(const char *name, char *out, size_t len)
@@ -112,7 +47,7 @@ static int dms_to(const char *out, const char *name)
 {
     char h[64];
     dm_header(name, h, sizeof(h));
-    return count(out, h);
+    return tu_count(out, h);
 }
 
 static struct store *open_db(void)
@@ -137,17 +72,18 @@ static void test_round_end_to_end(void **state)
 {
     (void)state;
     char *out = run("2027-03-08T14:00:00Z", signups, NULL);
-    assert_int_equal(count(out, "You are a mentor"), 2);
-    assert_int_equal(count(out, "You are signed up for mentoring"), 4);
+    assert_int_equal(tu_count(out, "You are a mentor"), 2);
+    assert_int_equal(tu_count(out, "You are signed up for mentoring"), 4);
     assert_non_null(strstr(out, "`interest`: Unknown track \"bogus\""));
-    assert_int_equal(count(out, "== DM to"), 0);
+    assert_int_equal(tu_count(out, "== DM to"), 0);
 
     /* dry run: CSV of the next round, nothing stored */
     static char csv[1 << 16];
-    snprintf(csv, sizeof(csv), "%s", run("2027-03-08T14:30:00Z", NULL, "pairs --dry-run"));
+    snprintf(csv, sizeof(csv), "%.*s", (int)sizeof(csv) - 1,
+             run("2027-03-08T14:30:00Z", NULL, "pairs --dry-run"));
     assert_true(strncmp(csv, "mentor_id,mentee_id,cost,reason\n", 32) == 0);
-    assert_int_equal(count(csv, "\n"), 5); /* header, 3 pairs, 1 unmatched */
-    assert_int_equal(count(csv, "unmatched"), 1);
+    assert_int_equal(tu_count(csv, "\n"), 5); /* header, 3 pairs, 1 unmatched */
+    assert_int_equal(tu_count(csv, "unmatched"), 1);
     struct store *s = open_db();
     struct store_round r;
     assert_int_equal(store_round_latest(s, 1, &r), BOT_ENOTFOUND);
@@ -160,11 +96,11 @@ static void test_round_end_to_end(void **state)
     const char *mentees[] = {"bob", "carol", "dave", "frank"};
     for (int i = 0; i < 4; i++)
         assert_int_equal(dms_to(out, mentees[i]), 1);
-    assert_int_equal(count(out, "no mentor had room for you"), 1);
-    assert_int_equal(count(out, "== #mentors ==\n**Mentorship round 1** (admin summary): 3 "
-                                "matched, 1 unmatched, 0 repeats."),
+    assert_int_equal(tu_count(out, "no mentor had room for you"), 1);
+    assert_int_equal(tu_count(out, "== #mentors ==\n**Mentorship round 1** (admin summary): 3 "
+                                   "matched, 1 unmatched, 0 repeats."),
                      1);
-    assert_int_equal(count(out, ":F>"), 3 + 3); /* mentees' slots + mentors' lines */
+    assert_int_equal(tu_count(out, ":F>"), 3 + 3); /* mentees' slots + mentors' lines */
 
     /* the stored round is what the dry run predicted */
     s = open_db();
@@ -189,18 +125,18 @@ static void test_round_end_to_end(void **state)
 
     /* restart mid-round: the tick finds everything sent */
     out = run("2027-03-08T15:00:20Z", "/as alice\n/pairs\n/quit\n", NULL);
-    assert_int_equal(count(out, "== DM to"), 0);
-    assert_int_equal(count(out, "admin summary"), 0);
+    assert_int_equal(tu_count(out, "== DM to"), 0);
+    assert_int_equal(tu_count(out, "admin summary"), 0);
     assert_non_null(strstr(out, "Current round"));
 
     /* a week in: one follow-up each (3 matched mentees, 2 mentors), answered by bob */
     out = run("2027-03-15T16:00:00Z", "/as bob\n/press Yes\n/quit\n", NULL);
-    assert_int_equal(count(out, "one week in: did you meet"), 5);
-    assert_int_equal(count(out, "== DM to"), 5); /* not the unmatched mentee */
+    assert_int_equal(tu_count(out, "one week in: did you meet"), 5);
+    assert_int_equal(tu_count(out, "== DM to"), 5); /* not the unmatched mentee */
     assert_non_null(strstr(out, "recorded \"we met\""));
     out = run("2027-03-15T16:00:30Z", "/as bob\n/pairs\n/as admin\n/pair run dry_run:true\n/quit\n",
               NULL);
-    assert_int_equal(count(out, "== DM to"), 0);
+    assert_int_equal(tu_count(out, "== DM to"), 0);
     assert_non_null(strstr(out, "met: yes"));
     assert_non_null(strstr(out, "Dry run of round 2 (nothing stored or sent)"));
     s = open_db();

@@ -29,51 +29,18 @@
 
 static void seed_signups(const struct e2e *e)
 {
-    char in[160], cmd[1024];
-    snprintf(in, sizeof(in), "%s/signups.txt", e->dir);
-    FILE *fp = fopen(in, "w");
-    assert_non_null(fp);
-    fputs("/cohort start date:2027-03-08 timezone:America/New_York\n"
-          "/as alice\n/mentor join tracks:streaming capacity:1\n"
-          "/as bob\n/mentee join interest:streaming\n/quit\n",
-          fp);
-    fclose(fp);
-    snprintf(cmd, sizeof(cmd),
-             "env -u DISCORD_TOKEN COHORTBOT_FAKE_NOW=2027-03-08T14:00:00Z '%s' --console "
-             "--db '%s' < '%s' > /dev/null 2>&1",
-             getenv("COHORTBOT_BIN"), e->db, in);
-    int rc = system(cmd);
-    assert_true(WIFEXITED(rc) && WEXITSTATUS(rc) == 0);
-}
-
-static int posts_to(json_t *log, const char *channel, const char *needle)
-{
-    int n = 0;
-    size_t i;
-    json_t *r;
-    char path[64];
-    snprintf(path, sizeof(path), "/channels/%s/messages", channel);
-    json_array_foreach(json_object_get(log, "rest"), i, r)
-    {
-        const char *p = json_string_value(json_object_get(r, "path"));
-        const char *c = json_string_value(json_object_get(json_object_get(r, "body"), "content"));
-        if (p && strcmp(p, path) == 0 && c && strstr(c, needle))
-            n++;
-    }
-    return n;
-}
-
-/* DM message posts (DM channels of the fake start with 12), by status. */
-static int dm_posts(json_t *log, int status)
-{
-    return e2e_count_rest(log, "POST", "/channels/12", status);
+    e2e_console_script(e, "2027-03-08T14:00:00Z",
+                       "/cohort start date:2027-03-08 timezone:America/New_York\n"
+                       "/as alice\n/mentor join tracks:streaming capacity:1\n"
+                       "/as bob\n/mentee join interest:streaming\n/quit\n");
 }
 
 static bool round_sent(json_t *log, void *arg)
 {
     (void)arg;
-    return dm_posts(log, 200) >= 1 && posts_to(log, MENTORS, "admin summary") >= 1 &&
-           posts_to(log, MENTORS, "your DMs are closed") >= 1;
+    return e2e_count_dm_posts(log, 200) >= 1 &&
+           e2e_count_posts(log, MENTORS, "admin summary") >= 1 &&
+           e2e_count_posts(log, MENTORS, "your DMs are closed") >= 1;
 }
 
 static bool connected(json_t *log, void *arg)
@@ -118,11 +85,11 @@ static void test_round_dms_with_50007_fallback(void **state)
     sleep_s(2); /* a few more ticks: nothing else may go out */
     json_decref(log);
     log = e2e_log(&e);
-    assert_int_equal(dm_posts(log, 403), 1); /* the mentor's DM: closed */
-    assert_int_equal(dm_posts(log, 200), 1); /* the mentee's DM */
-    assert_int_equal(posts_to(log, MENTORS, "your DMs are closed"), 1);
-    assert_int_equal(posts_to(log, MENTORS, "your mentee this round"), 1);
-    assert_int_equal(posts_to(log, MENTORS, "1 matched, 0 unmatched, 0 repeats"), 1);
+    assert_int_equal(e2e_count_dm_posts(log, 403), 1); /* the mentor's DM: closed */
+    assert_int_equal(e2e_count_dm_posts(log, 200), 1); /* the mentee's DM */
+    assert_int_equal(e2e_count_posts(log, MENTORS, "your DMs are closed"), 1);
+    assert_int_equal(e2e_count_posts(log, MENTORS, "your mentee this round"), 1);
+    assert_int_equal(e2e_count_posts(log, MENTORS, "1 matched, 0 unmatched, 0 repeats"), 1);
     json_t *dm = e2e_nth_rest(log, "POST", "/channels/12", 1);
     assert_non_null(dm);
     json_t *body = json_object_get(dm, "body");
@@ -140,8 +107,8 @@ static void test_round_dms_with_50007_fallback(void **state)
     e2e_wait_ready(&e, 2, 60000); /* the restarted bot, not the first one's log */
     sleep_s(3);                   /* a few scheduler ticks after READY: nothing again */
     log = e2e_log(&e);
-    assert_int_equal(dm_posts(log, 0), 2);
-    assert_int_equal(posts_to(log, MENTORS, "Mentorship round 1"), 2);
+    assert_int_equal(e2e_count_dm_posts(log, 0), 2);
+    assert_int_equal(e2e_count_posts(log, MENTORS, "Mentorship round 1"), 2);
     json_decref(log);
 
     /* bob answers "did you meet?" from his DM (no guild): the DM is updated (type 7) */

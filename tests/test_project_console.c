@@ -23,85 +23,20 @@
 #include "bot/err.h"
 #include "bot/log.h"
 #include "bot/store.h"
+#include "tests/testutil.h"
 
 static char g_db[64], g_out[64], g_in[64];
 #include "bot/store_project.h"
 
-static const char *bin(void)
-{
-    const char *b = getenv("COHORTBOT_BIN");
-    return b ? b : "build/cohortbot";
-}
-
-static char *slurp(const char *path)
-{
-    FILE *fp = fopen(path, "rb");
-    assert_non_null(fp);
-    static char buf[1 << 18];
-    size_t n = fread(buf, 1, sizeof(buf) - 1, fp);
-    buf[n] = '\0';
-    fclose(fp);
-    return buf;
-}
-
-static int count(const char *hay, const char *needle)
-{
-    int n = 0;
-    for (const char *p = hay; (p = strstr(p, needle)); p += strlen(needle))
-        n++;
-    return n;
-}
-
-/* Runs the console on `input` at fake time `now` (or `tool` args instead) and returns
- * its stdout (static buffer). */
+/* The console scripts (testutil.h) on this test's files. */
 static char *run(const char *now, const char *input, const char *tool)
 {
-    FILE *fp = fopen(g_in, "w");
-    assert_non_null(fp);
-    fputs(input ? input : "", fp);
-    fclose(fp);
-    char cmd[1024];
-    snprintf(cmd, sizeof(cmd), "COHORTBOT_FAKE_NOW=%s '%s' %s --db '%s' < '%s' > '%s' 2>/dev/null",
-             now, bin(), tool ? tool : "--console", g_db, g_in, g_out);
-    int rc = system(cmd);
-    assert_true(WIFEXITED(rc));
-    return slurp(g_out);
+    return tu_console_run(now, input, tool, g_db, g_in, g_out);
 }
 
-/* Starts the console at `now` with stdin left open, waits until `until` is printed,
- * then kills it with SIGKILL (a crash mid-round). Returns its stdout. */
 static char *run_and_kill(const char *now, const char *until, int until_n)
 {
-    int in[2];
-    assert_int_equal(pipe(in), 0);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        FILE *o = freopen(g_out, "w", stdout);
-        FILE *e = freopen("/dev/null", "w", stderr);
-        (void)o;
-        (void)e;
-        dup2(in[0], 0);
-        close(in[1]);
-        setenv("COHORTBOT_FAKE_NOW", now, 1);
-        execl(bin(), bin(), "--console", "--db", g_db, (char *)NULL);
-        _exit(127);
-    }
-    close(in[0]);
-    char *out = NULL;
-    for (int i = 0; i < 200; i++) { /* up to 20 s under sanitizers */
-        struct timespec ts = {0, 100 * 1000 * 1000};
-        nanosleep(&ts, NULL);
-        out = slurp(g_out);
-        if (count(out, until) >= until_n)
-            break;
-    }
-    kill(pid, SIGKILL);
-    int st;
-    waitpid(pid, &st, 0);
-    close(in[1]);
-    assert_true(WIFSIGNALED(st));
-    return slurp(g_out);
+    return tu_console_kill(now, until, until_n, g_db, g_out);
 }
 
 static void dm_header(const char *name, char *out, size_t len)
@@ -115,7 +50,7 @@ static int dms_to(const char *out, const char *name)
 {
     char h[64];
     dm_header(name, h, sizeof(h));
-    return count(out, h);
+    return tu_count(out, h);
 }
 
 static struct store *open_db(void)
@@ -189,11 +124,11 @@ static void test_projects_end_to_end(void **state)
     assert_non_null(strstr(out, "link must be an https:// address"));
     assert_non_null(
         strstr(out, "Project checklists: 1 of 25 items done; Mid-term project submitted"));
-    assert_int_equal(count(out, "== DM to"), 0);
+    assert_int_equal(tu_count(out, "== DM to"), 0);
 
     /* the close (end of week 5, New York): 4 submissions x 2 reviewers; killed at once */
     out = run_and_kill("2027-02-08T06:00:00Z", "== DM to", 8);
-    assert_int_equal(count(out, "Please review"), 8);
+    assert_int_equal(tu_count(out, "Please review"), 8);
     for (size_t i = 0; i < 4; i++)
         assert_int_equal(dms_to(out, NAMES[i]), 2);
     assert_int_equal(dms_to(out, "erin"), 0);
@@ -201,7 +136,7 @@ static void test_projects_end_to_end(void **state)
               "/as bob\n/project submit kind:midterm "
               "link:https://github.com/b/late\n/quit\n",
               NULL);
-    assert_int_equal(count(out, "== DM to"), 0); /* the restart sends nothing twice */
+    assert_int_equal(tu_count(out, "== DM to"), 0); /* the restart sends nothing twice */
     assert_non_null(strstr(out, "closed"));
 
     size_t n;
@@ -237,10 +172,10 @@ static void test_projects_end_to_end(void **state)
              name_of(left_open->reviewer_id), (long long)left_open->id, other,
              name_of(left_open->reviewer_id));
     out = run("2027-02-09T12:00:00Z", in, NULL);
-    assert_int_equal(count(out, "Your review is complete and counts"), 7);
+    assert_int_equal(tu_count(out, "Your review is complete and counts"), 7);
     assert_non_null(strstr(out, "Feedback needs at least 50 characters (you wrote 5)"));
-    assert_int_equal(count(out, "This review is not yours."), 2); /* another learner's clicks */
-    out = run("2027-02-09T12:05:00Z", "/quit\n", NULL);           /* the next tick settles them */
+    assert_int_equal(tu_count(out, "This review is not yours."), 2); /* another learner's clicks */
+    out = run("2027-02-09T12:05:00Z", "/quit\n", NULL); /* the next tick settles them */
     /* results: alice 66.6, bob 60.8; carol flagged (4 vs 2) -> erin decides */
     assert_non_null(
         strstr(out, "Your Mid-term project has been reviewed: **weighted score 66.6/100**"));
@@ -248,7 +183,7 @@ static void test_projects_end_to_end(void **state)
     assert_non_null(strstr(out, "disagree by 2 or more levels"));
     assert_int_equal(dms_to(out, "erin"), 1);
     assert_non_null(strstr(out, "Deciding review"));
-    assert_int_equal(count(out, "has been reviewed"), 2);
+    assert_int_equal(tu_count(out, "has been reviewed"), 2);
     free(rv);
 
     /* 47 h before the deadline: one reminder, once */
@@ -256,17 +191,17 @@ static void test_projects_end_to_end(void **state)
     time_t t = (time_t)(deadline - 47 * 3600);
     strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", gmtime(&t));
     out = run(when, "/quit\n", NULL);
-    assert_int_equal(count(out, "Reminder: your review of"), 1); /* the review left open */
+    assert_int_equal(tu_count(out, "Reminder: your review of"), 1); /* the review left open */
     out = run(when, "/quit\n", NULL);
-    assert_int_equal(count(out, "Reminder:"), 0);
+    assert_int_equal(tu_count(out, "Reminder:"), 0);
 
     /* at the deadline the open review goes to erin (mentor) */
     t = (time_t)(deadline + 10);
     strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", gmtime(&t));
     out = run(when, "/as admin\n/admin on\n/cohort report\n/quit\n", NULL);
     assert_int_equal(dms_to(out, "erin"), 2); /* the review, and her deciding one's reminder */
-    assert_int_equal(count(out, "Please review <@"), 1);
-    assert_int_equal(count(out, "Reminder: your review of"), 1);
+    assert_int_equal(tu_count(out, "Please review <@"), 1);
+    assert_int_equal(tu_count(out, "Reminder: your review of"), 1);
     assert_non_null(strstr(out, "4 submissions; reviews: 7 done"));
     assert_non_null(strstr(out, "1 flagged"));
 
@@ -283,15 +218,15 @@ static void test_projects_end_to_end(void **state)
     free(rv);
     snprintf(in + used, sizeof(in) - used, "/quit\n");
     out = run(when, in, NULL);
-    assert_int_equal(count(out, "Your review is complete and counts"), 2);
+    assert_int_equal(tu_count(out, "Your review is complete and counts"), 2);
     out = run(when, "/quit\n", NULL);
-    assert_int_equal(count(out, "has been reviewed"), 2);
+    assert_int_equal(tu_count(out, "has been reviewed"), 2);
     assert_non_null(strstr(out, "**weighted score 66.6/100 (deciding review)**"));
 
     /* the stored round re-runs identically */
     out = run(when, NULL, "reviews --round midterm");
     assert_non_null(strstr(out, "author,reviewer,mentor,repeat\n"));
-    assert_int_equal(count(out, ",0,"), 8);
+    assert_int_equal(tu_count(out, ",0,"), 8);
 }
 
 int main(void)

@@ -30,50 +30,19 @@
 
 static void seed(const struct e2e *e)
 {
-    char in[160], cmd[1024];
-    snprintf(in, sizeof(in), "%s/seed.txt", e->dir);
-    FILE *fp = fopen(in, "w");
-    assert_non_null(fp);
-    fputs("/cohort start date:2027-01-04\n"
-          "/as alice\n/project submit kind:midterm link:https://github.com/a/mid\n"
-          "/as bob\n/project submit kind:midterm link:https://github.com/b/mid\n"
-          "/as carol\n/project submit kind:midterm link:https://github.com/c/mid\n/quit\n",
-          fp);
-    fclose(fp);
-    snprintf(cmd, sizeof(cmd),
-             "env -u DISCORD_TOKEN COHORTBOT_FAKE_NOW=2027-02-02T14:00:00Z '%s' --console "
-             "--db '%s' < '%s' > /dev/null 2>&1",
-             getenv("COHORTBOT_BIN"), e->db, in);
-    int rc = system(cmd);
-    assert_true(WIFEXITED(rc) && WEXITSTATUS(rc) == 0);
-}
-
-static int posts_to(json_t *log, const char *channel, const char *needle)
-{
-    int n = 0;
-    size_t i;
-    json_t *r;
-    char path[64];
-    snprintf(path, sizeof(path), "/channels/%s/messages", channel);
-    json_array_foreach(json_object_get(log, "rest"), i, r)
-    {
-        const char *p = json_string_value(json_object_get(r, "path"));
-        const char *c = json_string_value(json_object_get(json_object_get(r, "body"), "content"));
-        if (p && strcmp(p, path) == 0 && c && strstr(c, needle))
-            n++;
-    }
-    return n;
-}
-
-static int dm_posts(json_t *log, int status)
-{
-    return e2e_count_rest(log, "POST", "/channels/12", status);
+    e2e_console_script(
+        e, "2027-02-02T14:00:00Z",
+        "/cohort start date:2027-01-04\n"
+        "/as alice\n/project submit kind:midterm link:https://github.com/a/mid\n"
+        "/as bob\n/project submit kind:midterm link:https://github.com/b/mid\n"
+        "/as carol\n/project submit kind:midterm link:https://github.com/c/mid\n/quit\n");
 }
 
 static bool sent(json_t *log, void *arg)
 {
     (void)arg;
-    return dm_posts(log, 200) >= 5 && posts_to(log, REVIEWS, "your DMs are closed") >= 1;
+    return e2e_count_dm_posts(log, 200) >= 5 &&
+           e2e_count_posts(log, REVIEWS, "your DMs are closed") >= 1;
 }
 
 static bool connected(json_t *log, void *arg)
@@ -180,9 +149,9 @@ static void test_review_through_the_fake(void **state)
     json_decref(log);
     sleep_s(2); /* a few more ticks: nothing else may go out */
     log = e2e_log(&e);
-    assert_int_equal(dm_posts(log, 403), 1);
-    assert_int_equal(dm_posts(log, 200), 5);
-    assert_int_equal(posts_to(log, REVIEWS, "your DMs are closed"), 1);
+    assert_int_equal(e2e_count_dm_posts(log, 403), 1);
+    assert_int_equal(e2e_count_dm_posts(log, 200), 5);
+    assert_int_equal(e2e_count_posts(log, REVIEWS, "your DMs are closed"), 1);
     check_dm_components(log);
     json_decref(log);
 
@@ -248,8 +217,8 @@ static void test_review_through_the_fake(void **state)
     json_decref(log);
     sleep_s(3);
     log = e2e_log(&e);
-    assert_int_equal(dm_posts(log, 0), 6);
-    assert_int_equal(posts_to(log, REVIEWS, "Please review"), 1);
+    assert_int_equal(e2e_count_dm_posts(log, 0), 6);
+    assert_int_equal(e2e_count_posts(log, REVIEWS, "Please review"), 1);
     json_decref(log);
     assert_int_equal(e2e_stop_bot(&e), 0);
     unsetenv("COHORTBOT_FAKE_NOW");

@@ -1,7 +1,8 @@
 /* testutil.h - helpers shared by the tests that drive the real cohortbot binary
  * (env COHORTBOT_BIN) or need scratch files: a temporary directory, reading and
- * writing whole files, and running a child with stdin text, captured stdout and
- * stderr, extra environment and a timeout. Test code only; header-only. */
+ * writing whole files, running a child with stdin text, captured stdout and
+ * stderr, extra environment and a timeout, and the console scripts of the console
+ * tests (run to the end, or killed mid-way). Test code only; header-only. */
 #ifndef COHORT_TESTUTIL_H
 #define COHORT_TESTUTIL_H
 
@@ -190,6 +191,98 @@ static inline int tu_run(const char *const argv[], const char *const env[], cons
     if (!r->err)
         r->err = strdup("");
     return 0;
+}
+
+/* ---- console scripts ---- */
+
+/* Occurrences of needle in hay. */
+static inline int tu_count(const char *hay, const char *needle)
+{
+    int n = 0;
+    for (const char *p = hay; (p = strstr(p, needle)); p += strlen(needle))
+        n++;
+    return n;
+}
+
+/* The file at path (up to 256 KB) in a static buffer, for a child's stdout; aborts when
+ * it cannot be read. */
+static inline char *tu_slurp(const char *path)
+{
+    static char buf[1 << 18];
+    FILE *fp = fopen(path, "rb");
+    if (!fp) {
+        fprintf(stderr, "tu_slurp: cannot read %s\n", path);
+        abort();
+    }
+    size_t n = fread(buf, 1, sizeof(buf) - 1, fp);
+    buf[n] = '\0';
+    fclose(fp);
+    return buf;
+}
+
+/* Runs `cohortbot --console` (or the `tool` arguments instead) with database db on
+ * `input` at fake time `now`, through the files in and out; its stdout (tu_slurp's
+ * buffer). */
+static inline char *tu_console_run(const char *now, const char *input, const char *tool,
+                                   const char *db, const char *in, const char *out)
+{
+    FILE *fp = fopen(in, "w");
+    if (!fp)
+        abort();
+    fputs(input ? input : "", fp);
+    fclose(fp);
+    char cmd[1024];
+    snprintf(cmd, sizeof(cmd), "COHORTBOT_FAKE_NOW=%s '%s' %s --db '%s' < '%s' > '%s' 2>/dev/null",
+             now, tu_bin(), tool ? tool : "--console", db, in, out);
+    int rc = system(cmd);
+    if (!WIFEXITED(rc))
+        abort();
+    return tu_slurp(out);
+}
+
+/* Starts the console at `now` with stdin left open, waits (up to 20 s) until `until`
+ * is printed n times, then kills it with SIGKILL (a crash mid-way); its stdout. Aborts
+ * unless it died of the signal. */
+static inline char *tu_console_kill(const char *now, const char *until, int n, const char *db,
+                                    const char *out)
+{
+    int in[2];
+    if (pipe(in) != 0)
+        abort();
+    pid_t pid = fork();
+    if (pid < 0)
+        abort();
+    if (pid == 0) {
+        FILE *o = freopen(out, "w", stdout);
+        FILE *e = freopen("/dev/null", "w", stderr);
+        (void)o;
+        (void)e;
+        dup2(in[0], 0);
+        close(in[1]);
+        setenv("COHORTBOT_FAKE_NOW", now, 1);
+        execl(tu_bin(), tu_bin(), "--console", "--db", db, (char *)NULL);
+        _exit(127);
+    }
+    close(in[0]);
+    for (int i = 0; i < 200; i++) { /* up to 20 s under sanitizers */
+        struct timespec ts = {0, 100 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+        FILE *f = fopen(out, "rb");
+        bool seen = false;
+        if (f) {
+            fclose(f);
+            seen = tu_count(tu_slurp(out), until) >= n;
+        }
+        if (seen)
+            break;
+    }
+    kill(pid, SIGKILL);
+    int st;
+    waitpid(pid, &st, 0);
+    close(in[1]);
+    if (!WIFSIGNALED(st))
+        abort();
+    return tu_slurp(out);
 }
 
 #endif
