@@ -50,12 +50,18 @@ void ldm_free(struct ldm *s)
     free(s);
 }
 
-static struct slot *free_slot(struct ldm *s)
+static int free_index(const struct ldm *s)
 {
     for (int i = 0; i < s->o.slots; i++)
         if (!s->slot[i].used)
-            return &s->slot[i];
-    return NULL;
+            return i;
+    return -1;
+}
+
+static struct slot *free_slot(struct ldm *s)
+{
+    int i = free_index(s);
+    return i < 0 ? NULL : &s->slot[i];
 }
 
 static bool in_flight(const struct ldm *s, const char *key)
@@ -68,7 +74,7 @@ static bool in_flight(const struct ldm *s, const char *key)
 
 bool ldm_can_send(const struct ldm *s, int64_t now)
 {
-    return now >= s->retry_at && free_slot((struct ldm *)s) != NULL;
+    return now >= s->retry_at && free_index(s) >= 0;
 }
 
 static void release(struct slot *f)

@@ -32,7 +32,7 @@ struct solving {
     struct cohort co;
     int kind;
     int64_t now, deadline;
-    bool manual, threaded;
+    bool manual;
     review_done_fn done_fn;
     void *done_arg;
     json_t *inputs, *result;
@@ -209,7 +209,6 @@ int review_start(struct app *app, struct review_sched *rs, const struct cohort *
     /* a large round (1,000 submissions: ~130 ms) must not hold the loop; the console
      * and tools, with nothing else to serve, solve in place */
     if (rs && !app->console && pthread_create(&s->th, NULL, solve_main, s) == 0) {
-        s->threaded = true;
         s->next = rs->solving;
         rs->solving = s;
         return 0;

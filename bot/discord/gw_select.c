@@ -103,6 +103,20 @@ static int64_t str_to_arena(struct gw_chans *c, const char *p, size_t a, size_t 
     return off;
 }
 
+/* A plain non-negative integer of 1-3 digits in p[a..b), or -1 (a channel type). */
+static long small_uint(const char *p, size_t a, size_t b)
+{
+    if (b <= a || b - a > 3)
+        return -1;
+    long v = 0;
+    for (size_t q = a; q < b; q++) {
+        if (p[q] < '0' || p[q] > '9')
+            return -1;
+        v = v * 10 + (p[q] - '0');
+    }
+    return v;
+}
+
 /* One channel object at p[*pi] into the sink (id, name, type; the rest skipped).
  * 0, or BOT_EPROTO when it is malformed. A channel without a usable id, name or type
  * is walked and not kept. */
@@ -111,9 +125,8 @@ static int read_channel(const char *p, size_t *pi, size_t n, struct gw_chans *c)
     size_t i = gw_json_ws(p, *pi + 1, n);
     int64_t id = -1, name = -1;
     long type = -1;
-    bool first = true;
-    while (i < n && (first ? p[i] != '}' : true)) {
-        first = false;
+    bool empty = i < n && p[i] == '}';
+    while (i < n && !empty) {
         size_t ks = i;
         if (p[i] != '"' || gw_json_skip(p, &i, n) < 0)
             return BOT_EPROTO;
@@ -130,14 +143,8 @@ static int read_channel(const char *p, size_t *pi, size_t n, struct gw_chans *c)
             id = str_to_arena(c, p, vs, i);
         else if (klen == 4 && memcmp(k, "name", 4) == 0)
             name = str_to_arena(c, p, vs, i);
-        else if (klen == 4 && memcmp(k, "type", 4) == 0) {
-            type = -1;
-            if (i - vs <= 3 && i > vs) {
-                type = 0;
-                for (size_t q = vs; q < i; q++)
-                    type = p[q] >= '0' && p[q] <= '9' ? type * 10 + (p[q] - '0') : -1000;
-            }
-        }
+        else if (klen == 4 && memcmp(k, "type", 4) == 0)
+            type = small_uint(p, vs, i);
         i = gw_json_ws(p, i, n);
         if (i < n && p[i] == ',') {
             i = gw_json_ws(p, i + 1, n);
